@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+// The first thing `npm start` and `npm test` run, on a machine that may have nothing yet: plain
+// Node, no dependencies. It installs npm dependencies when package-lock.json changed, installs
+// redis-server when the embedded Redis needs it, then hands over:
+//   node scripts/bootstrap.mjs app <role>      -> cli.ts <role> (all, bots, workers, migrate, seed, console)
+//   node scripts/bootstrap.mjs test [args]     -> vitest run [args]
+//   node scripts/bootstrap.mjs script <file>   -> a TypeScript file (benchmarks, demos)
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const [mode, ...rest] = process.argv.slice(2);
+
+function fail(message) {
+  console.error(`lyceum: ${message}`);
+  process.exit(1);
+}
+
+function checkNode() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 12)) fail(`Node.js >= 20.12 is required (found ${process.version})`);
+}
+
+function ensureDependencies() {
+  const lockFile = path.join(root, 'package-lock.json');
+  const stampFile = path.join(root, 'node_modules', '.lyceum-install-stamp');
+  const manifest = readFileSync(path.join(root, 'package.json'));
+  const hash = createHash('sha256')
+    .update(manifest)
+    .update(existsSync(lockFile) ? readFileSync(lockFile) : '')
+    .digest('hex');
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === hash) return;
+  console.error('lyceum: installing npm dependencies...');
+  const args = existsSync(lockFile) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'];
+  const result = spawnSync('npm', args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) fail(`npm ${args[0]} failed (exit ${result.status})`);
+  writeFileSync(stampFile, hash);
+}
+
+const hasCommand = (name) => spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+
+/** Redis has no npm build, so the private embedded Redis comes from the OS package manager. */
+function ensureRedisServer() {
+  if (hasCommand('redis-server')) return;
+  const isRoot = process.getuid?.() === 0;
+  const sudo = isRoot ? [] : hasCommand('sudo') ? ['sudo', '-n'] : undefined;
+  if (!hasCommand('apt-get') || sudo === undefined) {
+    fail(
+      'redis-server is not installed. Install Redis >= 6.2 (e.g. `brew install redis`, `dnf install redis`, ' +
+        '`apt-get install redis-server`) or point REDIS_URL at a running server.',
+    );
+  }
+  console.error('lyceum: installing redis-server with apt-get...');
+  const apt = (...args) =>
+    spawnSync(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), ...args], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    }).status === 0;
+  const install = () => apt('install', '-y', '--no-install-recommends', 'redis-server');
+  if (!install() && !(apt('update') && install())) {
+    fail('could not install redis-server with apt-get; install Redis yourself or set REDIS_URL');
+  }
+  // Debian's package starts a system-wide Redis where it can; Lyceum runs its own private one.
+  spawnSync('sh', ['-c', 'service redis-server stop >/dev/null 2>&1 || true'], { stdio: 'ignore' });
+  if (!hasCommand('redis-server')) fail('redis-server is still missing after apt-get install');
+}
+
+function loadDotEnv() {
+  const file = path.join(root, '.env');
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
+function runChild(command, args, env = process.env) {
+  const child = spawn(command, args, { cwd: root, stdio: 'inherit', env });
+  // Forward signals sent to us alone; the app treats a repeated signal during shutdown as a no-op,
+  // so the terminal's Ctrl-C reaching it both directly and through us is harmless.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
+}
+
+checkNode();
+switch (mode) {
+  case 'app': {
+    loadDotEnv();
+    ensureDependencies();
+    if (!process.env.REDIS_URL) ensureRedisServer();
+    runChild(process.execPath, ['--import', 'tsx', 'cli.ts', ...(rest.length ? rest : ['all'])]);
+    break;
+  }
+  case 'test': {
+    ensureDependencies();
+    ensureRedisServer();
+    runChild(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...rest]);
+    break;
+  }
+  case 'script': {
+    ensureDependencies();
+    ensureRedisServer();
+    if (!rest[0]) fail('usage: bootstrap.mjs script <file.ts> [args]');
+    runChild(process.execPath, ['--import', 'tsx', ...rest]);
+    break;
+  }
+  default:
+    fail('usage: node scripts/bootstrap.mjs app <role> | test [vitest args] | script <file.ts> [args]');
+}
