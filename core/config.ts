@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { err, ok, type Result } from './result.ts';
+
+const url = (protocols: string[], expected: string) =>
+  z
+    .string()
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be ${expected}`);
+
+const secret = (expected: string) => z.string().trim().min(1, `must be ${expected}`);
+const positiveInt = (fallback: number, max: number) =>
+  z.coerce
+    .number({ error: `must be a whole number from 1 to ${max}` })
+    .int(`must be a whole number from 1 to ${max}`)
+    .min(1, `must be a whole number from 1 to ${max}`)
+    .max(max, `must be a whole number from 1 to ${max}`)
+    .default(fallback);
+
+/**
+ * Every environment variable Lyceum reads. Nothing else in the code base reads `process.env`;
+ * the entry point parses it once and passes the typed result down.
+ */
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test'], {
+      error: 'must be development, production or test',
+    }).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    }).default('info'),
+    DATA_DIR: z.string().min(1, 'must be a directory path').default('.data'),
+    DATABASE_URL: url(['postgres:', 'postgresql:'], 'a postgres:// or postgresql:// URL').optional(),
+    REDIS_URL: url(['redis:', 'rediss:'], 'a redis:// or rediss:// URL').optional(),
+    HTTP_HOST: z.string().min(1, 'must be a host name or IP address').default('127.0.0.1'),
+    HTTP_PORT: z.coerce
+      .number({ error: 'must be a TCP port from 0 to 65535' })
+      .int('must be a TCP port from 0 to 65535')
+      .min(0, 'must be a TCP port from 0 to 65535')
+      .max(65535, 'must be a TCP port from 0 to 65535')
+      .default(3000),
+    PUBLIC_URL: url(['https:', 'http:'], 'an http(s):// URL where this server is reachable').optional(),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1-32 characters of a-z, 0-9, _ or -')
+      .default('lyceum'),
+    WORKER_CONCURRENCY: positiveInt(4, 256),
+    SHUTDOWN_TIMEOUT_MS: positiveInt(15_000, 600_000),
+    DISCORD_TOKEN: secret('the bot token from the Discord developer portal').optional(),
+    DISCORD_APP_ID: z.string().regex(/^\d{17,20}$/, 'must be the numeric application id (a snowflake)').optional(),
+    DISCORD_API_URL: url(['https:', 'http:'], 'an http(s):// URL of the Discord REST API').optional(),
+    TELEGRAM_BOT_TOKEN: z
+      .string()
+      .regex(/^\d+:[\w-]{20,}$/, 'must be a bot token from @BotFather, like 123456:ABC-DEF...')
+      .optional(),
+    TELEGRAM_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[\w-]{16,256}$/, 'must be 16-256 characters of A-Z, a-z, 0-9, _ or -')
+      .optional(),
+    TELEGRAM_API_ROOT: url(['https:', 'http:'], 'an http(s):// URL of the Telegram Bot API').optional(),
+    STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, 'must be a Stripe secret key (sk_test_... or sk_live_...)').optional(),
+    STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, 'must be a Stripe webhook signing secret (whsec_...)').optional(),
+    OPENAI_API_KEY: secret('an OpenAI API key').optional(),
+    OPENAI_BASE_URL: url(['https:', 'http:'], 'an http(s):// URL of an OpenAI-compatible API').optional(),
+    OPENAI_MODEL: z.string().min(1, 'must be a model name').default('gpt-4o-mini'),
+  })
+  .superRefine((env, ctx) => {
+    const pairs: Array<[keyof typeof env, keyof typeof env]> = [
+      ['DISCORD_TOKEN', 'DISCORD_APP_ID'],
+      ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'],
+    ];
+    for (const [a, b] of pairs) {
+      if (env[a] !== undefined && env[b] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [b], message: `must be set when ${a} is set` });
+      }
+    }
+    if (env.TELEGRAM_BOT_TOKEN && env.PUBLIC_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TELEGRAM_WEBHOOK_SECRET'],
+        message: 'must be set when TELEGRAM_BOT_TOKEN and PUBLIC_URL are set (webhook mode)',
+      });
+    }
+  });
+
+type Env = z.infer<typeof envSchema>;
+
+/** The validated, typed configuration of one process. Holds secrets: never log it. */
+export type Config = {
+  env: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  http: { host: string; port: number; publicUrl: string | undefined };
+  workers: { concurrency: number; queuePrefix: string };
+  shutdownTimeoutMs: number;
+  discord: { token: string; appId: string; apiUrl: string | undefined } | undefined;
+  telegram: { token: string; webhookSecret: string | undefined; apiRoot: string | undefined } | undefined;
+  stripe: { secretKey: string; webhookSecret: string } | undefined;
+  openai: { apiKey: string; baseUrl: string | undefined; model: string } | undefined;
+};
+
+/** One invalid variable: its name and what was expected of it. Never carries the value. */
+export type ConfigIssue = { variable: string; expected: string };
+
+/** Parses the environment. Empty strings count as unset, as `.env` files commonly leave them. */
+export function loadConfig(source: Record<string, string | undefined>): Result<Config, ConfigIssue[]> {
+  const present = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    return err(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? 'environment'),
+        expected: issue.message,
+      })),
+    );
+  }
+  const env = parsed.data;
+  return ok({
+    env: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    dataDir: env.DATA_DIR,
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    http: { host: env.HTTP_HOST, port: env.HTTP_PORT, publicUrl: env.PUBLIC_URL },
+    workers: { concurrency: env.WORKER_CONCURRENCY, queuePrefix: env.QUEUE_PREFIX },
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    discord:
+      env.DISCORD_TOKEN && env.DISCORD_APP_ID
+        ? { token: env.DISCORD_TOKEN, appId: env.DISCORD_APP_ID, apiUrl: env.DISCORD_API_URL }
+        : undefined,
+    telegram: env.TELEGRAM_BOT_TOKEN
+      ? { token: env.TELEGRAM_BOT_TOKEN, webhookSecret: env.TELEGRAM_WEBHOOK_SECRET, apiRoot: env.TELEGRAM_API_ROOT }
+      : undefined,
+    stripe:
+      env.STRIPE_SECRET_KEY && env.STRIPE_WEBHOOK_SECRET
+        ? { secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET }
+        : undefined,
+    openai: env.OPENAI_API_KEY
+      ? { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL }
+      : undefined,
+  });
+}
+
+/** One line per issue, e.g. `DATABASE_URL must be a postgres:// or postgresql:// URL`. */
+export function formatConfigIssues(issues: ConfigIssue[]): string {
+  return issues.map((issue) => `Configuration error: ${issue.variable} ${issue.expected}.`).join('\n');
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { formatConfigIssues, loadConfig } from '../../../core/config.ts';
+
+describe('loadConfig', () => {
+  it('runs on embedded defaults when nothing is set', () => {
+    const result = loadConfig({});
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value).toMatchObject({
+      env: 'development',
+      logLevel: 'info',
+      dataDir: '.data',
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      http: { host: '127.0.0.1', port: 3000 },
+      workers: { concurrency: 4, queuePrefix: 'lyceum' },
+      discord: undefined,
+      telegram: undefined,
+      stripe: undefined,
+      openai: undefined,
+    });
+  });
+
+  it('names the variable and what is expected when a value is invalid', () => {
+    const result = loadConfig({ DATABASE_URL: 'not-a-url' });
+    expect(result).toEqual({
+      ok: false,
+      error: [{ variable: 'DATABASE_URL', expected: 'must be a postgres:// or postgresql:// URL' }],
+    });
+    if (result.ok) return;
+    expect(formatConfigIssues(result.error)).toBe(
+      'Configuration error: DATABASE_URL must be a postgres:// or postgresql:// URL.',
+    );
+  });
+
+  it('never echoes the rejected value, which may be a secret', () => {
+    const result = loadConfig({ STRIPE_SECRET_KEY: 'pk_live_oops', STRIPE_WEBHOOK_SECRET: 'whsec_x' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(formatConfigIssues(result.error)).not.toContain('pk_live_oops');
+    expect(result.error.map((issue) => issue.variable)).toEqual(['STRIPE_SECRET_KEY']);
+  });
+
+  it('treats empty values as unset, as .env files leave them', () => {
+    const result = loadConfig({ DATABASE_URL: '', HTTP_PORT: ' ' });
+    expect(result.ok && result.value.databaseUrl).toBeUndefined();
+    expect(result.ok && result.value.http.port).toBe(3000);
+  });
+
+  it('requires the partner of a paired variable', () => {
+    const result = loadConfig({ DISCORD_TOKEN: 'abc.def.ghi' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error).toEqual([{ variable: 'DISCORD_APP_ID', expected: 'must be set when DISCORD_TOKEN is set' }]);
+  });
+
+  it('requires a webhook secret when Telegram runs in webhook mode', () => {
+    const result = loadConfig({
+      TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+      PUBLIC_URL: 'https://lyceum.example.com',
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error[0]?.variable).toBe('TELEGRAM_WEBHOOK_SECRET');
+  });
+
+  it('parses numbers and reports every invalid variable on its own line', () => {
+    const result = loadConfig({ HTTP_PORT: '70000', WORKER_CONCURRENCY: 'lots', LOG_LEVEL: 'loud' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const lines = formatConfigIssues(result.error).split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines.map((line) => line.split(' ')[2])).toEqual(['LOG_LEVEL', 'HTTP_PORT', 'WORKER_CONCURRENCY']);
+  });
+
+  it('builds platform sections only when their credentials are complete', () => {
+    const result = loadConfig({
+      DISCORD_TOKEN: 'token',
+      DISCORD_APP_ID: '123456789012345678',
+      OPENAI_API_KEY: 'sk-test',
+    });
+    expect(result.ok && result.value.discord).toEqual({ token: 'token', appId: '123456789012345678', apiUrl: undefined });
+    expect(result.ok && result.value.openai?.model).toBe('gpt-4o-mini');
+  });
+});
