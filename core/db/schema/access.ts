@@ -1,0 +1,48 @@
+import { sql } from 'drizzle-orm';
+import { check, foreignKey, index, integer, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
+import { at, createdAt, id, updatedAt } from './columns.ts';
+import { platformSpaces } from './communities.ts';
+import { accessDesired, accessObserved, accessResource } from './enums.ts';
+import { memberRef } from './members.ts';
+
+/**
+ * Access on a platform resource as a reconciled projection: `desired` follows entitlements,
+ * `observed` is what the platform last reported or confirmed. The access worker converges them
+ * and records attempts and the last error, so a stuck grant is visible and explainable.
+ */
+export const accessGrants = pgTable(
+  'access_grants',
+  {
+    id: id(),
+    communityId: uuid('community_id').notNull(),
+    memberId: memberRef(),
+    spaceId: uuid('space_id').notNull(),
+    resourceKind: accessResource('resource_kind').notNull(),
+    resourceId: text('resource_id').notNull(),
+    desired: accessDesired('desired').notNull(),
+    observed: accessObserved('observed').notNull().default('unknown'),
+    /** Why the desired state is what it is, e.g. the entitlement id or "refunded". */
+    reason: text('reason').notNull().default(''),
+    inviteLink: text('invite_link'),
+    inviteExpiresAt: at('invite_expires_at'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    lastAttemptAt: at('last_attempt_at'),
+    syncedAt: at('synced_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    foreignKey({
+      columns: [t.spaceId, t.communityId],
+      foreignColumns: [platformSpaces.id, platformSpaces.communityId],
+    }).onDelete('cascade'),
+    unique('access_grants_member_resource_key').on(t.communityId, t.memberId, t.resourceKind, t.resourceId),
+    index('access_grants_unsynced_idx')
+      .on(t.communityId, t.updatedAt)
+      .where(
+        sql`(${t.desired} = 'present' and ${t.observed} <> 'present') or (${t.desired} = 'absent' and ${t.observed} <> 'absent')`,
+      ),
+    check('access_grants_attempts_non_negative', sql`${t.attempts} >= 0`),
+  ],
+);

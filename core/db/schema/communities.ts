@@ -1,0 +1,68 @@
+import { sql } from 'drizzle-orm';
+import { check, index, jsonb, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, updatedAt } from './columns.ts';
+import { platform, spaceKind } from './enums.ts';
+
+/** Per-community switches; every key optional so old rows stay valid as features arrive. */
+export type CommunitySettings = {
+  supportHandoffSpaceId?: string;
+  digestWeekday?: number;
+};
+
+/** A tenant: one creator business. Every tenant-owned row carries its `community_id`. */
+export const communities = pgTable(
+  'communities',
+  {
+    id: id(),
+    slug: text('slug').notNull().unique(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    defaultLocale: text('default_locale').notNull().default('en'),
+    defaultCurrency: text('default_currency').notNull().default('USD'),
+    timezone: text('timezone').notNull().default('UTC'),
+    settings: jsonb('settings').$type<CommunitySettings>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('communities_slug_format', sql`${t.slug} ~ '^[a-z0-9][a-z0-9-]{1,62}$'`),
+    check('communities_currency_format', sql`${t.defaultCurrency} ~ '^[A-Z]{3}$'`),
+  ],
+);
+
+/** The owning community of a tenant row; deleting a community deletes its rows. */
+export const communityRef = () =>
+  uuid('community_id')
+    .notNull()
+    .references(() => communities.id, { onDelete: 'cascade' });
+
+/** Per-space settings, e.g. which Discord channel receives announcements. */
+export type SpaceSettings = {
+  announcementChannelId?: string;
+  supportChannelId?: string;
+};
+
+/**
+ * A Discord guild or Telegram group/channel linked to a community. A platform space belongs to
+ * at most one community, which is how an incoming event finds its tenant.
+ */
+export const platformSpaces = pgTable(
+  'platform_spaces',
+  {
+    id: id(),
+    communityId: communityRef(),
+    platform: platform('platform').notNull(),
+    kind: spaceKind('kind').notNull(),
+    externalId: text('external_id').notNull(),
+    title: text('title').notNull().default(''),
+    settings: jsonb('settings').$type<SpaceSettings>().notNull().default({}),
+    linkedByMemberId: uuid('linked_by_member_id'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique('platform_spaces_platform_external_id_key').on(t.platform, t.externalId),
+    unique('platform_spaces_id_community_key').on(t.id, t.communityId),
+    index('platform_spaces_community_idx').on(t.communityId),
+  ],
+);

@@ -1,0 +1,70 @@
+import { pgEnum } from 'drizzle-orm/pg-core';
+
+/** Where a person or a space lives. `console` is the local terminal adapter. */
+export const platform = pgEnum('platform', ['discord', 'telegram', 'console']);
+
+export const spaceKind = pgEnum('space_kind', [
+  'discord_guild',
+  'telegram_group',
+  'telegram_supergroup',
+  'telegram_channel',
+  'console',
+]);
+
+/** Ordered from most to least privileged; RBAC in core/members decides what each may do. */
+export const memberRole = pgEnum('member_role', ['owner', 'creator', 'staff', 'member']);
+export const membershipStatus = pgEnum('membership_status', ['active', 'left', 'banned']);
+
+export const courseStatus = pgEnum('course_status', ['draft', 'review', 'published', 'archived']);
+export const courseLevel = pgEnum('course_level', ['beginner', 'intermediate', 'advanced']);
+
+export const productKind = pgEnum('product_kind', ['one_time', 'subscription']);
+export const billingInterval = pgEnum('billing_interval', ['week', 'month', 'year']);
+export const grantKind = pgEnum('grant_kind', ['course', 'discord_role', 'telegram_chat']);
+export const paymentProvider = pgEnum('payment_provider', ['stripe', 'telegram_stars']);
+export const orderStatus = pgEnum('order_status', ['pending', 'paid', 'refunded', 'canceled', 'expired', 'failed']);
+export const subscriptionStatus = pgEnum('subscription_status', [
+  'trialing',
+  'active',
+  'past_due',
+  'canceled',
+  'expired',
+]);
+export const entitlementSource = pgEnum('entitlement_source', ['order', 'subscription', 'manual', 'trial']);
+/** `grace`: payment is failing but access continues until `grace_until`. */
+export const entitlementStatus = pgEnum('entitlement_status', ['active', 'grace', 'expired', 'revoked']);
+
+export const accessResource = pgEnum('access_resource', ['discord_role', 'telegram_chat']);
+export const accessDesired = pgEnum('access_desired', ['present', 'absent']);
+/** `invited`: a Telegram invite link or join request is outstanding; `unknown`: never checked. */
+export const accessObserved = pgEnum('access_observed', ['present', 'absent', 'invited', 'unknown']);
+
+export const announcementStatus = pgEnum('announcement_status', [
+  'draft',
+  'scheduled',
+  'sending',
+  'paused',
+  'sent',
+  'canceled',
+]);
+export const deliveryKind = pgEnum('delivery_kind', ['announcement', 'lesson', 'digest', 'direct']);
+export const deliveryTarget = pgEnum('delivery_target', ['dm', 'channel', 'group']);
+export const deliveryStatus = pgEnum('delivery_status', ['pending', 'sent', 'failed', 'skipped']);
+
+/** `assistant`: the bot answers; `waiting`: handed off, no staff yet; `claimed`: a human owns it. */
+export const conversationStatus = pgEnum('conversation_status', ['assistant', 'waiting', 'claimed', 'closed']);
+export const messageAuthor = pgEnum('message_author', ['member', 'assistant', 'staff', 'system']);
+export const ticketStatus = pgEnum('ticket_status', ['open', 'pending', 'resolved', 'closed']);
+export const ticketPriority = pgEnum('ticket_priority', ['low', 'normal', 'high', 'urgent']);
+
+export const behaviourKind = pgEnum('behaviour_kind', [
+  'course_view',
+  'search',
+  'enrolled',
+  'purchase',
+  'lesson_delivered',
+  'lesson_completed',
+  'digest_sent',
+  'digest_click',
+]);
+export const actorKind = pgEnum('actor_kind', ['member', 'system']);

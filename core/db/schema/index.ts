@@ -1,0 +1,11 @@
+/** The one schema of Lyceum. Import tables from here, never from the files behind it. */
+export * from './enums.ts';
+export * from './communities.ts';
+export * from './members.ts';
+export * from './catalog.ts';
+export * from './commerce.ts';
+export * from './access.ts';
+export * from './messaging.ts';
+export * from './support.ts';
+export * from './analytics.ts';
+export * from './audit.ts';

@@ -1,0 +1,74 @@
+import { sql } from 'drizzle-orm';
+import { foreignKey, index, integer, jsonb, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
+import { lessons } from './catalog.ts';
+import { at, createdAt, id, updatedAt } from './columns.ts';
+import { communityRef } from './communities.ts';
+import { announcementStatus, deliveryKind, deliveryStatus, deliveryTarget, platform } from './enums.ts';
+import { members } from './members.ts';
+
+/** Who an announcement goes to; empty means every active member. */
+export type Audience = { productIds?: string[]; roles?: Array<'owner' | 'creator' | 'staff' | 'member'> };
+
+/** A creator's message to the community, sent by the broadcast planner. */
+export const announcements = pgTable(
+  'announcements',
+  {
+    id: id(),
+    communityId: communityRef(),
+    authorMemberId: uuid('author_member_id').references(() => members.id, { onDelete: 'set null' }),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    status: announcementStatus('status').notNull().default('draft'),
+    audience: jsonb('audience').$type<Audience>().notNull().default({}),
+    scheduledAt: at('scheduled_at'),
+    startedAt: at('started_at'),
+    finishedAt: at('finished_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique('announcements_id_community_key').on(t.id, t.communityId),
+    index('announcements_community_idx').on(t.communityId, t.status),
+  ],
+);
+
+/**
+ * The per-recipient ledger for every outbound message (announcement, drip lesson, digest, DM).
+ * `dedupe_key` is unique per community, so a message is planned once per target whatever the
+ * retries; `status` and `platform_message_id` record what actually happened.
+ */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: id(),
+    communityId: communityRef(),
+    kind: deliveryKind('kind').notNull(),
+    dedupeKey: text('dedupe_key').notNull(),
+    announcementId: uuid('announcement_id'),
+    lessonId: uuid('lesson_id'),
+    memberId: uuid('member_id').references(() => members.id, { onDelete: 'cascade' }),
+    platform: platform('platform').notNull(),
+    targetKind: deliveryTarget('target_kind').notNull(),
+    targetId: text('target_id').notNull(),
+    status: deliveryStatus('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    platformMessageId: text('platform_message_id'),
+    scheduledAt: at('scheduled_at').notNull().defaultNow(),
+    sentAt: at('sent_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    foreignKey({
+      columns: [t.announcementId, t.communityId],
+      foreignColumns: [announcements.id, announcements.communityId],
+    }).onDelete('cascade'),
+    foreignKey({ columns: [t.lessonId, t.communityId], foreignColumns: [lessons.id, lessons.communityId] }).onDelete(
+      'cascade',
+    ),
+    unique('deliveries_community_dedupe_key').on(t.communityId, t.dedupeKey),
+    index('deliveries_pending_idx').on(t.scheduledAt).where(sql`${t.status} = 'pending'`),
+    index('deliveries_announcement_idx').on(t.announcementId, t.status),
+  ],
+);
