@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/**
+ * What a button or select option asks for when pressed. Payloads come back from the platform
+ * untrusted: they are decoded and validated here, and every use case re-authorises the actor
+ * and scopes ids to the actor's community, whatever the payload says.
+ */
+export const actionSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('courses.page'),
+    page: z.number().int().min(1).max(10_000),
+    category: z.string().min(1).max(60).optional(),
+    query: z.string().min(1).max(100).optional(),
+  }),
+  z.object({ type: z.literal('course.show'), courseId: z.uuid() }),
+]);
+
+export type Action = z.infer<typeof actionSchema>;
+
+const SEPARATOR = '|';
+const uuidToCompact = (uuid: string) => Buffer.from(uuid.replaceAll('-', ''), 'hex').toString('base64url');
+const compactToUuid = (compact: string) => {
+  const hex = Buffer.from(compact, 'base64url').toString('hex');
+  return hex.length === 32
+    ? `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+    : compact;
+};
+const escapePart = (part: string) => encodeURIComponent(part).replaceAll('%20', '+');
+const unescapePart = (part: string) => decodeURIComponent(part.replaceAll('+', '%20'));
+
+/**
+ * Compact text form of an action, for Discord custom_id (100 chars) and Telegram callback_data
+ * (64 bytes). Course ids travel as 22-char base64url; free text is URI-encoded.
+ */
+export function encodeAction(action: Action): string {
+  switch (action.type) {
+    case 'courses.page':
+      return ['cp', action.page, escapePart(action.category ?? ''), escapePart(action.query ?? '')].join(SEPARATOR);
+    case 'course.show':
+      return ['co', uuidToCompact(action.courseId)].join(SEPARATOR);
+  }
+}
+
+/** Parses a payload from a button; anything malformed or forged-out-of-shape is `undefined`. */
+export function decodeAction(encoded: string): Action | undefined {
+  let candidate: unknown;
+  try {
+    const [tag, ...parts] = encoded.split(SEPARATOR);
+    if (tag === 'cp' && parts.length === 3) {
+      const [page = '', category = '', query = ''] = parts;
+      candidate = {
+        type: 'courses.page',
+        page: /^\d{1,5}$/.test(page) ? Number(page) : Number.NaN,
+        category: category ? unescapePart(category) : undefined,
+        query: query ? unescapePart(query) : undefined,
+      };
+    } else if (tag === 'co' && parts.length === 1) {
+      candidate = { type: 'course.show', courseId: compactToUuid(parts[0] ?? '') };
+    }
+  } catch {
+    return undefined;
+  }
+  const parsed = actionSchema.safeParse(candidate);
+  return parsed.success ? parsed.data : undefined;
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import type { CoreDeps } from '../deps.ts';
+import type { DomainError } from '../errors.ts';
+import type { Actor } from '../members/actor.ts';
+import type { Reply } from '../reply.ts';
+import type { Result } from '../result.ts';
+import { showHelp } from './help.ts';
+import { listCourses, listCoursesInput } from './list-courses.ts';
+import { showCourse, showCourseInput } from './show-course.ts';
+
+export type CommandDeps = Pick<CoreDeps, 'db'>;
+
+type CommandDefinition<S extends z.ZodType> = {
+  /** Options as the platform delivered them; parsed here, never trusted before. */
+  input: S;
+  run(deps: CommandDeps, actor: Actor, input: z.infer<S>): Promise<Result<Reply, DomainError>>;
+};
+
+const define = <S extends z.ZodType>(definition: CommandDefinition<S>) => definition;
+
+/** Every command a member can type, by name, on every platform. */
+export const commands = {
+  courses: define({ input: listCoursesInput, run: listCourses }),
+  course: define({ input: showCourseInput, run: showCourse }),
+  help: define({ input: z.object({}), run: (_deps, actor) => showHelp(actor) }),
+};
+
+export type CommandName = keyof typeof commands;
+export const commandNames = Object.keys(commands) as CommandName[];
+export const isCommandName = (name: string): name is CommandName => name in commands;

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { recordEvent } from '../analytics/record-event.ts';
+import { findCourse, findCourseIdByName, listLessons, listProductsGranting } from '../catalog/get-course.ts';
+import { visibleStatuses } from '../catalog/types.ts';
+import type { CoreDeps } from '../deps.ts';
+import { err, ok, type Result } from '../result.ts';
+import type { DomainError } from '../errors.ts';
+import { formatMoney } from '../format.ts';
+import { type Locale, t, toLocale } from '../i18n/index.ts';
+import type { Actor } from '../members/actor.ts';
+import { type Reply, type ReplyField, replyLimits, truncate } from '../reply.ts';
+
+export const showCourseInput = z.union([
+  z.object({ courseId: z.uuid() }),
+  z.object({ name: z.string().trim().min(1).max(100) }),
+]);
+export type ShowCourseInput = z.infer<typeof showCourseInput>;
+
+const LESSONS_SHOWN = 15;
+
+/**
+ * One course with its lessons and the products that include it. The course must belong to the
+ * actor's community and be visible to the actor's role; any other id, including a real course
+ * of another community, is `course_not_found`. Records a `course_view` behaviour event.
+ */
+export async function showCourse(
+  deps: Pick<CoreDeps, 'db'>,
+  actor: Actor,
+  input: ShowCourseInput,
+): Promise<Result<Reply, DomainError>> {
+  const statuses = visibleStatuses(actor.role);
+  const scope = { communityId: actor.communityId, statuses };
+  const courseId = 'courseId' in input ? input.courseId : await findCourseIdByName(deps.db, { ...scope, name: input.name });
+  const course = courseId ? await findCourse(deps.db, { ...scope, courseId }) : undefined;
+  if (!course) return err({ code: 'course_not_found' });
+
+  const [lessons, products] = await Promise.all([
+    listLessons(deps.db, { communityId: actor.communityId, courseId: course.id }),
+    listProductsGranting(deps.db, { communityId: actor.communityId, courseId: course.id }),
+    recordEvent(deps.db, { communityId: actor.communityId, memberId: actor.memberId, kind: 'course_view', courseId: course.id }),
+  ]);
+
+  const { locale } = actor;
+  const knownLanguage = toLocale(course.language);
+  const fields: ReplyField[] = [
+    { name: t(locale, 'course.category'), value: course.category, inline: true },
+    { name: t(locale, 'course.level'), value: t(locale, `level.${course.level}`), inline: true },
+    {
+      name: t(locale, 'course.language'),
+      value: knownLanguage ? t(locale, `language.${knownLanguage}`) : course.language,
+      inline: true,
+    },
+  ];
+  if (course.status !== 'published') {
+    fields.push({ name: t(locale, 'course.status'), value: t(locale, `status.${course.status}`), inline: true });
+  }
+  if (course.tags.length) fields.push({ name: t(locale, 'course.tags'), value: course.tags.join(', ') });
+  fields.push({ name: t(locale, 'course.lessons'), value: lessonLines(locale, lessons) });
+  fields.push({
+    name: t(locale, 'course.includedIn'),
+    value: products.length
+      ? products.map((product) => `${product.name}: ${priceText(locale, product)}`).join('\n')
+      : t(locale, 'course.notForSale'),
+  });
+
+  return ok({
+    title: truncate(course.title, replyLimits.title),
+    body: truncate(course.description || course.summary, 1200),
+    fields: fields.map((field) => ({ ...field, value: truncate(field.value, replyLimits.fieldValue) })),
+    actions: [{ buttons: [{ label: t(locale, 'course.back'), action: { type: 'courses.page', page: 1 } }] }],
+  });
+}
+
+function lessonLines(locale: Locale, lessons: Array<{ position: number; title: string; dripOffsetDays: number }>) {
+  if (!lessons.length) return t(locale, 'course.noLessons');
+  const lines = lessons.slice(0, LESSONS_SHOWN).map((lesson) =>
+    lesson.dripOffsetDays > 0
+      ? t(locale, 'course.lessonLineDrip', { position: lesson.position, title: lesson.title, day: lesson.dripOffsetDays + 1 })
+      : t(locale, 'course.lessonLine', { position: lesson.position, title: lesson.title }),
+  );
+  if (lessons.length > LESSONS_SHOWN) lines.push(t(locale, 'course.moreLessons', { count: lessons.length - LESSONS_SHOWN }));
+  return lines.join('\n');
+}
+
+function priceText(
+  locale: Locale,
+  product: { kind: string; interval: 'week' | 'month' | 'year' | null; priceAmount: number; currency: string; starsPrice: number | null },
+) {
+  const prices = [formatMoney(locale, product.priceAmount, product.currency)];
+  if (product.starsPrice) prices.push(formatMoney(locale, product.starsPrice, 'XTR'));
+  const price = prices.join(' / ');
+  return product.interval
+    ? t(locale, 'price.subscription', { price, interval: t(locale, `interval.${product.interval}`) })
+    : price;
+}

@@ -1,0 +1,11 @@
+import type { Logger } from 'pino';
+import type { Database } from './db/client.ts';
+import type { Clock, JobQueue } from './ports.ts';
+
+/** Everything a use case may need, built once per process by the entry point. */
+export type CoreDeps = {
+  db: Database;
+  queue: JobQueue;
+  clock: Clock;
+  log: Logger;
+};

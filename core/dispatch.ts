@@ -1,0 +1,69 @@
+import type { z } from 'zod';
+import { type Action, decodeAction } from './actions.ts';
+import { type CommandDeps, type CommandName, commands } from './commands/index.ts';
+import { listCourses } from './commands/list-courses.ts';
+import { showCourse } from './commands/show-course.ts';
+import { type DomainError, describeError } from './errors.ts';
+import { toLocale } from './i18n/index.ts';
+import type { Actor, Caller } from './members/actor.ts';
+import { resolveActor } from './members/resolve-actor.ts';
+import type { Reply } from './reply.ts';
+import type { Result } from './result.ts';
+
+/** What an adapter renders: the reply, plus the domain error behind it (for logs and tests). */
+export type Outcome = { reply: Reply; error?: DomainError; actor?: Actor };
+
+/**
+ * The one way in for a typed command from any platform: resolve the caller to an actor,
+ * validate the options, run the use case, and render domain errors in the actor's language.
+ */
+export async function handleCommand(
+  deps: CommandDeps,
+  caller: Caller,
+  name: CommandName,
+  options: unknown,
+): Promise<Outcome> {
+  const resolved = await resolveActor(deps, caller);
+  if (!resolved.ok) return failure(caller, resolved.error);
+  const actor = resolved.value;
+  const command = commands[name];
+  const parsed = (command.input as z.ZodType).safeParse(options ?? {});
+  if (!parsed.success) {
+    const details = parsed.error.issues
+      .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+      .join('; ');
+    return failure(caller, { code: 'invalid_input', details }, actor);
+  }
+  const run = command.run as (deps: CommandDeps, actor: Actor, input: unknown) => Promise<Result<Reply, DomainError>>;
+  return settle(caller, actor, await run(deps, actor, parsed.data));
+}
+
+/**
+ * The one way in for a pressed button or chosen select option. The payload is decoded and
+ * validated first; the use case then re-authorises against the actor's own community.
+ */
+export async function handleAction(deps: CommandDeps, caller: Caller, encoded: string): Promise<Outcome> {
+  const action = decodeAction(encoded);
+  if (!action) return failure(caller, { code: 'invalid_action' });
+  const resolved = await resolveActor(deps, caller);
+  if (!resolved.ok) return failure(caller, resolved.error);
+  return settle(caller, resolved.value, await runAction(deps, resolved.value, action));
+}
+
+function runAction(deps: CommandDeps, actor: Actor, action: Action): Promise<Result<Reply, DomainError>> {
+  switch (action.type) {
+    case 'courses.page':
+      return listCourses(deps, actor, { page: action.page, category: action.category, query: action.query });
+    case 'course.show':
+      return showCourse(deps, actor, { courseId: action.courseId });
+  }
+}
+
+function settle(caller: Caller, actor: Actor, result: Result<Reply, DomainError>): Outcome {
+  return result.ok ? { reply: result.value, actor } : failure(caller, result.error, actor);
+}
+
+function failure(caller: Caller, error: DomainError, actor?: Actor): Outcome {
+  const locale = actor?.locale ?? toLocale(caller.locale) ?? 'en';
+  return { reply: describeError(locale, error), error, ...(actor ? { actor } : {}) };
+}

@@ -1,0 +1,48 @@
+import { type Locale, t } from './i18n/index.ts';
+import type { Reply } from './reply.ts';
+
+/**
+ * Expected failures, returned (never thrown) by use cases. Each code has text in every locale
+ * (see `describeError`), so adding a code without its message fails to compile.
+ */
+export type DomainError =
+  /** The course id or name is not in the actor's community (or not visible to the actor). */
+  | { code: 'course_not_found' }
+  /** The actor's role lacks the permission. */
+  | { code: 'forbidden'; permission: string }
+  /** An event came from a guild/group that no community has claimed. */
+  | { code: 'space_not_linked' }
+  /** A private chat with no community chosen yet. */
+  | { code: 'no_active_community' }
+  /** Options or text failed validation; `details` is safe to show. */
+  | { code: 'invalid_input'; details: string }
+  /** A button payload that does not decode (forged, truncated or from an old version). */
+  | { code: 'invalid_action' }
+  /** The actor has left or been banned from the community. */
+  | { code: 'membership_inactive' }
+  /** A job or command named a community that does not exist (deleted, or a bad id). */
+  | { code: 'community_not_found' };
+
+export type DomainErrorCode = DomainError['code'];
+
+const messageKeys = {
+  course_not_found: 'error.course_not_found',
+  forbidden: 'error.forbidden',
+  space_not_linked: 'error.space_not_linked',
+  no_active_community: 'error.no_active_community',
+  invalid_input: 'error.invalid_input',
+  invalid_action: 'error.invalid_action',
+  membership_inactive: 'error.membership_inactive',
+  community_not_found: 'error.community_not_found',
+} as const satisfies Record<DomainErrorCode, `error.${DomainErrorCode}`>;
+
+/** The one rendering of a domain error for every edge: short, private to the actor. */
+export function describeError(locale: Locale, error: DomainError): Reply {
+  const params: Record<string, string> = error.code === 'invalid_input' ? { details: error.details } : {};
+  return { body: t(locale, messageKeys[error.code], params), ephemeral: true };
+}
+
+/** What an edge shows when something unexpected (a bug or an outage) happened. */
+export function describeUnexpected(locale: Locale): Reply {
+  return { body: t(locale, 'error.unexpected'), ephemeral: true };
+}

@@ -1,0 +1,22 @@
+import type { memberRole } from '../db/schema/index.ts';
+
+export type MemberRole = (typeof memberRole.enumValues)[number];
+
+/**
+ * Who may do what, by community role. Checked in core use cases, never only in adapters.
+ * Platform facts (a Discord "Manage Server" permission, a Telegram chat admin) are inputs to
+ * specific use cases such as /setup, not roles.
+ */
+const grants = {
+  'catalog.view_unpublished': ['owner', 'creator', 'staff'],
+  'catalog.manage': ['owner', 'creator'],
+  'community.manage': ['owner'],
+  'support.handle': ['owner', 'creator', 'staff'],
+  'stats.view': ['owner', 'creator'],
+} as const satisfies Record<string, readonly MemberRole[]>;
+
+export type Permission = keyof typeof grants;
+
+export function can(role: MemberRole, permission: Permission): boolean {
+  return (grants[permission] as readonly MemberRole[]).includes(role);
+}

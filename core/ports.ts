@@ -1,0 +1,16 @@
+import type { JobKey, JobPayload } from './queue/contract.ts';
+
+/**
+ * Enqueues background jobs. Implementations validate the payload against the contract before
+ * enqueueing (an invalid payload throws: it is a bug in the caller) and honour the job's key.
+ */
+export interface JobQueue {
+  enqueue<K extends JobKey>(job: K, payload: JobPayload<K>, options?: { delayMs?: number }): Promise<void>;
+}
+
+/** The current time, injectable so tests can move it. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,49 @@
+import type { Action } from './actions.ts';
+
+/**
+ * What a use case answers, independent of any platform. Adapters render it within their limits
+ * (Discord embeds and components, Telegram text and inline keyboards, the console's text). Text
+ * is plain: adapters escape it for their markup.
+ */
+export type Reply = {
+  title?: string;
+  body?: string;
+  fields?: ReplyField[];
+  footer?: string;
+  actions?: ActionRow[];
+  /** Only the actor should see it (Discord ephemeral; Telegram: the private chat). */
+  ephemeral?: boolean;
+  /** Long content: in a group chat it belongs in the actor's private chat. */
+  long?: boolean;
+};
+
+export type ReplyField = { name: string; value: string; inline?: boolean };
+
+export type ReplyButton =
+  | { label: string; action: Action; style?: 'primary' | 'secondary' | 'danger' }
+  | { label: string; url: string };
+
+export type ReplySelect = {
+  placeholder: string;
+  options: Array<{ label: string; description?: string; action: Action; selected?: boolean }>;
+};
+
+export type ActionRow = { buttons: ReplyButton[] } | { select: ReplySelect };
+
+/** Upper bounds every adapter can honour; core trims its own text to these. */
+export const replyLimits = {
+  title: 200,
+  body: 1800,
+  fieldName: 200,
+  fieldValue: 900,
+  fields: 10,
+  buttonsPerRow: 5,
+  rows: 5,
+  selectOptions: 25,
+  buttonLabel: 60,
+} as const;
+
+export function truncate(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+}

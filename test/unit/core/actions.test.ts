@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { type Action, decodeAction, encodeAction } from '../../../core/actions.ts';
+
+const courseId = '0b6f3c1e-8d2a-4f51-9a7b-3c2d1e0f4a5b';
+
+describe('encodeAction', () => {
+  it('round-trips every action shape', () => {
+    const actions: Action[] = [
+      { type: 'course.show', courseId },
+      { type: 'courses.page', page: 3 },
+      { type: 'courses.page', page: 1, category: 'Data Science', query: 'python | pandas' },
+      { type: 'courses.page', page: 2, query: '增长' },
+    ];
+    for (const action of actions) expect(decodeAction(encodeAction(action))).toEqual(action);
+  });
+
+  it('fits a course button into Telegram callback_data (64 bytes)', () => {
+    expect(Buffer.byteLength(encodeAction({ type: 'course.show', courseId }))).toBeLessThanOrEqual(64);
+  });
+});
+
+describe('decodeAction', () => {
+  it.each([
+    ['empty', ''],
+    ['unknown tag', 'zz|1'],
+    ['page is not a number', 'cp|abc||'],
+    ['page zero', 'cp|0||'],
+    ['page too large', 'cp|99999||'],
+    ['missing parts', 'cp|1'],
+    ['course id not a uuid', 'co|not-an-id'],
+    ['course id of the wrong length', 'co|AAAA'],
+    ['malformed escape', 'cp|1|%E0%A4%A||'],
+    ['query too long', `cp|1||${'q'.repeat(101)}`],
+  ])('rejects a payload with %s', (_case, encoded) => {
+    expect(decodeAction(encoded)).toBeUndefined();
+  });
+});
