@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/**
+ * The queue contract: every queue and every job with its payload schema. Producers validate a
+ * payload before it is enqueued and workers validate it again on receipt; a payload that fails
+ * is never retried. Payloads carry ids, never secrets or personal data.
+ */
+export const queueNames = ['payments', 'access', 'delivery', 'digests', 'support', 'maintenance'] as const;
+export type QueueName = (typeof queueNames)[number];
+
+export type QueuePolicy = {
+  /** Tries before a job is failed for good (only for thrown errors; domain "no"s fail at once). */
+  attempts: number;
+  /** First retry delay; later ones double. */
+  backoffMs: number;
+  /** Multiplier on WORKER_CONCURRENCY for this queue's worker. */
+  concurrencyShare: number;
+  /** Completed/failed jobs kept for inspection. */
+  keepCompleted: number;
+  keepFailed: number;
+};
+
+/** Retry and retention per queue: money and access retry longest, housekeeping least. */
+export const queuePolicies: Record<QueueName, QueuePolicy> = {
+  payments: { attempts: 12, backoffMs: 2_000, concurrencyShare: 1, keepCompleted: 1_000, keepFailed: 10_000 },
+  access: { attempts: 12, backoffMs: 2_000, concurrencyShare: 1, keepCompleted: 1_000, keepFailed: 10_000 },
+  delivery: { attempts: 8, backoffMs: 5_000, concurrencyShare: 2, keepCompleted: 1_000, keepFailed: 10_000 },
+  digests: { attempts: 5, backoffMs: 30_000, concurrencyShare: 1, keepCompleted: 100, keepFailed: 1_000 },
+  support: { attempts: 6, backoffMs: 2_000, concurrencyShare: 1, keepCompleted: 1_000, keepFailed: 10_000 },
+  maintenance: { attempts: 3, backoffMs: 10_000, concurrencyShare: 0.5, keepCompleted: 100, keepFailed: 1_000 },
+};
+
+type JobSpec<Q extends QueueName, S extends z.ZodType> = {
+  queue: Q;
+  payload: S;
+  /**
+   * The business key that makes enqueueing idempotent: while a job with this key is waiting,
+   * delayed or running, enqueueing the same key again adds nothing.
+   */
+  key?: (payload: z.infer<S>) => string;
+};
+
+const job = <Q extends QueueName, S extends z.ZodType>(spec: JobSpec<Q, S>) => spec;
+
+/** Every job, keyed `<queue>.<job-name>`; the worker registry must handle each one. */
+export const jobs = {
+  /**
+   * Recomputes `course_stats` (30-day views, enrollments, purchases and the popularity score)
+   * for one community, or for every community when `communityId` is absent. Idempotent.
+   */
+  'maintenance.refresh-course-stats': job({
+    queue: 'maintenance',
+    payload: z.object({ communityId: z.uuid().optional() }),
+    key: (payload) => `refresh-course-stats-${payload.communityId ?? 'all'}`,
+  }),
+};
+
+export type JobKey = keyof typeof jobs;
+export type JobPayload<K extends JobKey> = z.infer<(typeof jobs)[K]['payload']>;
+
+export const jobName = (key: JobKey) => key.slice(key.indexOf('.') + 1);
+
+/** Recurring jobs, run by BullMQ job schedulers (upserted at worker start, so idempotent). */
+export const schedules: Array<{ id: string; job: JobKey; payload: JobPayload<JobKey>; every?: number; cron?: string }> = [
+  { id: 'refresh-course-stats-hourly', job: 'maintenance.refresh-course-stats', payload: {}, cron: '7 * * * *' },
+];
+
+type AnySpec = { queue: QueueName; payload: z.ZodType; key?: (payload: never) => string };
+
+/** Validates a payload for a job, on either side of the queue. */
+export function parseJobPayload<K extends JobKey>(
+  key: K,
+  payload: unknown,
+): { ok: true; value: JobPayload<K> } | { ok: false; reason: string } {
+  const parsed = (jobs[key] as AnySpec).payload.safeParse(payload);
+  return parsed.success
+    ? { ok: true, value: parsed.data as JobPayload<K> }
+    : { ok: false, reason: z.prettifyError(parsed.error).replaceAll('\n', '; ') };
+}
+
+/** The business key of a validated payload, if the job has one. */
+export function businessKeyOf<K extends JobKey>(key: K, payload: JobPayload<K>): string | undefined {
+  const keyOf = (jobs[key] as AnySpec).key as ((payload: JobPayload<K>) => string) | undefined;
+  return keyOf?.(payload);
+}
+
+export const isJobKey = (key: string): key is JobKey => key in jobs;

@@ -1,0 +1,24 @@
+import type { Logger } from 'pino';
+import type { CoreDeps } from '../core/deps.ts';
+import type { DomainError } from '../core/errors.ts';
+import type { JobKey, JobPayload } from '../core/queue/contract.ts';
+import type { Result } from '../core/result.ts';
+
+/** What a job handler gets besides its payload: a logger carrying the job's ids. */
+export type JobContext = { log: Logger; jobId: string; attempt: number };
+
+export type JobDeps = Pick<CoreDeps, 'db' | 'clock' | 'queue'>;
+
+/**
+ * A job handler. Returning an error is a domain "no" (the job fails once, no retry); throwing
+ * is an outage or a bug (BullMQ retries with backoff).
+ */
+export type JobHandler<K extends JobKey> = (
+  deps: JobDeps,
+  payload: JobPayload<K>,
+  context: JobContext,
+) => Promise<Result<unknown, DomainError>>;
+
+export type JobDefinition<K extends JobKey = JobKey> = { key: K; handle: JobHandler<K> };
+
+export const defineJob = <K extends JobKey>(key: K, handle: JobHandler<K>): JobDefinition<K> => ({ key, handle });

@@ -1,0 +1,112 @@
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import {
+  isJobKey,
+  jobName,
+  jobs,
+  parseJobPayload,
+  type QueueName,
+  queuePolicies,
+  schedules,
+} from '../core/queue/contract.ts';
+import type { BullJobQueue } from './bull-job-queue.ts';
+import { jobOptions } from './bull-job-queue.ts';
+import type { JobDeps, JobHandler } from './define-job.ts';
+import type { JobMetrics } from './metrics.ts';
+import { jobRegistry } from './registry.ts';
+
+export type WorkerRuntimeOptions = {
+  connection: Redis;
+  prefix: string;
+  concurrency: number;
+  log: Logger;
+  metrics?: JobMetrics;
+  /** How often stalled (crashed-worker) jobs are looked for; BullMQ's default is 30 s. */
+  stalledIntervalMs?: number;
+  /** Upsert the recurring job schedulers (off in tests that want a quiet queue). */
+  schedulers?: boolean;
+};
+
+export type WorkerRuntime = {
+  workers: Worker[];
+  /** Stops taking jobs and waits for in-flight ones; after `timeoutMs` releases them to be retried. */
+  close(timeoutMs: number): Promise<void>;
+};
+
+/** One Worker per queue that has jobs, each routing on `job.name` through the registry. */
+export async function startWorkers(deps: JobDeps, producer: BullJobQueue, options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
+  const queuesWithJobs = [...new Set(Object.values(jobs).map((spec) => spec.queue))];
+  const workers = queuesWithJobs.map((queue) => {
+    const worker = new Worker(queue, createProcessor(queue, deps, options), {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: Math.max(1, Math.round(options.concurrency * queuePolicies[queue].concurrencyShare)),
+      ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
+    });
+    worker.on('error', (error) => options.log.error({ err: error, queue }, 'worker error'));
+    return worker;
+  });
+  if (options.schedulers !== false) {
+    for (const schedule of schedules) {
+      const queue = jobs[schedule.job].queue;
+      const { attempts, backoff, removeOnComplete, removeOnFail } = jobOptions(queue);
+      await producer
+        .queue(queue)
+        .upsertJobScheduler(schedule.id, schedule.cron ? { pattern: schedule.cron } : { every: schedule.every ?? 3_600_000 }, {
+          name: jobName(schedule.job),
+          data: schedule.payload,
+          opts: { attempts, backoff, removeOnComplete, removeOnFail },
+        });
+    }
+  }
+  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  options.log.info({ queues: queuesWithJobs }, 'workers started');
+  return {
+    workers,
+    async close(timeoutMs) {
+      const graceful = Promise.all(workers.map((worker) => worker.close()));
+      const timer = new Promise<'timeout'>((resolve) => setTimeout(resolve, timeoutMs, 'timeout').unref());
+      if ((await Promise.race([graceful, timer])) === 'timeout') {
+        options.log.warn('in-flight jobs did not finish in time; releasing them to be retried');
+        await Promise.all(workers.map((worker) => worker.close(true)));
+      }
+    },
+  };
+}
+
+/**
+ * The one place that maps outcomes to BullMQ's retry contract: unknown job or invalid payload
+ * -> UnrecoverableError; a returned domain error -> UnrecoverableError; a throw -> retry.
+ */
+function createProcessor(queue: QueueName, deps: JobDeps, options: WorkerRuntimeOptions) {
+  return async (job: Job) => {
+    const key = `${queue}.${job.name}`;
+    const log = options.log.child({ queue, job: job.name, jobId: job.id, attempt: job.attemptsMade + 1 });
+    if (!isJobKey(key)) throw new UnrecoverableError(`unknown job ${key}`);
+    const parsed = parseJobPayload(key, job.data);
+    if (!parsed.ok) {
+      log.error({ reason: parsed.reason }, 'invalid job payload; not retrying');
+      throw new UnrecoverableError(`invalid payload: ${parsed.reason}`);
+    }
+    const handle = jobRegistry[key].handle as JobHandler<typeof key>;
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    let result;
+    try {
+      result = await handle(deps, parsed.value, { log, jobId: job.id ?? '', attempt: job.attemptsMade + 1 });
+    } catch (error) {
+      const retrying = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
+      options.metrics?.observe(queue, job.name, retrying ? 'retrying' : 'failed', seconds());
+      log.warn({ err: error, retrying }, 'job threw');
+      throw error;
+    }
+    if (!result.ok) {
+      options.metrics?.observe(queue, job.name, 'failed', seconds());
+      log.warn({ error: result.error }, 'job refused; not retrying');
+      throw new UnrecoverableError(`domain error: ${result.error.code}`);
+    }
+    options.metrics?.observe(queue, job.name, 'completed', seconds());
+    return result.value;
+  };
+}
