@@ -1,0 +1,107 @@
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { Logger } from 'pino';
+import type { CommandDeps } from '../../core/commands/index.ts';
+import { handleAction, handleCommand, type Outcome } from '../../core/dispatch.ts';
+import { describeUnexpected } from '../../core/errors.ts';
+import { type Locale, t, toLocale } from '../../core/i18n/index.ts';
+import type { Caller } from '../../core/members/actor.ts';
+import type { MemberRole } from '../../core/members/rbac.ts';
+import { resolveActor } from '../../core/members/resolve-actor.ts';
+import { CONSOLE_SPACE_ID, consolePersonas } from '../../core/seed/seed-demo.ts';
+import { parseConsoleLine } from './parse-line.ts';
+import { renderReply } from './render.ts';
+
+export type ConsoleOptions = {
+  deps: CommandDeps;
+  input: Readable;
+  output: Writable;
+  log: Logger;
+  /** Ctrl-C at the prompt: the terminal is in raw mode, so no SIGINT reaches the process. */
+  onInterrupt?: () => void;
+};
+
+/**
+ * A terminal chat with the demo community. You act as one of the seeded personas and type the
+ * same commands members use on Discord and Telegram; buttons are keys you type. Everything goes
+ * through the same core dispatch as the real adapters. Resolves when the session ends.
+ */
+export async function runConsole(options: ConsoleOptions): Promise<void> {
+  const session = { role: 'member' as MemberRole, locale: 'en' as Locale, keys: new Map<string, string>() };
+  const caller = (): Caller => ({
+    platform: 'console',
+    userId: consolePersonas[session.role].userId,
+    displayName: consolePersonas[session.role].displayName,
+    locale: session.locale,
+    spaceId: CONSOLE_SPACE_ID,
+  });
+  const write = (text: string) => options.output.write(`${text}\n`);
+  const rl = createInterface({ input: options.input, output: options.output, terminal: isTerminal(options.input) });
+  rl.on('SIGINT', () => (options.onInterrupt ? options.onInterrupt() : rl.close()));
+  const prompt = () => {
+    rl.setPrompt(`${consolePersonas[session.role].userId.replace('console-', '')}> `);
+    rl.prompt();
+  };
+
+  const show = (outcome: Outcome) => {
+    const rendered = renderReply(outcome.reply, t(session.locale, 'console.filter'));
+    if (rendered.keys.size) session.keys = rendered.keys;
+    write(rendered.text);
+  };
+
+  await greet(options.deps, caller(), write, session.role);
+  write(t(session.locale, 'console.usage'));
+  prompt();
+  for await (const line of rl) {
+    try {
+      const command = parseConsoleLine(line, session.keys);
+      switch (command.kind) {
+        case 'empty':
+          break;
+        case 'quit':
+          write(t(session.locale, 'console.bye'));
+          rl.close();
+          return;
+        case 'persona':
+          session.role = command.role;
+          await greet(options.deps, caller(), write, session.role, 'console.persona');
+          break;
+        case 'language':
+          session.locale = command.locale;
+          write(t(session.locale, 'console.language'));
+          break;
+        case 'command':
+          show(await handleCommand(options.deps, caller(), command.name, command.options));
+          break;
+        case 'press':
+          show(await handleAction(options.deps, caller(), command.encoded));
+          break;
+        case 'unknown-command':
+          write(t(session.locale, 'console.unknownCommand', { command: command.command }));
+          break;
+        case 'unknown-key':
+          write(t(session.locale, 'console.unknownKey', { key: command.key }));
+          break;
+      }
+    } catch (error) {
+      options.log.error({ err: error, line }, 'console command failed');
+      write(describeUnexpected(session.locale).body ?? '');
+    }
+    prompt();
+  }
+}
+
+async function greet(
+  deps: CommandDeps,
+  caller: Caller,
+  write: (text: string) => void,
+  role: MemberRole,
+  key: 'console.welcome' | 'console.persona' = 'console.welcome',
+) {
+  const resolved = await resolveActor(deps, caller);
+  const locale = toLocale(caller.locale) ?? 'en';
+  const community = resolved.ok ? resolved.value.communityName : '?';
+  write(t(locale, key, { community, name: caller.displayName, role: t(locale, `role.${role}`) }));
+}
+
+const isTerminal = (stream: Readable) => (stream as { isTTY?: boolean }).isTTY === true;

@@ -1,0 +1,54 @@
+import { type CommandName, isCommandName } from '../../core/commands/index.ts';
+import { type Locale, toLocale } from '../../core/i18n/index.ts';
+import type { MemberRole } from '../../core/members/rbac.ts';
+
+export type ConsoleInput =
+  | { kind: 'empty' }
+  | { kind: 'quit' }
+  | { kind: 'persona'; role: MemberRole }
+  | { kind: 'language'; locale: Locale }
+  | { kind: 'command'; name: CommandName; options: Record<string, string> }
+  | { kind: 'press'; encoded: string }
+  | { kind: 'unknown-command'; command: string }
+  | { kind: 'unknown-key'; key: string };
+
+const roles: MemberRole[] = ['owner', 'creator', 'staff', 'member'];
+/** Which option the free text after a command fills, like Discord's first string option. */
+const freeTextOption: Partial<Record<CommandName, string>> = { courses: 'query', course: 'name' };
+
+/**
+ * Parses one console line: `/command key:value free text`, a console verb (/as, /lang, /quit),
+ * or a button key from the last message. Quoted values (`category:"Data Science"`) may hold
+ * spaces. Option values are left as text: core validates them.
+ */
+export function parseConsoleLine(line: string, keys: Map<string, string>): ConsoleInput {
+  const text = line.trim();
+  if (!text) return { kind: 'empty' };
+  if (!text.startsWith('/')) {
+    const encoded = keys.get(text.toLowerCase());
+    return encoded ? { kind: 'press', encoded } : { kind: 'unknown-key', key: text };
+  }
+  const [head = '', ...rest] = text.slice(1).split(/\s+/);
+  const verb = head.toLowerCase();
+  const argument = rest.join(' ');
+  if (verb === 'quit' || verb === 'exit') return { kind: 'quit' };
+  if (verb === 'as' && roles.includes(argument as MemberRole)) return { kind: 'persona', role: argument as MemberRole };
+  const locale = toLocale(argument);
+  if (verb === 'lang' && locale) return { kind: 'language', locale };
+  const name = verb === 'search' ? 'courses' : verb;
+  if (!isCommandName(name)) return { kind: 'unknown-command', command: `/${head}` };
+  return { kind: 'command', name, options: parseOptions(argument, freeTextOption[name]) };
+}
+
+function parseOptions(argument: string, freeText: string | undefined): Record<string, string> {
+  const options: Record<string, string> = {};
+  const words: string[] = [];
+  for (const match of argument.matchAll(/(\w+):"([^"]*)"|(\w+):(\S+)|(\S+)/g)) {
+    const [, quotedKey, quotedValue, key, value, word] = match;
+    if (quotedKey) options[quotedKey] = quotedValue ?? '';
+    else if (key) options[key] = value ?? '';
+    else if (word) words.push(word);
+  }
+  if (freeText && words.length) options[freeText] = words.join(' ');
+  return options;
+}

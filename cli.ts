@@ -1,0 +1,178 @@
+/**
+ * The entry point: `tsx cli.ts <role>`. Roles: all (what `npm start` runs), bots, workers,
+ * migrate, seed, console. This file is the composition root: it parses config once, provides
+ * Postgres and Redis (configured or embedded), builds dependencies and starts the parts.
+ */
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { runConsole } from './bots/console/console.ts';
+import { type HttpServer, startHttpServer } from './bots/http/server.ts';
+import { type Config, formatConfigIssues, loadConfig } from './core/config.ts';
+import { connectDatabase, type DatabaseConnection } from './core/db/client.ts';
+import { migrateDatabase } from './core/db/migrate.ts';
+import { createLogger } from './core/logger.ts';
+import { systemClock } from './core/ports.ts';
+import { seedDemoCommunity } from './core/seed/seed-demo.ts';
+import { provideServices } from './scripts/embedded/services.ts';
+import { BullJobQueue } from './workers/bull-job-queue.ts';
+import { registerJobMetrics } from './workers/metrics.ts';
+import { connectRedis } from './workers/redis.ts';
+import { startWorkers, type WorkerRuntime } from './workers/runner.ts';
+
+const roles = ['all', 'bots', 'workers', 'migrate', 'seed', 'console'] as const;
+type Role = (typeof roles)[number];
+
+async function main(): Promise<void> {
+  const role = process.argv[2] ?? 'all';
+  if (!roles.includes(role as Role)) exit(`unknown role "${role}"; expected one of ${roles.join(', ')}`, 64);
+  const loaded = loadConfig(process.env);
+  if (!loaded.ok) exit(formatConfigIssues(loaded.error), 78);
+  const config = loaded.value;
+  const interactive =
+    role === 'console' || (role === 'all' && !config.discord && !config.telegram && process.stdin.isTTY === true);
+  const logFile = interactive ? path.join(config.dataDir, 'logs', 'lyceum.log') : undefined;
+  const log = createLogger({ level: config.logLevel, file: logFile });
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const shutdown = shutdownOnce(log, config, cleanups);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(signal));
+  try {
+    await start(role as Role, config, { log, logFile, interactive, cleanups, shutdown });
+  } catch (error) {
+    log.error({ err: error }, 'start-up failed');
+    console.error('Lyceum failed to start:', error instanceof Error ? error.message : error);
+    await shutdown('start-up failed', 1);
+  }
+}
+
+type Runtime = {
+  log: Logger;
+  logFile: string | undefined;
+  interactive: boolean;
+  cleanups: Array<() => Promise<unknown>>;
+  shutdown: (reason: string, exitCode?: number) => Promise<void>;
+};
+
+async function start(role: Role, config: Config, runtime: Runtime): Promise<void> {
+  const { log, logFile, interactive, cleanups, shutdown } = runtime;
+
+  const runsQueue = role !== 'migrate' && role !== 'seed' && role !== 'console';
+  const services = await provideServices(
+    { dataDir: config.dataDir, databaseUrl: config.databaseUrl, redisUrl: config.redisUrl },
+    { info: (m) => log.info(m), warn: (m) => log.warn(m) },
+  );
+  cleanups.push(() => services.stop());
+  await migrateDatabase(services.databaseUrl);
+  const database = connectDatabase(services.databaseUrl);
+  cleanups.push(() => database.close());
+
+  if (role === 'migrate') return shutdown('done');
+  if (role === 'seed') {
+    const seeded = await seedDemoCommunity(database.db, systemClock.now());
+    console.log(seeded.created ? 'Seeded the demo community.' : 'The demo community was already there; nothing changed.');
+    return shutdown('done');
+  }
+  if (role === 'all' && !(await hasCommunity(database))) await seedDemoCommunity(database.db, systemClock.now());
+
+  let http: HttpServer | undefined;
+  if (runsQueue) {
+    const runtime = await startQueueAndHttp(role, config, services.redisUrl, database, log, cleanups);
+    http = runtime.http;
+  }
+  if (interactive) {
+    if (http) process.stdout.write(`Lyceum is running. Health and metrics: ${http.url}/readyz ${http.url}/metrics\n`);
+    process.stdout.write(`Logs: ${logFile}\n\n`);
+    await runConsole({
+      deps: { db: database.db },
+      input: process.stdin,
+      output: process.stdout,
+      log,
+      onInterrupt: () => void shutdown('SIGINT'),
+    });
+    await shutdown('console closed');
+  } else if (role === 'all' && !config.discord && !config.telegram) {
+    log.info('no DISCORD_TOKEN or TELEGRAM_BOT_TOKEN and no terminal: running workers and HTTP only');
+  }
+}
+
+async function startQueueAndHttp(
+  role: Role,
+  config: Config,
+  redisUrl: string,
+  database: DatabaseConnection,
+  log: Logger,
+  cleanups: Array<() => Promise<unknown>>,
+) {
+  const redis = connectRedis(redisUrl, role);
+  const queue = new BullJobQueue(redis, config.workers.queuePrefix);
+  cleanups.push(() => redis.quit(), () => queue.close());
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const metrics = registerJobMetrics(registry, (name) => queue.queue(name));
+
+  let workers: WorkerRuntime | undefined;
+  if (role === 'all' || role === 'workers') {
+    workers = await startWorkers(
+      { db: database.db, clock: systemClock, queue },
+      queue,
+      { connection: redis, prefix: config.workers.queuePrefix, concurrency: config.workers.concurrency, log, metrics },
+    );
+    const running = workers;
+    cleanups.push(() => running.close(config.shutdownTimeoutMs));
+  }
+  const http = await startHttpServer({
+    host: config.http.host,
+    port: config.http.port,
+    log,
+    registry,
+    checks: [
+      { name: 'postgres', check: () => database.db.execute(sql`select 1`) },
+      { name: 'redis', check: () => redis.ping() },
+    ],
+  });
+  cleanups.push(() => http.close());
+  return { http, workers };
+}
+
+async function hasCommunity(database: DatabaseConnection): Promise<boolean> {
+  const [row] = await database.sql<[{ found: boolean }]>`select exists (select 1 from communities) as found`;
+  return row?.found ?? false;
+}
+
+/**
+ * Runs the cleanups in reverse order of registration, so the process stops taking work first
+ * (HTTP, then workers finish or release in-flight jobs), then closes its Redis and Postgres
+ * clients, then the embedded servers. A second signal while stopping is ignored; a stop that
+ * hangs is cut short.
+ */
+function shutdownOnce(log: Logger, config: Config, cleanups: Array<() => Promise<unknown>>) {
+  let stopping: Promise<void> | undefined;
+  return (reason: string, exitCode = 0): Promise<void> => {
+    if (stopping) return stopping;
+    log.info({ reason }, 'shutting down');
+    setTimeout(() => {
+      log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 15_000).unref();
+    stopping = (async () => {
+      let failed = false;
+      for (const cleanup of [...cleanups].reverse()) {
+        await cleanup().catch((error: unknown) => {
+          failed = true;
+          log.error({ err: error }, 'cleanup step failed');
+        });
+      }
+      await new Promise<void>((resolve) => log.flush(() => resolve()));
+      process.exit(failed ? 1 : exitCode);
+    })();
+    return stopping;
+  };
+}
+
+function exit(message: string, code: number): never {
+  console.error(message);
+  process.exit(code);
+}
+
+await main();
