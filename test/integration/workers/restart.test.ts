@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { seedDemoCommunity } from '../../../core/seed/seed-demo.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { type LyceumProcess, startLyceum } from '../../support/processes.ts';
+import { createTestQueues, eventually, type TestQueues } from '../../support/queues.ts';
+
+describe('the workers process', () => {
+  let database: TestDatabase;
+  let queues: TestQueues;
+  let communityId: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    communityId = (await seedDemoCommunity(database.db, new Date())).communityId;
+    queues = createTestQueues();
+    env = {
+      DATABASE_URL: database.url,
+      REDIS_URL: inject('redisUrl'),
+      QUEUE_PREFIX: queues.prefix,
+      HTTP_PORT: '0',
+      LOG_LEVEL: 'info',
+      DATA_DIR: `${inject('scratchDir')}/restart-test`,
+    };
+  });
+  afterAll(async () => {
+    await queues.close();
+    await database.drop();
+  });
+
+  const startWorkersProcess = async (): Promise<LyceumProcess> => {
+    const worker = startLyceum('workers', env);
+    await worker.waitFor('"msg":"workers started"');
+    return worker;
+  };
+  const completedCount = () => queues.queue.queue('maintenance').getCompletedCount();
+
+  it('processes after a restart the jobs enqueued while it was stopped or killed', async () => {
+    const first = await startWorkersProcess();
+    await queues.queue.enqueue('maintenance.refresh-course-stats', { communityId });
+    await eventually(async () => ((await completedCount()) === 1 ? true : undefined));
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toContain('"msg":"shutting down"');
+
+    await queues.queue.enqueue('maintenance.refresh-course-stats', { communityId });
+    expect(await queues.queue.queue('maintenance').getWaitingCount()).toBe(1);
+
+    const second = await startWorkersProcess();
+    await eventually(async () => ((await completedCount()) === 2 ? true : undefined));
+
+    second.child.kill('SIGKILL');
+    await second.exited;
+    await queues.queue.enqueue('maintenance.refresh-course-stats', {});
+    expect(await queues.queue.queue('maintenance').getWaitingCount()).toBe(1);
+
+    const third = await startWorkersProcess();
+    await eventually(async () => ((await completedCount()) === 3 ? true : undefined));
+    third.child.kill('SIGTERM');
+    expect(await third.exited).toBe(0);
+  });
+});
