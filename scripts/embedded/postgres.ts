@@ -35,6 +35,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (runAs) {
     await chown(dir, runAs.uid, runAs.gid);
     await ensureTraversable(dir, options.log);
+    await ensureTraversable(path.dirname(binaries.postgres), options.log);
   }
   const credentials = await loadCredentials(path.join(dir, 'credentials.json'));
   if (!(await exists(path.join(dataDir, 'PG_VERSION')))) {

@@ -86,8 +86,9 @@ export async function readPidFile(file: string): Promise<number | undefined> {
 }
 
 /**
- * A server run as another OS user must be able to walk down to its data directory. Directories
- * from `mktemp -d` are 0700, so we add the search bit (o+x, not read) where it is missing.
+ * A server run as another OS user must be able to walk down to its binaries and its data
+ * directory. Directories from `mktemp -d` are 0700, so we add the search bit (o+x, not read) to
+ * the ancestors that lack it.
  */
 export async function ensureTraversable(dir: string, log: ServiceLog): Promise<void> {
   let current = path.resolve(dir);
@@ -100,7 +101,7 @@ export async function ensureTraversable(dir: string, log: ServiceLog): Promise<v
     const { mode } = await stat(ancestor);
     if ((mode & 0o001) === 0) {
       await chmod(ancestor, mode | 0o001);
-      log.warn(`added o+x to ${ancestor} so the postgres user can reach its data directory`);
+      log.warn(`added o+x to ${ancestor} so the postgres user can reach its files`);
     }
   }
 }
