@@ -1,6 +1,10 @@
 import type { z } from 'zod';
 import { type Action, decodeAction } from './actions.ts';
 import { type CommandDeps, type CommandName, commands } from './commands/index.ts';
+import { startPrivateChat } from './commands/start.ts';
+import { type Suggestion, type SuggestRequest, suggest } from './commands/suggest.ts';
+import { type SpaceFacts, setupInput, setupSpace } from './communities/setup-space.ts';
+import type { CoreDeps } from './deps.ts';
 import { listCourses } from './commands/list-courses.ts';
 import { showCourse } from './commands/show-course.ts';
 import { type DomainError, describeError } from './errors.ts';
@@ -28,12 +32,7 @@ export async function handleCommand(
   const actor = resolved.value;
   const command = commands[name];
   const parsed = (command.input as z.ZodType).safeParse(options ?? {});
-  if (!parsed.success) {
-    const details = parsed.error.issues
-      .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-      .join('; ');
-    return failure(caller, { code: 'invalid_input', details }, actor);
-  }
+  if (!parsed.success) return failure(caller, { code: 'invalid_input', details: describeIssues(parsed.error) }, actor);
   const run = command.run as (deps: CommandDeps, actor: Actor, input: unknown) => Promise<Result<Reply, DomainError>>;
   return settle(caller, actor, await run(deps, actor, parsed.data));
 }
@@ -50,6 +49,31 @@ export async function handleAction(deps: CommandDeps, caller: Caller, encoded: s
   return settle(caller, resolved.value, await runAction(deps, resolved.value, action));
 }
 
+/** /setup in a server or group; see `setupSpace`. Runs before the space belongs to a community. */
+export async function handleSetup(
+  deps: Pick<CoreDeps, 'db' | 'clock'>,
+  caller: Caller,
+  space: SpaceFacts,
+  options: unknown,
+): Promise<Outcome> {
+  const parsed = setupInput.safeParse(options ?? {});
+  if (!parsed.success) return failure(caller, { code: 'invalid_input', details: describeIssues(parsed.error) });
+  const result = await setupSpace(deps, caller, space, parsed.data);
+  return result.ok ? { reply: result.value } : failure(caller, result.error);
+}
+
+/** A private chat opened with an optional deep-link payload (a community slug). */
+export async function handleStart(deps: CommandDeps, caller: Caller, payload: string | undefined): Promise<Outcome> {
+  const result = await startPrivateChat(deps, caller, payload);
+  return result.ok ? { reply: result.value } : failure(caller, result.error);
+}
+
+/** Autocomplete choices; empty when the caller cannot be resolved (autocomplete cannot show errors). */
+export async function handleSuggest(deps: CommandDeps, caller: Caller, request: SuggestRequest): Promise<Suggestion[]> {
+  const resolved = await resolveActor(deps, caller);
+  return resolved.ok ? suggest(deps, resolved.value, request) : [];
+}
+
 function runAction(deps: CommandDeps, actor: Actor, action: Action): Promise<Result<Reply, DomainError>> {
   switch (action.type) {
     case 'courses.page':
@@ -57,6 +81,12 @@ function runAction(deps: CommandDeps, actor: Actor, action: Action): Promise<Res
     case 'course.show':
       return showCourse(deps, actor, { courseId: action.courseId });
   }
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
 }
 
 function settle(caller: Caller, actor: Actor, result: Result<Reply, DomainError>): Outcome {

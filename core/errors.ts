@@ -21,7 +21,15 @@ export type DomainError =
   /** The actor has left or been banned from the community. */
   | { code: 'membership_inactive' }
   /** A job or command named a community that does not exist (deleted, or a bad id). */
-  | { code: 'community_not_found' };
+  | { code: 'community_not_found' }
+  /** A command that only makes sense in a server or group was used in a private chat. */
+  | { code: 'not_in_space' }
+  /** /setup in an unlinked space by someone the platform does not list as its admin. */
+  | { code: 'not_space_admin' }
+  /** The space already belongs to a community (a link code cannot move it). */
+  | { code: 'space_already_linked' }
+  /** The link code is unknown, used or expired. */
+  | { code: 'invalid_setup_code' };
 
 export type DomainErrorCode = DomainError['code'];
 
@@ -34,6 +42,10 @@ const messageKeys = {
   invalid_action: 'error.invalid_action',
   membership_inactive: 'error.membership_inactive',
   community_not_found: 'error.community_not_found',
+  not_in_space: 'error.not_in_space',
+  not_space_admin: 'error.not_space_admin',
+  space_already_linked: 'error.space_already_linked',
+  invalid_setup_code: 'error.invalid_setup_code',
 } as const satisfies Record<DomainErrorCode, `error.${DomainErrorCode}`>;
 
 /** The one rendering of a domain error for every edge: short, private to the actor. */

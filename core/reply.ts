@@ -15,6 +15,8 @@ export type Reply = {
   ephemeral?: boolean;
   /** Long content: in a group chat it belongs in the actor's private chat. */
   long?: boolean;
+  /** Holds something only the actor may see (a link code): never posted where others read. */
+  confidential?: boolean;
 };
 
 export type ReplyField = { name: string; value: string; inline?: boolean };

@@ -1,4 +1,5 @@
 import { type CommandName, isCommandName } from '../../core/commands/index.ts';
+import { parseTextOptions } from '../../core/commands/text-options.ts';
 import { type Locale, toLocale } from '../../core/i18n/index.ts';
 import type { MemberRole } from '../../core/members/rbac.ts';
 
@@ -13,13 +14,10 @@ export type ConsoleInput =
   | { kind: 'unknown-key'; key: string };
 
 const roles: MemberRole[] = ['owner', 'creator', 'staff', 'member'];
-/** Which option the free text after a command fills, like Discord's first string option. */
-const freeTextOption: Partial<Record<CommandName, string>> = { courses: 'query', course: 'name' };
 
 /**
  * Parses one console line: `/command key:value free text`, a console verb (/as, /lang, /quit),
- * or a button key from the last message. Quoted values (`category:"Data Science"`) may hold
- * spaces. Option values are left as text: core validates them.
+ * or a button key from the last message. Options are parsed as on Telegram (`parseTextOptions`).
  */
 export function parseConsoleLine(line: string, keys: Map<string, string>): ConsoleInput {
   const text = line.trim();
@@ -37,18 +35,5 @@ export function parseConsoleLine(line: string, keys: Map<string, string>): Conso
   if (verb === 'lang' && locale) return { kind: 'language', locale };
   const name = verb === 'search' ? 'courses' : verb;
   if (!isCommandName(name)) return { kind: 'unknown-command', command: `/${head}` };
-  return { kind: 'command', name, options: parseOptions(argument, freeTextOption[name]) };
-}
-
-function parseOptions(argument: string, freeText: string | undefined): Record<string, string> {
-  const options: Record<string, string> = {};
-  const words: string[] = [];
-  for (const match of argument.matchAll(/(\w+):"([^"]*)"|(\w+):(\S+)|(\S+)/g)) {
-    const [, quotedKey, quotedValue, key, value, word] = match;
-    if (quotedKey) options[quotedKey] = quotedValue ?? '';
-    else if (key) options[key] = value ?? '';
-    else if (word) words.push(word);
-  }
-  if (freeText && words.length) options[freeText] = words.join(' ');
-  return options;
+  return { kind: 'command', name, options: parseTextOptions(name, argument) };
 }

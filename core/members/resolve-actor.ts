@@ -56,7 +56,8 @@ export async function setActiveCommunity(
 
 type Identity = { id: string; memberId: string; activeCommunityId: string | null; locale: string | null };
 
-async function ensureIdentity(db: Queryable, caller: Caller): Promise<Identity> {
+/** The caller's member and platform identity, created on first contact (race-safe). */
+export async function ensureIdentity(db: Queryable, caller: Caller): Promise<Identity> {
   const existing = await findIdentity(db, caller.platform, caller.userId);
   if (existing) {
     if (existing.stale || existing.username !== (caller.username ?? null)) {

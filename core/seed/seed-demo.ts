@@ -1,8 +1,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import { recordAudit } from '../audit/record-audit.ts';
 import { refreshCourseStats } from '../catalog/refresh-course-stats.ts';
 import type { Database, Queryable } from '../db/client.ts';
 import {
-  auditLog,
   behaviourEvents,
   communities,
   courses,
@@ -57,7 +57,7 @@ export async function seedDemoCommunity(db: Database, now: Date): Promise<{ comm
     if (inserted) {
       await seedViews(tx, communityId, courseIds, now);
       await refreshCourseStats(tx, { communityId, now });
-      await tx.insert(auditLog).values({ communityId, actorKind: 'system', action: 'community.seeded' });
+      await recordAudit(tx, { communityId, action: 'community.seeded' });
     }
     return { communityId, created: Boolean(inserted) };
   });

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, jsonb, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, id, updatedAt } from './columns.ts';
+import { at, createdAt, id, updatedAt } from './columns.ts';
 import { platform, spaceKind } from './enums.ts';
 
 /** Per-community switches; every key optional so old rows stay valid as features arrive. */
@@ -64,5 +64,28 @@ export const platformSpaces = pgTable(
     unique('platform_spaces_platform_external_id_key').on(t.platform, t.externalId),
     unique('platform_spaces_id_community_key').on(t.id, t.communityId),
     index('platform_spaces_community_idx').on(t.communityId),
+  ],
+);
+
+/**
+ * One-time codes that link another Discord server or Telegram group to an existing community:
+ * an owner runs /setup in a linked space to get one, an admin of the new space redeems it with
+ * /setup there. Only the SHA-256 of the code is stored; it expires and works once.
+ */
+export const spaceLinkCodes = pgTable(
+  'space_link_codes',
+  {
+    id: id(),
+    communityId: communityRef(),
+    codeHash: text('code_hash').notNull().unique(),
+    createdByMemberId: uuid('created_by_member_id'),
+    expiresAt: at('expires_at').notNull(),
+    usedAt: at('used_at'),
+    usedForSpaceId: uuid('used_for_space_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('space_link_codes_community_idx').on(t.communityId),
+    check('space_link_codes_hash_format', sql`${t.codeHash} ~ '^[0-9a-f]{64}$'`),
   ],
 );

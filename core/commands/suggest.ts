@@ -1,0 +1,40 @@
+import { listCategories } from '../catalog/list-categories.ts';
+import { searchCourses } from '../catalog/search-courses.ts';
+import { visibleStatuses } from '../catalog/types.ts';
+import type { Actor } from '../members/actor.ts';
+import { truncate } from '../reply.ts';
+import type { CommandDeps } from './index.ts';
+
+export type Suggestion = { name: string; value: string };
+export type SuggestRequest = { command: string; option: string; value: string };
+
+const MAX_SUGGESTIONS = 25;
+
+/**
+ * Autocomplete for typed options: course names for `/course name`, categories for
+ * `/courses category`. Only what the actor may see; a course suggests its slug as the value so
+ * the command finds exactly that course.
+ */
+export async function suggest(deps: CommandDeps, actor: Actor, request: SuggestRequest): Promise<Suggestion[]> {
+  const statuses = visibleStatuses(actor.role);
+  const value = request.value.trim().slice(0, 100);
+  if (request.command === 'course' && request.option === 'name') {
+    const { items } = await searchCourses(deps.db, {
+      communityId: actor.communityId,
+      statuses,
+      query: value || undefined,
+      limit: MAX_SUGGESTIONS,
+      offset: 0,
+    });
+    return items.map((item) => ({ name: truncate(item.title, 100), value: item.slug }));
+  }
+  if (request.command === 'courses' && request.option === 'category') {
+    const categories = await listCategories(deps.db, { communityId: actor.communityId, statuses });
+    const wanted = value.toLowerCase();
+    return categories
+      .filter(({ category }) => category.toLowerCase().includes(wanted))
+      .slice(0, MAX_SUGGESTIONS)
+      .map(({ category, courses }) => ({ name: truncate(`${category} (${courses})`, 100), value: truncate(category, 100) }));
+  }
+  return [];
+}
