@@ -8,7 +8,9 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { runConsole } from './bots/console/console.ts';
+import { startDiscordBot } from './bots/discord/discord-bot.ts';
 import { type HttpServer, startHttpServer } from './bots/http/server.ts';
+import { createTelegramBot, type TelegramBot, WEBHOOK_PATH } from './bots/telegram/telegram-bot.ts';
 import { type Config, formatConfigIssues, loadConfig } from './core/config.ts';
 import { connectDatabase, type DatabaseConnection } from './core/db/client.ts';
 import { migrateDatabase } from './core/db/migrate.ts';
@@ -75,10 +77,42 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
   }
   if (role === 'all' && !(await hasCommunity(database))) await seedDemoCommunity(database.db, systemClock.now());
 
+  const runsBots = role === 'all' || role === 'bots';
+  const botDeps = { db: database.db, clock: systemClock };
+  const telegram =
+    runsBots && config.telegram
+      ? createTelegramBot({
+          token: config.telegram.token,
+          apiRoot: config.telegram.apiRoot,
+          deps: botDeps,
+          log,
+          webhook:
+            config.http.publicUrl && config.telegram.webhookSecret
+              ? { url: new URL(WEBHOOK_PATH, config.http.publicUrl).href, secret: config.telegram.webhookSecret }
+              : undefined,
+          onFatal: () => void shutdown('telegram polling stopped', 1),
+        })
+      : undefined;
+
   let http: HttpServer | undefined;
   if (runsQueue) {
-    const runtime = await startQueueAndHttp(role, config, services.redisUrl, database, log, cleanups);
+    const runtime = await startQueueAndHttp(role, config, services.redisUrl, database, log, cleanups, telegram);
     http = runtime.http;
+  }
+  if (telegram) {
+    // Registered before start: a start that fails half-way still stops polling on shutdown.
+    cleanups.push(() => telegram.close());
+    await telegram.start();
+  }
+  if (runsBots && config.discord) {
+    const discord = await startDiscordBot({
+      token: config.discord.token,
+      applicationId: config.discord.appId,
+      apiUrl: config.discord.apiUrl,
+      deps: botDeps,
+      log,
+    });
+    cleanups.push(() => discord.close());
   }
   if (interactive) {
     if (http) process.stdout.write(`Lyceum is running. Health and metrics: ${http.url}/readyz ${http.url}/metrics\n`);
@@ -103,6 +137,7 @@ async function startQueueAndHttp(
   database: DatabaseConnection,
   log: Logger,
   cleanups: Array<() => Promise<unknown>>,
+  telegram: TelegramBot | undefined,
 ) {
   const redis = connectRedis(redisUrl, role);
   const queue = new BullJobQueue(redis, config.workers.queuePrefix);
@@ -130,6 +165,7 @@ async function startQueueAndHttp(
       { name: 'postgres', check: () => database.db.execute(sql`select 1`) },
       { name: 'redis', check: () => redis.ping() },
     ],
+    mount: telegram ? (app) => telegram.mount(app) : undefined,
   });
   cleanups.push(() => http.close());
   return { http, workers };

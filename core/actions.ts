@@ -25,12 +25,14 @@ const compactToUuid = (compact: string) => {
     ? `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
     : compact;
 };
-const escapePart = (part: string) => encodeURIComponent(part).replaceAll('%20', '+');
+// Only the codec's own characters are escaped: other text stays as it is, since Telegram counts
+// callback_data in UTF-8 bytes and percent-encoding would triple the cost of every CJK character.
+const escapePart = (part: string) => part.replace(/[%|+ ]/g, (char) => (char === ' ' ? '+' : encodeURIComponent(char)));
 const unescapePart = (part: string) => decodeURIComponent(part.replaceAll('+', '%20'));
 
 /**
  * Compact text form of an action, for Discord custom_id (100 chars) and Telegram callback_data
- * (64 bytes). Course ids travel as 22-char base64url; free text is URI-encoded.
+ * (64 bytes). Course ids travel as 22-char base64url; free text escapes only `%`, `|`, `+` and space.
  */
 export function encodeAction(action: Action): string {
   switch (action.type) {

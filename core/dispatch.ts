@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { type Action, decodeAction } from './actions.ts';
 import { type CommandDeps, type CommandName, commands } from './commands/index.ts';
+import { directMessageHint } from './commands/direct-message.ts';
 import { startPrivateChat } from './commands/start.ts';
 import { type Suggestion, type SuggestRequest, suggest } from './commands/suggest.ts';
 import { type SpaceFacts, setupInput, setupSpace } from './communities/setup-space.ts';
@@ -66,6 +67,11 @@ export async function handleSetup(
 export async function handleStart(deps: CommandDeps, caller: Caller, payload: string | undefined): Promise<Outcome> {
   const result = await startPrivateChat(deps, caller, payload);
   return result.ok ? { reply: result.value } : failure(caller, result.error);
+}
+
+/** Free text in a private chat that has no commands (Discord DMs). */
+export async function handleDirectMessage(deps: CommandDeps, caller: Caller): Promise<Outcome> {
+  return { reply: await directMessageHint(deps, caller) };
 }
 
 /** Autocomplete choices; empty when the caller cannot be resolved (autocomplete cannot show errors). */

@@ -24,6 +24,8 @@ export type Actor = {
   memberId: string;
   communityId: string;
   communityName: string;
+  /** Also the deep-link payload that opens a private chat about this community. */
+  communitySlug: string;
   role: MemberRole;
   locale: Locale;
   platform: Platform;

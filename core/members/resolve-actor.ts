@@ -34,6 +34,7 @@ export async function resolveActor(deps: Pick<CoreDeps, 'db'>, caller: Caller): 
     memberId: identity.memberId,
     communityId,
     communityName: membership.communityName,
+    communitySlug: membership.communitySlug,
     role: membership.role,
     locale: toLocale(caller.locale) ?? toLocale(identity.locale) ?? toLocale(membership.defaultLocale) ?? 'en',
     platform: caller.platform,
@@ -127,6 +128,7 @@ async function ensureMembership(db: Queryable, communityId: string, memberId: st
       role: memberships.role,
       status: memberships.status,
       communityName: communities.name,
+      communitySlug: communities.slug,
       defaultLocale: communities.defaultLocale,
     })
     .from(memberships)

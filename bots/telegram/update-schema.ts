@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+const user = z.looseObject({
+  id: z.number().int().positive(),
+  is_bot: z.boolean(),
+  first_name: z.string().max(256),
+  last_name: z.string().max(256).optional(),
+  username: z.string().max(64).optional(),
+  language_code: z.string().max(35).optional(),
+});
+
+const chat = z.looseObject({
+  id: z.number().int(),
+  type: z.enum(['private', 'group', 'supergroup', 'channel']),
+  title: z.string().max(256).optional(),
+});
+
+const message = z.looseObject({
+  message_id: z.number().int(),
+  date: z.number().int(),
+  chat,
+  from: user.optional(),
+  text: z.string().max(4096).optional(),
+});
+
+/**
+ * The parts of a Bot API update the bot reads, checked before any handler sees them (webhook
+ * bodies and polled updates alike). Other fields pass through untouched for telegraf.
+ */
+export const updateSchema = z.looseObject({
+  update_id: z.number().int().nonnegative(),
+  message: message.optional(),
+  edited_message: message.optional(),
+  callback_query: z
+    .looseObject({
+      id: z.string().min(1).max(64),
+      from: user,
+      message: z.looseObject({ message_id: z.number().int(), chat }).optional(),
+      data: z.string().max(256).optional(),
+    })
+    .optional(),
+  my_chat_member: z.looseObject({ chat, from: user }).optional(),
+});

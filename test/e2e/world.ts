@@ -1,0 +1,40 @@
+import { and, eq } from 'drizzle-orm';
+import { encodeAction } from '../../core/actions.ts';
+import { createLinkCode } from '../../core/communities/link-codes.ts';
+import { memberships } from '../../core/db/schema/index.ts';
+import { seedDemoCommunity } from '../../core/seed/seed-demo.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { FakeClock } from '../support/fakes.ts';
+import { createCommunity, createCourse } from '../support/fixtures.ts';
+
+export type World = Awaited<ReturnType<typeof createWorld>>;
+
+/**
+ * What every front-door e2e test starts from: the demo community (≈20 courses in English and
+ * Chinese, six categories) and a second community whose course must never be reachable from
+ * the first, on a database of its own.
+ */
+export async function createWorld() {
+  const database: TestDatabase = await createTestDatabase();
+  const clock = new FakeClock();
+  const demo = await seedDemoCommunity(database.db, clock.now());
+  const other = await createCommunity(database.db, { name: 'Other Academy' });
+  const otherCourse = await createCourse(database.db, other.id, { title: 'Secret Other Course', slug: 'secret-other' });
+  const [owner] = await database.db
+    .select({ memberId: memberships.memberId })
+    .from(memberships)
+    .where(and(eq(memberships.communityId, demo.communityId), eq(memberships.role, 'owner')));
+  if (!owner) throw new Error('the demo community has no owner');
+  return {
+    database,
+    clock,
+    deps: { db: database.db, clock },
+    communityId: demo.communityId,
+    otherCourseId: otherCourse.id,
+    /** A one-time code an admin redeems with /setup to link a server or group to the demo community. */
+    linkCode: async () => (await createLinkCode(database.db, { communityId: demo.communityId, memberId: owner.memberId, now: clock.now() })).code,
+  };
+}
+
+/** A well-formed button payload that points at a course of another community: a forgery. */
+export const forgedCourseButton = (courseId: string) => encodeAction({ type: 'course.show', courseId });
