@@ -37,10 +37,23 @@ try {
       await measure('discord /courses', async () => (await user.slashCommand(guild.id, 'courses')).reply(), runs),
       await measure('discord /courses query:机器学习', async () => (await user.slashCommand(guild.id, 'courses', { query: '机器学习' })).reply(), runs),
     );
-    const list = await (await user.slashCommand(guild.id, 'courses')).reply();
-    const next = list.components.flatMap((row: { components: Array<{ label?: string; custom_id?: string }> }) => row.components).find((c: { label?: string }) => c.label === 'Next ▶')?.custom_id;
-    if (!next) throw new Error('no Next button on the listing');
-    timings.push(await measure('discord Next ▶ button (update)', async () => (await user.clickButton(list, next)).reply(), runs));
+    // Pages back and forth on one message: each click updates it in place.
+    let shown = await (await user.slashCommand(guild.id, 'courses')).reply();
+    const pagingButton = (label: string) =>
+      shown.components
+        .flatMap((row: { components: Array<{ label?: string; custom_id?: string }> }) => row.components)
+        .find((component: { label?: string }) => component.label === label)?.custom_id;
+    timings.push(
+      await measure(
+        'discord Next/Prev button (update in place)',
+        async () => {
+          const button = pagingButton('Next ▶') ?? pagingButton('◀ Prev');
+          if (!button) throw new Error('no paging button on the listing');
+          shown = await (await user.clickButton(shown, button)).reply();
+        },
+        runs,
+      ),
+    );
     return bot;
   })();
   await discordBot.close();
