@@ -47,4 +47,27 @@ describe('architecture', () => {
     }
     expect(violations).toEqual([]);
   });
+
+  it('keeps the platform adapters to translation: no database, catalog or community logic', async () => {
+    const violations: string[] = [];
+    for (const dir of ['bots/discord', 'bots/telegram']) {
+      for (const file of await sourceFiles(dir)) {
+        for (const specifier of importsOf(await readFile(path.join(root, file), 'utf8'))) {
+          if (/^(drizzle-orm|postgres)/.test(specifier) || /core\/(db|catalog|communities|members\/resolve-actor)/.test(specifier)) {
+            violations.push(`${file} imports ${specifier}`);
+          }
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('keeps the simulators free of the test runner, so demo scripts can run them', async () => {
+    const violations: string[] = [];
+    for (const file of await sourceFiles('test/sim')) {
+      if (file.endsWith('.test.ts')) continue;
+      if (importsOf(await readFile(path.join(root, file), 'utf8')).some((s) => s.startsWith('vitest'))) violations.push(file);
+    }
+    expect(violations).toEqual([]);
+  });
 });

@@ -590,7 +590,13 @@ export class DiscordSim {
       throw new ApiError(
         429,
         { message: 'You are being rate limited.', retry_after: rule.retryAfter, global: rule.global ?? false },
-        { 'retry-after': String(Math.ceil(rule.retryAfter)), 'x-ratelimit-scope': rule.global ? 'global' : 'user', ...(rule.global ? { 'x-ratelimit-global': 'true' } : {}) },
+        {
+          'retry-after': String(Math.ceil(rule.retryAfter)),
+          'x-ratelimit-scope': rule.global ? 'global' : 'user',
+          ...(rule.global
+            ? { 'x-ratelimit-global': 'true' }
+            : { 'x-ratelimit-limit': '5', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset-after': String(rule.retryAfter), 'x-ratelimit-bucket': `sim-${routeOf(path)}` }),
+        },
       );
     }
     if (rule.status === 403) throw missingPermissions();

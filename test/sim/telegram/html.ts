@@ -48,11 +48,11 @@ export function parseHtml(input: string): ParsedText {
       i += 1;
       continue;
     }
-    const end = input.indexOf('>', i);
-    if (end < 0) return fail(`Unclosed start tag at byte offset ${byteOffset(i)}`);
-    const raw = input.slice(i + 1, end);
-    if (raw.startsWith('/')) {
-      const name = raw.slice(1).trim().toLowerCase();
+    // Like Telegram's parser: the tag name runs to a space or '>', then attributes to '>'.
+    if (input[i + 1] === '/') {
+      const end = input.indexOf('>', i);
+      if (end < 0) return fail(`Unclosed end tag at byte offset ${byteOffset(i)}`);
+      const name = input.slice(i + 2, end).trim().toLowerCase();
       const open = stack.pop();
       if (!open) return fail(`Unexpected end tag at byte offset ${byteOffset(i)}`);
       if (open.tag !== name) {
@@ -64,9 +64,13 @@ export function parseHtml(input: string): ParsedText {
       i = end + 1;
       continue;
     }
-    const nameMatch = /^([a-zA-Z][a-zA-Z0-9-]*)/.exec(raw);
-    const name = nameMatch?.[1]?.toLowerCase() ?? '';
+    const nameEnd = input.slice(i + 1).search(/[\s>]/);
+    if (nameEnd < 0) return fail(`Unclosed start tag at byte offset ${byteOffset(i)}`);
+    const name = input.slice(i + 1, i + 1 + nameEnd).toLowerCase();
     if (!(name in TAG_ENTITIES)) return fail(`Unsupported start tag "${name}" at byte offset ${byteOffset(i)}`);
+    const end = input.indexOf('>', i);
+    if (end < 0) return fail(`Unclosed start tag at byte offset ${byteOffset(i)}`);
+    const raw = input.slice(i + 1, end);
     const attributes: Record<string, string> = {};
     for (const attribute of raw.slice(name.length).matchAll(/([a-zA-Z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))/g)) {
       attributes[attribute[1]!.toLowerCase()] = decodeAll(attribute[2] ?? attribute[3] ?? attribute[4] ?? '');

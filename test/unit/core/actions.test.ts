@@ -10,8 +10,15 @@ describe('encodeAction', () => {
       { type: 'courses.page', page: 3 },
       { type: 'courses.page', page: 1, category: 'Data Science', query: 'python | pandas' },
       { type: 'courses.page', page: 2, query: '增长' },
+      { type: 'courses.page', page: 2, query: '100% + 50%' },
     ];
     for (const action of actions) expect(decodeAction(encodeAction(action))).toEqual(action);
+  });
+
+  it('keeps CJK text unescaped, so a paged Chinese search fits Telegram callback_data', () => {
+    const encoded = encodeAction({ type: 'courses.page', page: 12, query: '机器学习 入门 实战' });
+    expect(encoded).toBe('cp|12||机器学习+入门+实战');
+    expect(Buffer.byteLength(encoded)).toBeLessThanOrEqual(64);
   });
 
   it('fits a course button into Telegram callback_data (64 bytes)', () => {

@@ -1,0 +1,204 @@
+import { Client, DiscordAPIError, Events, GatewayIntentBits, type Interaction, MessageFlags, Partials, Routes } from 'discord.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DiscordSim, startDiscordSim } from './index.ts';
+
+/** The simulator itself, checked with the real discord.js client: what it accepts and refuses. */
+describe('Discord simulator', () => {
+  let sim: DiscordSim;
+  let client: Client;
+  let guildId: string;
+  let owner: string;
+  let member: string;
+  /** What the test bot does with the next interaction; set per test. */
+  let onInteraction: (interaction: Interaction) => Promise<unknown> = async () => {};
+  const events: Array<{ name: string; data: unknown }> = [];
+
+  beforeAll(async () => {
+    sim = await startDiscordSim({ interactionDeadlineMs: 400 });
+    owner = sim.createUser({ username: 'owner' }).id;
+    member = sim.createUser({ username: 'member', locale: 'zh-CN' }).id;
+    guildId = sim.createGuild({ name: 'Sim Guild', ownerId: owner }).id;
+    sim.addMember(guildId, member);
+    client = new Client({
+      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers, GatewayIntentBits.DirectMessages],
+      partials: [Partials.Channel],
+      rest: { api: sim.apiUrl },
+    });
+    client.on(Events.InteractionCreate, (interaction) => void onInteraction(interaction).catch(() => {}));
+    client.on(Events.GuildMemberAdd, (added) => events.push({ name: 'memberAdd', data: added.id }));
+    client.on(Events.MessageCreate, (message) => events.push({ name: 'message', data: message.content }));
+    const ready = new Promise((resolve) => client.once(Events.ClientReady, resolve));
+    await client.login(sim.botToken);
+    await ready;
+    await client.rest.put(Routes.applicationGuildCommands(sim.applicationId, guildId), {
+      body: [
+        { name: 'ping', description: 'Ping', options: [{ type: 3, name: 'word', description: 'A word', autocomplete: true }] },
+        { name: 'admin', description: 'Admins only', default_member_permissions: '32' },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await client?.destroy();
+    await sim?.close();
+  });
+
+  it('connects the real client: READY, then every guild in its cache', () => {
+    expect(client.guilds.cache.get(guildId)?.name).toBe('Sim Guild');
+    expect(client.guilds.cache.get(guildId)?.members.cache.has(member)).toBe(true);
+    expect(sim.calls.find((call) => call.route === '/gateway/bot')?.authorized).toBe(true);
+  });
+
+  it('keeps command ids across idempotent bulk overwrites and rejects invalid definitions with 50035', async () => {
+    const before = sim.commands(guildId).map((command) => command.id);
+    const again = (await client.rest.put(Routes.applicationGuildCommands(sim.applicationId, guildId), {
+      body: sim.commands(guildId).map(({ name, description, options, default_member_permissions }) => ({ name, description, options, default_member_permissions })),
+    })) as Array<{ id: string }>;
+    expect(again.map((command) => command.id)).toEqual(before);
+    const invalid = client.rest.put(Routes.applicationGuildCommands(sim.applicationId, guildId), {
+      body: [{ name: 'Has Caps', description: 'x'.repeat(101) }],
+    });
+    await expect(invalid).rejects.toMatchObject({ code: 50035, status: 400 });
+    expect(sim.commands(guildId).map((command) => command.id)).toEqual(before);
+  });
+
+  it('answers a slash command with a reply the user sees, in the user’s locale', async () => {
+    let locale = '';
+    onInteraction = async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      locale = interaction.locale;
+      await interaction.reply({ content: `pong ${interaction.options.getString('word')}`, flags: MessageFlags.Ephemeral });
+    };
+    const handle = await sim.user(member).slashCommand(guildId, 'ping', { word: 'hello' });
+    const reply = await handle.reply();
+    expect(reply).toMatchObject({ content: 'pong hello', ephemeral: true });
+    expect(locale).toBe('zh-CN');
+    expect(handle.callbacks.map((callback) => callback.type)).toEqual([4]);
+  });
+
+  it('shows a deferred reply only once it is edited in', async () => {
+    onInteraction = async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await interaction.deferReply();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await interaction.editReply({ content: 'later', components: [{ type: 1, components: [{ type: 2, style: 1, label: 'Go', custom_id: 'go' }] }] });
+    };
+    const reply = await (await sim.user(member).slashCommand(guildId, 'ping')).reply();
+    expect(reply.content).toBe('later');
+    expect(reply.flags & 128).toBe(0);
+
+    onInteraction = async (interaction) => {
+      if (interaction.isButton()) await interaction.update({ content: `pressed ${interaction.customId}`, components: [] });
+    };
+    const updated = await (await sim.user(member).clickButton(reply, 'go')).reply();
+    expect(updated).toMatchObject({ id: reply.id, content: 'pressed go', components: [] });
+    await expect(sim.user(member).clickButton(reply, 'go')).rejects.toThrow(/no button "go"/);
+  });
+
+  it('returns autocomplete choices from the bot', async () => {
+    onInteraction = async (interaction) => {
+      if (interaction.isAutocomplete()) await interaction.respond([{ name: `${interaction.options.getFocused()}!`, value: 'v' }]);
+    };
+    expect(await sim.user(member).autocomplete(guildId, 'ping', { word: 'he' }, 'word')).toEqual([{ name: 'he!', value: 'v' }]);
+  });
+
+  it('fails an interaction not acknowledged by the deadline; a late answer gets 10062', async () => {
+    let late: unknown;
+    onInteraction = async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      late = await interaction.reply({ content: 'too late' }).catch((error: unknown) => error);
+    };
+    const handle = await sim.user(member).slashCommand(guildId, 'ping');
+    await expect(handle.reply()).rejects.toThrow(/did not respond within 400 ms/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(late).toBeInstanceOf(DiscordAPIError);
+    expect((late as DiscordAPIError).code).toBe(10062);
+  });
+
+  it('refuses a second acknowledgement with 40060', async () => {
+    let second: unknown;
+    onInteraction = async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await interaction.reply({ content: 'first' });
+      second = await client.rest
+        .post(Routes.interactionCallback(interaction.id, interaction.token), { body: { type: 4, data: { content: 'again' } }, auth: false })
+        .catch((error: unknown) => error);
+    };
+    await (await sim.user(member).slashCommand(guildId, 'ping')).reply();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((second as DiscordAPIError).code).toBe(40060);
+  });
+
+  it.each([
+    ['content over 2000 characters', { content: 'x'.repeat(2001) }, 'content'],
+    ['six action rows', { components: Array.from({ length: 6 }, (_, i) => ({ type: 1, components: [{ type: 2, style: 1, label: 'b', custom_id: `b${i}` }] })) }, 'components'],
+    ['26 select options', { components: [{ type: 1, components: [{ type: 3, custom_id: 's', options: Array.from({ length: 26 }, (_, i) => ({ label: `o${i}`, value: `v${i}` })) }] }] }, 'components'],
+    ['a 101-character custom_id', { components: [{ type: 1, components: [{ type: 2, style: 1, label: 'b', custom_id: 'c'.repeat(101) }] }] }, 'components'],
+    ['duplicate custom_ids', { components: [{ type: 1, components: [{ type: 2, style: 1, label: 'a', custom_id: 'same' }, { type: 2, style: 2, label: 'b', custom_id: 'same' }] }] }, 'components'],
+  ])('rejects a reply with %s as Invalid Form Body', async (_case, data, field) => {
+    let failure: unknown;
+    onInteraction = async (interaction) => {
+      if (interaction.isChatInputCommand()) failure = await interaction.reply(data as never).catch((error: unknown) => error);
+    };
+    const handle = await sim.user(member).slashCommand(guildId, 'ping');
+    await expect(handle.reply(1_000)).rejects.toThrow();
+    expect(failure).toBeInstanceOf(DiscordAPIError);
+    const error = failure as DiscordAPIError;
+    expect([error.code, error.status]).toEqual([50035, 400]);
+    expect(Object.keys((error.rawError as unknown as { errors: { data: object } }).errors.data)).toContain(field);
+  });
+
+  it('answers an injected 429 in Discord’s shape; discord.js waits retry-after and retries', async () => {
+    sim.failNext({ method: 'GET', path: /\/roles$/, status: 429, retryAfter: 0.25 });
+    const roles = (await client.rest.get(Routes.guildRoles(guildId))) as Array<{ name: string }>;
+    expect(roles.map((role) => role.name)).toContain('@everyone');
+    const attempts = sim.calls.filter((call) => call.method === 'GET' && call.path.endsWith('/roles'));
+    expect(attempts.map((call) => call.status)).toEqual([429, 200]);
+    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(250);
+  });
+
+  it('answers 50013 when the bot’s role is below the role it manages, and adds roles it may', async () => {
+    const above = sim.createRole(guildId, { name: 'Above', position: 5 });
+    const below = sim.createRole(guildId, { name: 'Below', position: 0 });
+    await expect(client.rest.put(Routes.guildMemberRole(guildId, member, above.id))).rejects.toMatchObject({ code: 50013, status: 403 });
+    await client.rest.put(Routes.guildMemberRole(guildId, member, below.id));
+    expect(sim.memberRoles(guildId, member)).toEqual([below.id]);
+    await expect(client.rest.put(Routes.guildMemberRole(guildId, member, '1'.repeat(18)))).rejects.toMatchObject({ code: 10011 });
+  });
+
+  it('injects 5xx and 50013 on demand, and refuses calls without the bot token', async () => {
+    sim.failNext({ path: /\/roles$/, status: 403, code: 50013 });
+    await expect(client.rest.get(Routes.guildRoles(guildId))).rejects.toMatchObject({ code: 50013 });
+    const response = await fetch(`${sim.apiUrl}/v10/guilds/${guildId}/roles`);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ message: '401: Unauthorized', code: 0 });
+  });
+
+  it('hides commands with default_member_permissions from members who lack them', async () => {
+    await expect(sim.user(member).slashCommand(guildId, 'admin')).rejects.toThrow(/cannot see \/admin/);
+    onInteraction = async (interaction) => {
+      if (interaction.isChatInputCommand()) await interaction.reply({ content: 'ok' });
+    };
+    expect((await (await sim.user(owner).slashCommand(guildId, 'admin')).reply()).content).toBe('ok');
+  });
+
+  it('delivers GUILD_MEMBER_ADD and DMs to the client, and DM replies to the user', async () => {
+    const newcomer = sim.createUser({ username: 'newcomer' }).id;
+    sim.addMember(guildId, newcomer);
+    const dm = await sim.user(newcomer).sendDm('hello bot');
+    await waitFor(() => events.some((event) => event.name === 'memberAdd' && event.data === newcomer));
+    await waitFor(() => events.some((event) => event.name === 'message' && event.data === 'hello bot'));
+    const channel = await client.users.createDM(newcomer);
+    expect(channel.id).toBe(dm.channelId);
+    await channel.send('hi there');
+    expect(sim.user(newcomer).dmMessages().map((message) => message.content)).toEqual(['hello bot', 'hi there']);
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
