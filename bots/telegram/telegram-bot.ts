@@ -10,7 +10,7 @@ import { handleAction, handleCommand, handleSetup, handleStart, type Outcome } f
 import { describeUnexpected } from '../../core/errors.ts';
 import { type Locale, type MessageKey, t, toLocale } from '../../core/i18n/index.ts';
 import type { Caller } from '../../core/members/actor.ts';
-import { renderTelegramMessage } from './render.ts';
+import { renderTelegramMessage, type TelegramMessage } from './render.ts';
 import { updateSchema } from './update-schema.ts';
 
 export type TelegramBotOptions = {
@@ -167,43 +167,42 @@ function callerOf(ctx: Context): Caller {
 const localeOf = (ctx: Context, outcome?: Outcome): Locale =>
   outcome?.actor?.locale ?? toLocale(ctx.from?.language_code) ?? 'en';
 
+/** Group listings and anything confidential belong in the member's private chat. */
+const belongsInPrivate = (outcome: Outcome) => Boolean(outcome.reply.long || outcome.reply.confidential);
+
 /**
- * Sends a command's reply. In a group, long listings and anything confidential go to the
- * member's private chat, with a short note in the group; if the member never opened a private
- * chat with the bot (Telegram forbids the bot to start one), the note carries a deep link that does.
+ * Sends a command's reply. In a group, what belongs in private goes to the member's private
+ * chat, with a short note in the group; if the member never opened a private chat with the bot
+ * (Telegram forbids the bot to start one), the note carries a deep link that does.
  */
 async function answer(context: BotContext, ctx: Context, pending: Promise<Outcome>): Promise<void> {
   const outcome = await pending;
-  const { reply } = outcome;
   const chat = ctx.chat;
   const from = ctx.from;
   if (!chat || !from) return;
-  const message = renderTelegramMessage(reply);
-  const send = { parse_mode: 'HTML' as const, ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}) };
+  const message = renderTelegramMessage(outcome.reply);
   const replyTo = ctx.message ? { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } } : {};
-  if (chat.type === 'private' || !(reply.long || reply.confidential)) {
-    await ctx.telegram.sendMessage(chat.id, message.text, { ...send, ...(chat.type === 'private' ? {} : replyTo) });
+  if (chat.type === 'private' || !belongsInPrivate(outcome)) {
+    await ctx.telegram.sendMessage(chat.id, message.text, { ...htmlOptions(message), ...(chat.type === 'private' ? {} : replyTo) });
     return;
   }
   const locale = localeOf(ctx, outcome);
   const name = from.first_name;
-  try {
-    await ctx.telegram.sendMessage(from.id, message.text, send);
+  if (await sendPrivately(ctx, from.id, message)) {
     await ctx.telegram.sendMessage(chat.id, t(locale, 'telegram.sentPrivately', { name }), replyTo);
-  } catch (error) {
-    if (!(error instanceof TelegramError && error.code === 403)) throw error;
-    const payload = outcome.actor?.communitySlug;
-    const link = `https://t.me/${context.bot.botInfo?.username ?? ''}${payload ? `?start=${payload}` : ''}`;
-    await ctx.telegram.sendMessage(chat.id, t(locale, 'telegram.startPrivately', { name }), {
-      ...replyTo,
-      reply_markup: { inline_keyboard: [[{ text: t(locale, 'telegram.openPrivateChat'), url: link }]] },
-    });
+    return;
   }
+  await ctx.telegram.sendMessage(chat.id, t(locale, 'telegram.startPrivately', { name }), {
+    ...replyTo,
+    reply_markup: { inline_keyboard: [[{ text: t(locale, 'telegram.openPrivateChat'), url: startLink(context, outcome) }]] },
+  });
 }
 
 /**
  * A pressed inline button: the message is edited in place and the press acknowledged. Errors
  * (a forged or stale payload) leave the message alone and show as an alert to the presser only.
+ * On a group message, an answer that belongs in private goes to the presser's private chat
+ * instead of replacing what the whole group sees.
  */
 async function onButton(context: BotContext, ctx: Context): Promise<void> {
   const query = ctx.callbackQuery;
@@ -216,23 +215,46 @@ async function onButton(context: BotContext, ctx: Context): Promise<void> {
     return;
   }
   const message = renderTelegramMessage(outcome.reply);
-  const inGroup = ctx.chat && ctx.chat.type !== 'private';
-  if (!query.message || (inGroup && outcome.reply.confidential)) {
-    // Never edit a secret into a group message; it goes to the private chat as a command would.
-    await ctx.answerCbQuery();
-    await answer(context, ctx, Promise.resolve(outcome));
+  const inGroup = Boolean(ctx.chat && ctx.chat.type !== 'private');
+  if (!query.message || (inGroup && belongsInPrivate(outcome))) {
+    const locale = localeOf(ctx, outcome);
+    if (await sendPrivately(ctx, query.from.id, message)) {
+      await ctx.answerCbQuery(t(locale, 'telegram.sentPrivately', { name: query.from.first_name }));
+    } else {
+      // Telegram opens t.me links to this bot from a callback answer: the private chat, started.
+      await ctx.answerCbQuery(undefined, { url: startLink(context, outcome) });
+    }
     return;
   }
   try {
-    await ctx.editMessageText(message.text, {
-      parse_mode: 'HTML',
-      ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
-    });
+    await ctx.editMessageText(message.text, htmlOptions(message));
   } catch (error) {
     // A double press asks for what is already shown; that is not a failure.
     if (!(error instanceof TelegramError && error.description.includes('message is not modified'))) throw error;
   }
   await ctx.answerCbQuery();
+}
+
+/** Sends to the member's private chat; false when Telegram forbids it (never started, blocked). */
+async function sendPrivately(ctx: Context, userId: number, message: TelegramMessage): Promise<boolean> {
+  try {
+    await ctx.telegram.sendMessage(userId, message.text, htmlOptions(message));
+    return true;
+  } catch (error) {
+    if (error instanceof TelegramError && error.code === 403) return false;
+    throw error;
+  }
+}
+
+const htmlOptions = (message: TelegramMessage) => ({
+  parse_mode: 'HTML' as const,
+  ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
+});
+
+/** Opens the private chat with the bot about the actor's community. */
+function startLink(context: BotContext, outcome: Outcome): string {
+  const payload = outcome.actor?.communitySlug;
+  return `https://t.me/${context.bot.botInfo?.username ?? ''}${payload ? `?start=${payload}` : ''}`;
 }
 
 /** Callback alerts show at most 200 characters of plain text. */

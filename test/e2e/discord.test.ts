@@ -138,6 +138,16 @@ describe('Discord front door (discord.js against the simulator)', () => {
     expect(embed(opened).title).toBe('Data Analysis with Python and pandas');
   });
 
+  it('answers a press on a public course card privately when the answer is a listing', async () => {
+    const card = await (await sim.user(member).slashCommand(guildId, 'course', { name: 'python-basics' })).reply();
+    expect(card.ephemeral).toBe(false);
+    const listing = await (await sim.user(chineseMember).clickButton(card, buttonId(card, '◀ All courses'))).reply();
+    expect(listing.id).not.toBe(card.id);
+    expect(listing.ephemeral).toBe(true);
+    expect(embed(listing).title).toBe('课程');
+    expect(sim.channelMessages(card.channelId).find((message) => message.id === card.id)?.embeds).toEqual(card.embeds);
+  });
+
   it('refuses a button forged to open another community’s course, leaving the message alone', async () => {
     const list = await (await sim.user(member).slashCommand(guildId, 'courses')).reply();
     const before = JSON.stringify(list.embeds);

@@ -151,6 +151,20 @@ describe('Telegram front door (telegraf against the simulator, polling)', () => 
     ]);
   });
 
+  it('sends what a button on a group message opens to the presser privately, leaving the group message alone', async () => {
+    await sim.user(member).sendText(groupId, '/course python-basics');
+    const card = await sim.waitForBotMessage(groupId);
+    expect(card.text).toMatch(/^Python for Absolute Beginners/);
+
+    const press = await sim.user(chineseMember).pressButton(card, buttonData(card, '◀ All courses'));
+    expect(await press.answered()).toEqual({ text: '李，我已私信发给你。' });
+    expect((await sim.waitForBotMessage(chineseMember)).text).toMatch(/^课程/);
+    expect(sim.messages(groupId).find((message) => message.message_id === card.message_id)?.text).toBe(card.text);
+
+    const fromStranger = await sim.user(stranger).pressButton(card, buttonData(card, '◀ All courses'));
+    expect(await fromStranger.answered()).toEqual({ url: `https://t.me/lyceum_test_bot?start=${DEMO_COMMUNITY_SLUG}` });
+  });
+
   it('refuses a button forged to open another community’s course, with an alert and no edit', async () => {
     await sim.user(member).sendPrivate('/courses');
     const list = await sim.waitForBotMessage(member);

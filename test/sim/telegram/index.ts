@@ -53,7 +53,8 @@ export type ScriptedTelegramUser = {
   requestToJoin(chatId: number): Promise<void>;
   blockBot(): void;
 };
-export type CallbackHandle = { readonly id: string; answered(timeoutMs?: number): Promise<{ text?: string; show_alert?: boolean }> };
+export type CallbackAnswer = { text?: string; show_alert?: boolean; url?: string };
+export type CallbackHandle = { readonly id: string; answered(timeoutMs?: number): Promise<CallbackAnswer> };
 
 type Member = { status: 'creator' | 'administrator' | 'member' | 'left' | 'kicked'; rights?: AdminRights };
 type ChatState = {
@@ -69,7 +70,7 @@ type ChatState = {
   seenEdits: Map<number, number>;
 };
 type UserState = SimTgUser & { started: boolean; blocked: boolean };
-type Query = { answer?: { text?: string; show_alert?: boolean }; createdAt: number; waiters: Array<() => void> };
+type Query = { answer?: CallbackAnswer; createdAt: number; waiters: Array<() => void> };
 type Update = Record<string, unknown> & { update_id: number };
 
 class ApiError extends Error {
@@ -424,6 +425,7 @@ export class TelegramSim {
       query.answer = {
         ...(params.text !== undefined ? { text: params.text } : {}),
         ...(params.show_alert !== undefined ? { show_alert: params.show_alert } : {}),
+        ...(params.url !== undefined ? { url: params.url } : {}),
       };
       for (const wake of query.waiters) wake();
       return true;
@@ -894,7 +896,8 @@ const schemas = {
     callback_query_id: z.string().min(1),
     text: z.string().max(200, 'MESSAGE_TOO_LONG').optional(),
     show_alert: bool.optional(),
-    url: z.string().optional(),
+    // Only links that open this bot (t.me/<bot>?start=...) or a game are allowed here.
+    url: z.string().regex(/^https:\/\/t\.me\/\w+(\?start=[\w-]{1,64})?$/, 'URL_INVALID').optional(),
     cache_time: int.optional(),
   }),
   chatRef: z.object({ chat_id: chatId }).loose(),
