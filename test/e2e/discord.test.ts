@@ -44,14 +44,7 @@ describe('Discord front door (discord.js against the simulator)', () => {
       sim.addMember(guildId, user);
       sim.addMember(unlinkedGuildId, user);
     }
-    bot = await startDiscordBot({
-      token: sim.botToken,
-      applicationId: sim.applicationId,
-      apiUrl: sim.apiUrl,
-      deps: world.deps,
-      log: silentLog,
-    });
-    await bot.ready;
+    bot = await connectBot(world, sim);
   });
   afterAll(async () => {
     await bot?.close();
@@ -191,15 +184,7 @@ describe('Discord front door when the core is slow', () => {
     const owner = sim.createUser({ username: 'owner' }).id;
     const guildId = sim.createGuild({ name: 'Slow', ownerId: owner }).id;
     // Deferring before any work finishes takes the path a slow database would.
-    bot = await startDiscordBot({
-      token: sim.botToken,
-      applicationId: sim.applicationId,
-      apiUrl: sim.apiUrl,
-      deps: world.deps,
-      log: silentLog,
-      deferAfterMs: 0,
-    });
-    await bot.ready;
+    bot = await connectBot(world, sim, { deferAfterMs: 0 });
     await (await sim.user(owner).slashCommand(guildId, 'setup', { code: await world.linkCode() })).reply();
     Object.assign(context, { owner, guildId });
   });
@@ -229,6 +214,20 @@ describe('Discord front door when the core is slow', () => {
     expect(handle.followUps()[0]?.content).toBe('That course is not in this community’s catalogue.');
   });
 });
+
+/** The real adapter, connected to the simulator, with every guild's commands registered. */
+async function connectBot(world: World, sim: DiscordSim, options: { deferAfterMs?: number } = {}): Promise<DiscordBot> {
+  const bot = await startDiscordBot({
+    token: sim.botToken,
+    applicationId: sim.applicationId,
+    apiUrl: sim.apiUrl,
+    deps: world.deps,
+    log: silentLog,
+    ...options,
+  });
+  await bot.ready;
+  return bot;
+}
 
 async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
