@@ -92,6 +92,13 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
     return answer(context, ctx, handleCommand(options.deps, callerOf(ctx), name, parseTextOptions(name, ctx.payload)));
   });
   bot.on('callback_query', (ctx) => onButton(context, ctx));
+  // Added to a group: tell whoever added the bot what to do next.
+  bot.on('my_chat_member', async (ctx) => {
+    const { chat, from, old_chat_member: before, new_chat_member: after } = ctx.myChatMember;
+    const joined = ['left', 'kicked'].includes(before.status) && ['member', 'administrator'].includes(after.status);
+    if (!joined || chat.type === 'private' || chat.type === 'channel') return;
+    await ctx.telegram.sendMessage(chat.id, t(toLocale(from.language_code) ?? 'en', 'telegram.addedToGroup'));
+  });
   // Free text in a private chat gets the help; in groups the bot only listens to commands.
   bot.on('text', (ctx) => {
     if (ctx.chat.type !== 'private' || ctx.message.text.startsWith('/')) return;

@@ -69,6 +69,7 @@ export const en = {
   'start.needCommunity': 'Open this bot from your community’s link or group to get started.',
   'telegram.sentPrivately': '{name}, I sent it to you in a private message.',
   'telegram.startPrivately': '{name}, open a private chat with me first, then try again.',
+  'telegram.addedToGroup': 'Hi, I am Lyceum. Admins: /setup links this group to your community. Members: /courses browses its catalogue.',
   'telegram.openPrivateChat': 'Open private chat',
   'discord.dmHint': 'Use /courses and /course in your community’s server. Type /help there for everything I can do.',
   'command.courses': 'Browse and search the course catalogue',

@@ -71,6 +71,7 @@ export const zh: Record<MessageKey, string> = {
   'start.needCommunity': '请通过社区链接或群组打开本机器人。',
   'telegram.sentPrivately': '{name}，我已私信发给你。',
   'telegram.startPrivately': '{name}，请先和我开启私聊，然后再试一次。',
+  'telegram.addedToGroup': '你好，我是 Lyceum。管理员：发送 /setup 将本群关联到你的社区。成员：发送 /courses 浏览课程目录。',
   'telegram.openPrivateChat': '打开私聊',
   'discord.dmHint': '请在社区服务器中使用 /courses 和 /course。在那里输入 /help 查看全部功能。',
   'command.courses': '浏览和搜索课程目录',

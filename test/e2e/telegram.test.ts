@@ -57,6 +57,12 @@ describe('Telegram front door (telegraf against the simulator, polling)', () => 
     expect(menu('all_chat_administrators')).toEqual(['courses', 'course', 'help', 'setup']);
   });
 
+  it('says what to do next when added to a group, in the language of who added it', async () => {
+    const newGroup = sim.createGroup({ title: 'New', creatorId: chineseMember, botRights: 'absent' }).id;
+    await sim.user(chineseMember).addBot(newGroup);
+    expect((await sim.waitForBotMessage(newGroup)).text).toMatch(/^你好，我是 Lyceum。管理员：发送 \/setup/);
+  });
+
   it('refuses /setup from a member who is not a chat admin, and creates nothing', async () => {
     await sim.user(member).sendText(unlinkedGroupId, '/setup Hijack');
     const refusal = await sim.waitForBotMessage(unlinkedGroupId);

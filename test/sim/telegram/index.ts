@@ -51,6 +51,8 @@ export type ScriptedTelegramUser = {
   /** Refuses a button the message does not have, unless `forge` (to test forged payloads). */
   pressButton(message: SimTgMessage, callbackData: string, options?: { forge?: boolean }): Promise<CallbackHandle>;
   requestToJoin(chatId: number): Promise<void>;
+  /** Adds the bot to a group created with `botRights: 'absent'` (a my_chat_member update). */
+  addBot(chatId: number, rights?: Partial<AdminRights> | 'member'): Promise<void>;
   blockBot(): void;
 };
 export type CallbackAnswer = { text?: string; show_alert?: boolean; url?: string };
@@ -175,7 +177,8 @@ export class TelegramSim {
     creatorId: number;
     adminIds?: number[];
     memberIds?: number[];
-    botRights?: Partial<AdminRights> | 'member';
+    /** The bot's place in the group: an admin by default, a plain member, or not in it yet. */
+    botRights?: Partial<AdminRights> | 'member' | 'absent';
   }): SimChat {
     const type = input.type ?? 'group';
     const n = this.nextGroup++;
@@ -185,10 +188,7 @@ export class TelegramSim {
     state.members.set(input.creatorId, { status: 'creator' });
     for (const admin of input.adminIds ?? []) state.members.set(admin, { status: 'administrator', rights: FULL_RIGHTS });
     for (const member of input.memberIds ?? []) state.members.set(member, { status: 'member' });
-    state.members.set(
-      this.bot.id,
-      input.botRights === 'member' ? { status: 'member' } : { status: 'administrator', rights: { ...FULL_RIGHTS, ...input.botRights } },
-    );
+    if (input.botRights !== 'absent') state.members.set(this.bot.id, botMember(input.botRights));
     this.chats.set(id, state);
     return chat;
   }
@@ -210,6 +210,23 @@ export class TelegramSim {
         state.joinRequests.add(userId);
         this.enqueue({
           chat_join_request: { chat: state.chat, from: this.publicUser(user), user_chat_id: userId, date: now() },
+        });
+      },
+      addBot: async (chatId, rights) => {
+        const state = this.chatState(chatId);
+        const status = state.members.get(user.id)?.status;
+        if (status !== 'creator' && status !== 'administrator') throw new Error(`telegram sim: ${user.first_name} may not add bots to ${chatId}`);
+        const before = state.members.get(this.bot.id) ?? { status: 'left' as const };
+        const after = botMember(rights);
+        state.members.set(this.bot.id, after);
+        this.enqueue({
+          my_chat_member: {
+            chat: state.chat,
+            from: this.publicUser(user),
+            date: now(),
+            old_chat_member: chatMember(this.bot, before),
+            new_chat_member: chatMember(this.bot, after),
+          },
         });
       },
       blockBot: () => {
@@ -976,6 +993,10 @@ function validateMarkup(markup: z.infer<typeof replyMarkup> | undefined): SimTgM
     }
   }
   return { inline_keyboard: keyboard as NonNullable<SimTgMessage['reply_markup']>['inline_keyboard'] };
+}
+
+function botMember(rights: Partial<AdminRights> | 'member' | undefined): Member {
+  return rights === 'member' ? { status: 'member' } : { status: 'administrator', rights: { ...FULL_RIGHTS, ...rights } };
 }
 
 function chatMember(user: Record<string, unknown>, member: Member): Record<string, unknown> {
