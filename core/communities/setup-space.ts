@@ -48,7 +48,9 @@ export async function setupSpace(
   if (!caller.spaceId) return err({ code: 'not_in_space' });
   const locale = toLocale(caller.locale) ?? 'en';
   const existing = await findSpace(deps.db, caller.platform, caller.spaceId);
-  if (existing) return input.code ? err({ code: 'space_already_linked' }) : showStatus(deps, caller);
+  // Asking to link or found again (a code or a name) is refused whoever asks; a bare /setup is
+  // the owner's status view.
+  if (existing) return input.code || input.name ? err({ code: 'space_already_linked' }) : showStatus(deps, caller);
   if (!space.callerIsAdmin) return err({ code: 'not_space_admin' });
 
   const { memberId } = await ensureIdentity(deps.db, caller);

@@ -62,6 +62,8 @@ describe('handleSetup', () => {
     expect(owner.reply.fields?.[0]?.value).toBe('Guild One (discord)');
     const member = await handleSetup(deps(), discord('u-plain', 'g-1'), guild('Guild One', true), {});
     expect(member.error).toEqual({ code: 'forbidden', permission: 'community.manage' });
+    const refound = await handleSetup(deps(), discord('u-plain', 'g-1'), guild('Guild One', true), { name: 'Takeover' });
+    expect(refound.error).toEqual({ code: 'space_already_linked' });
   });
 
   it('links a Telegram group to the same community with a one-time code', async () => {
