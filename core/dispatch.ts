@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { type Action, decodeAction } from './actions.ts';
+import { expandPayload, isStoredPayload, type PayloadFits, payloadEncoder } from './button-payloads.ts';
 import { type CommandDeps, type CommandName, commands } from './commands/index.ts';
 import { directMessageHint } from './commands/direct-message.ts';
 import { startPrivateChat } from './commands/start.ts';
@@ -43,11 +44,26 @@ export async function handleCommand(
  * validated first; the use case then re-authorises against the actor's own community.
  */
 export async function handleAction(deps: CommandDeps, caller: Caller, encoded: string): Promise<Outcome> {
-  const action = decodeAction(encoded);
-  if (!action) return failure(caller, { code: 'invalid_action' });
+  if (!isStoredPayload(encoded) && !decodeAction(encoded)) return failure(caller, { code: 'invalid_action' });
   const resolved = await resolveActor(deps, caller);
   if (!resolved.ok) return failure(caller, resolved.error);
-  return settle(caller, resolved.value, await runAction(deps, resolved.value, action));
+  const actor = resolved.value;
+  const expanded = await expandPayload(deps.db, actor.communityId, encoded);
+  const action = expanded === undefined ? undefined : decodeAction(expanded);
+  if (!action) return failure(caller, { code: 'invalid_action' }, actor);
+  return settle(caller, actor, await runAction(deps, actor, action));
+}
+
+/**
+ * How an adapter writes the actions of an outcome into its buttons, given what fits there;
+ * payloads too long for the platform are stored for the actor's community (see button-payloads).
+ */
+export function payloadEncoderFor(
+  deps: CommandDeps,
+  outcome: Outcome,
+  fits: PayloadFits,
+): Promise<(action: Action) => string> {
+  return payloadEncoder(deps.db, outcome.actor?.communityId, outcome.reply, fits);
 }
 
 /** /setup in a server or group; see `setupSpace`. Runs before the space belongs to a community. */

@@ -24,12 +24,13 @@ import {
   handleSetup,
   handleSuggest,
   type Outcome,
+  payloadEncoderFor,
 } from '../../core/dispatch.ts';
 import { describeUnexpected } from '../../core/errors.ts';
 import { toLocale } from '../../core/i18n/index.ts';
 import type { Caller } from '../../core/members/actor.ts';
 import { guildCommands } from './command-definitions.ts';
-import { actionPayload, isPrivateReply, renderDiscordMessage } from './render.ts';
+import { actionPayload, type DiscordMessage, fitsCustomId, isPrivateReply, renderDiscordMessage } from './render.ts';
 
 export type DiscordBotOptions = {
   token: string;
@@ -164,7 +165,7 @@ async function onCommand(context: Context, interaction: ChatInputCommandInteract
     interaction.deferReply(deferPrivately ? { flags: MessageFlags.Ephemeral } : {}),
   );
   logOutcome(context, interaction, outcome);
-  const message = renderDiscordMessage(outcome.reply);
+  const message = await render(context, outcome);
   const secret = isPrivateReply(outcome.reply);
   if (!deferred) {
     await interaction.reply({ ...message, ...(secret ? { flags: MessageFlags.Ephemeral } : {}) });
@@ -190,7 +191,7 @@ async function onComponent(context: Context, interaction: MessageComponentIntera
     () => interaction.deferUpdate(),
   );
   logOutcome(context, interaction, outcome);
-  const message = renderDiscordMessage(outcome.reply);
+  const message = await render(context, outcome);
   const onPublicMessage = !interaction.message.flags.has(MessageFlags.Ephemeral);
   const separate = Boolean(outcome.error) || (onPublicMessage && isPrivateReply(outcome.reply));
   if (separate) {
@@ -248,6 +249,10 @@ async function withinDeadline(
   if (first !== SLOW) return { outcome: first, deferred: false };
   await defer();
   return { outcome: await work, deferred: true };
+}
+
+async function render(context: Context, outcome: Outcome): Promise<DiscordMessage> {
+  return renderDiscordMessage(outcome.reply, await payloadEncoderFor(context.deps, outcome, fitsCustomId));
 }
 
 function logOutcome(context: Context, interaction: BaseInteraction, outcome: Outcome): void {

@@ -6,7 +6,7 @@ import {
   ButtonStyle,
   ComponentType,
 } from 'discord.js';
-import { encodeAction } from '../../core/actions.ts';
+import { type Action, encodeAction } from '../../core/actions.ts';
 import type { Reply, ReplyButton } from '../../core/reply.ts';
 
 /** A message body every interaction response and webhook edit accepts. */
@@ -17,12 +17,16 @@ export type DiscordMessage = {
 };
 
 const EMBED_COLOR = 0x5865f2;
+const CUSTOM_ID_LIMIT = 100;
 const SELECT_ID_PREFIX = 'select:';
 /**
  * Discord wants custom_ids unique within a message, but two buttons may ask for the same action
  * (page 1 and "all courses"); the second copy gets a `~n` suffix that `actionPayload` strips.
  */
 const DUPLICATE_MARK = '~';
+
+/** Room for the `~n` suffix of a repeated action, so every custom_id stays within 100 characters. */
+export const fitsCustomId = (encoded: string) => encoded.length <= CUSTOM_ID_LIMIT - 4;
 
 /** Should only the invoking user see this reply? Long listings too: they would flood a channel. */
 export const isPrivateReply = (reply: Reply) => Boolean(reply.ephemeral || reply.long || reply.confidential);
@@ -31,7 +35,7 @@ export const isPrivateReply = (reply: Reply) => Boolean(reply.ephemeral || reply
  * Renders the core's Reply as an embed plus components. Buttons and select options carry the
  * encoded action; a reply with nothing but a body (errors, hints) is plain content.
  */
-export function renderDiscordMessage(reply: Reply): DiscordMessage {
+export function renderDiscordMessage(reply: Reply, encode: (action: Action) => string = encodeAction): DiscordMessage {
   const plain = !reply.title && !reply.fields?.length && !reply.footer;
   const embeds: APIEmbed[] = plain
     ? []
@@ -53,7 +57,7 @@ export function renderDiscordMessage(reply: Reply): DiscordMessage {
   };
   const components = (reply.actions ?? []).map((row, index): APIActionRowComponent<APIComponentInMessageActionRow> => {
     if ('buttons' in row) {
-      return { type: ComponentType.ActionRow, components: row.buttons.map((button) => renderButton(button, uniqueId)) };
+      return { type: ComponentType.ActionRow, components: row.buttons.map((button) => renderButton(button, uniqueId, encode)) };
     }
     return {
       type: ComponentType.ActionRow,
@@ -64,7 +68,7 @@ export function renderDiscordMessage(reply: Reply): DiscordMessage {
           placeholder: row.select.placeholder,
           options: row.select.options.map((option) => ({
             label: option.label,
-            value: encodeAction(option.action),
+            value: encode(option.action),
             ...(option.description ? { description: option.description } : {}),
             ...(option.selected ? { default: true } : {}),
           })),
@@ -75,11 +79,11 @@ export function renderDiscordMessage(reply: Reply): DiscordMessage {
   return { ...(plain ? { content: reply.body ?? '' } : {}), embeds, components };
 }
 
-function renderButton(button: ReplyButton, uniqueId: (id: string) => string): APIButtonComponent {
+function renderButton(button: ReplyButton, uniqueId: (id: string) => string, encode: (action: Action) => string): APIButtonComponent {
   if ('url' in button) return { type: ComponentType.Button, style: ButtonStyle.Link, label: button.label, url: button.url };
   const style =
     button.style === 'primary' ? ButtonStyle.Primary : button.style === 'danger' ? ButtonStyle.Danger : ButtonStyle.Secondary;
-  return { type: ComponentType.Button, style, label: button.label, custom_id: uniqueId(encodeAction(button.action)) };
+  return { type: ComponentType.Button, style, label: button.label, custom_id: uniqueId(encode(button.action)) };
 }
 
 /** The encoded action behind a pressed button or chosen option; still untrusted. */

@@ -1,5 +1,5 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
-import { encodeAction } from '../../core/actions.ts';
+import { type Action, encodeAction } from '../../core/actions.ts';
 import type { Reply, ReplyButton } from '../../core/reply.ts';
 
 /** What sendMessage and editMessageText take, with parse_mode HTML. */
@@ -8,6 +8,7 @@ export type TelegramMessage = { text: string; reply_markup?: InlineKeyboardMarku
 /** Telegram's limit counts the text after entity parsing, in UTF-16 units: what `.length` gives. */
 export const TEXT_LIMIT = 4096;
 const CALLBACK_DATA_LIMIT_BYTES = 64;
+export const fitsCallbackData = (encoded: string) => Buffer.byteLength(encoded) <= CALLBACK_DATA_LIMIT_BYTES;
 /** A select has no Telegram counterpart; its options become a grid of buttons this wide. */
 const SELECT_COLUMNS = 3;
 
@@ -17,7 +18,7 @@ const escapeHtml = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<
  * Renders a Reply as Telegram HTML plus an inline keyboard. Pieces that would push the visible
  * text past Telegram's limit are left out, with an ellipsis, rather than failing the message.
  */
-export function renderTelegramMessage(reply: Reply): TelegramMessage {
+export function renderTelegramMessage(reply: Reply, encode: (action: Action) => string = encodeAction): TelegramMessage {
   const pieces: Array<{ html: string; plain: string }> = [];
   const piece = (plain: string, wrap?: (escaped: string) => string) =>
     pieces.push({ plain, html: wrap ? wrap(escapeHtml(plain)) : escapeHtml(plain) });
@@ -43,20 +44,20 @@ export function renderTelegramMessage(reply: Reply): TelegramMessage {
     kept.push(html);
     length += added;
   }
-  const keyboard = renderKeyboard(reply);
+  const keyboard = renderKeyboard(reply, encode);
   return { text: kept.join(separator) || '…', ...(keyboard.length ? { reply_markup: { inline_keyboard: keyboard } } : {}) };
 }
 
-function renderKeyboard(reply: Reply): InlineKeyboardButton[][] {
+function renderKeyboard(reply: Reply, encode: (action: Action) => string): InlineKeyboardButton[][] {
   const rows: InlineKeyboardButton[][] = [];
   for (const row of reply.actions ?? []) {
     if ('buttons' in row) {
-      const buttons = row.buttons.flatMap((button) => renderButton(button));
+      const buttons = row.buttons.flatMap((button) => renderButton(button, encode));
       if (buttons.length) rows.push(buttons);
       continue;
     }
     const options = row.select.options.flatMap((option) =>
-      renderButton({ label: option.selected ? `• ${option.label}` : option.label, action: option.action }),
+      renderButton({ label: option.selected ? `• ${option.label}` : option.label, action: option.action }, encode),
     );
     for (let start = 0; start < options.length; start += SELECT_COLUMNS) rows.push(options.slice(start, start + SELECT_COLUMNS));
   }
@@ -64,11 +65,12 @@ function renderKeyboard(reply: Reply): InlineKeyboardButton[][] {
 }
 
 /**
- * A button whose payload exceeds callback_data's 64 bytes (a long search query) is left out:
- * Telegram would refuse the whole message for it.
+ * Adapters pass an encoder that stores long payloads (see core/button-payloads); a payload that
+ * still exceeds callback_data's 64 bytes is left out, since Telegram would refuse the whole
+ * message for it.
  */
-function renderButton(button: ReplyButton): InlineKeyboardButton[] {
+function renderButton(button: ReplyButton, encode: (action: Action) => string): InlineKeyboardButton[] {
   if ('url' in button) return [{ text: button.label, url: button.url }];
-  const data = encodeAction(button.action);
-  return Buffer.byteLength(data) <= CALLBACK_DATA_LIMIT_BYTES ? [{ text: button.label, callback_data: data }] : [];
+  const data = encode(button.action);
+  return fitsCallbackData(data) ? [{ text: button.label, callback_data: data }] : [];
 }

@@ -6,11 +6,18 @@ import type { BotCommand, Update } from 'telegraf/types';
 import { type CommandName, isCommandName } from '../../core/commands/index.ts';
 import { parseTextOptions } from '../../core/commands/text-options.ts';
 import type { CoreDeps } from '../../core/deps.ts';
-import { handleAction, handleCommand, handleSetup, handleStart, type Outcome } from '../../core/dispatch.ts';
+import {
+  handleAction,
+  handleCommand,
+  handleSetup,
+  handleStart,
+  type Outcome,
+  payloadEncoderFor,
+} from '../../core/dispatch.ts';
 import { describeUnexpected } from '../../core/errors.ts';
 import { type Locale, type MessageKey, t, toLocale } from '../../core/i18n/index.ts';
 import type { Caller } from '../../core/members/actor.ts';
-import { renderTelegramMessage, type TelegramMessage } from './render.ts';
+import { fitsCallbackData, renderTelegramMessage, type TelegramMessage } from './render.ts';
 import { updateSchema } from './update-schema.ts';
 
 export type TelegramBotOptions = {
@@ -187,7 +194,7 @@ async function answer(context: BotContext, ctx: Context, pending: Promise<Outcom
   const chat = ctx.chat;
   const from = ctx.from;
   if (!chat || !from) return;
-  const message = renderTelegramMessage(outcome.reply);
+  const message = await render(context, outcome);
   const replyTo = ctx.message ? { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } } : {};
   if (chat.type === 'private' || !belongsInPrivate(outcome)) {
     await ctx.telegram.sendMessage(chat.id, message.text, { ...htmlOptions(message), ...(chat.type === 'private' ? {} : replyTo) });
@@ -221,7 +228,7 @@ async function onButton(context: BotContext, ctx: Context): Promise<void> {
     await ctx.answerCbQuery(alertText(outcome), { show_alert: true });
     return;
   }
-  const message = renderTelegramMessage(outcome.reply);
+  const message = await render(context, outcome);
   const inGroup = Boolean(ctx.chat && ctx.chat.type !== 'private');
   if (!query.message || (inGroup && belongsInPrivate(outcome))) {
     const locale = localeOf(ctx, outcome);
@@ -240,6 +247,10 @@ async function onButton(context: BotContext, ctx: Context): Promise<void> {
     if (!(error instanceof TelegramError && error.description.includes('message is not modified'))) throw error;
   }
   await ctx.answerCbQuery();
+}
+
+async function render(context: BotContext, outcome: Outcome): Promise<TelegramMessage> {
+  return renderTelegramMessage(outcome.reply, await payloadEncoderFor(context.deps, outcome, fitsCallbackData));
 }
 
 /** Sends to the member's private chat; false when Telegram forbids it (never started, blocked). */

@@ -53,6 +53,12 @@ export const jobs = {
     payload: z.object({ communityId: z.uuid().optional() }),
     key: (payload) => `refresh-course-stats-${payload.communityId ?? 'all'}`,
   }),
+  /** Drops stored button payloads no reply has used for 30 days (see core/button-payloads). */
+  'maintenance.prune-button-payloads': job({
+    queue: 'maintenance',
+    payload: z.object({}),
+    key: () => 'prune-button-payloads',
+  }),
 };
 
 export type JobKey = keyof typeof jobs;
@@ -63,6 +69,7 @@ export const jobName = (key: JobKey) => key.slice(key.indexOf('.') + 1);
 /** Recurring jobs, run by BullMQ job schedulers (upserted at worker start, so idempotent). */
 export const schedules: Array<{ id: string; job: JobKey; payload: JobPayload<JobKey>; every?: number; cron?: string }> = [
   { id: 'refresh-course-stats-hourly', job: 'maintenance.refresh-course-stats', payload: {}, cron: '7 * * * *' },
+  { id: 'prune-button-payloads-daily', job: 'maintenance.prune-button-payloads', payload: {}, cron: '23 4 * * *' },
 ];
 
 type AnySpec = { queue: QueueName; payload: z.ZodType; key?: (payload: never) => string };

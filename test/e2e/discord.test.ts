@@ -119,6 +119,17 @@ describe('Discord front door (discord.js against the simulator)', () => {
     expect(embed(chinese).footer?.text).toMatch(/第 1/);
   });
 
+  it('keeps a long search usable: its buttons and filter carry it even past the custom_id limit', async () => {
+    const query = Array.from({ length: 14 }, () => 'python').join(' ');
+    expect(query.length).toBeGreaterThan(90);
+    const list = await (await sim.user(member).slashCommand(guildId, 'courses', { query })).reply();
+    expect(fieldNames(list).join('\n')).toContain('Python for Absolute Beginners');
+    const menu = select(list);
+    const filtered = await (await sim.user(member).selectOption(list, menu.id, [menu.value('Programming')])).reply();
+    expect(embed(filtered).title).toBe(`Courses matching "${query}"`);
+    expect(fieldNames(filtered).length).toBeGreaterThan(0);
+  });
+
   it('opens a course from autocomplete and from the list', async () => {
     const choices = await sim.user(member).autocomplete(guildId, 'course', { name: 'pandas' }, 'name');
     expect(choices[0]).toEqual({ name: 'Data Analysis with Python and pandas', value: 'python-data-analysis' });

@@ -135,6 +135,18 @@ describe('Telegram front door (telegraf against the simulator, polling)', () => 
     expect(chinese.text).toMatch(/第 1\/\d+ 页/);
   });
 
+  it('keeps a long Chinese search usable although its buttons exceed 64 bytes of callback_data', async () => {
+    const query = Array.from({ length: 6 }, () => '机器学习').join(' ');
+    expect(Buffer.byteLength(`cp|1|Data|${query.replaceAll(' ', '+')}`)).toBeGreaterThan(64);
+    await sim.user(chineseMember).sendPrivate(`/courses ${query}`);
+    const list = await sim.waitForBotMessage(chineseMember);
+    expect(list.text).toContain('机器学习实战');
+    await sim.user(chineseMember).pressButton(list, buttonData(list, 'Data'));
+    const filtered = await sim.waitForEdit(chineseMember, list.message_id);
+    expect(filtered.text).toContain('机器学习实战');
+    expect(buttonsOf(filtered).find((button) => button.text === '• Data')?.callback_data).toMatch(/^sp\|/);
+  });
+
   it('opens a course by name and from the list', async () => {
     await sim.user(member).sendPrivate('/course python-data-analysis');
     expect((await sim.waitForBotMessage(member)).text).toMatch(/^Data Analysis with Python and pandas/);

@@ -9,3 +9,4 @@ export * from './messaging.ts';
 export * from './support.ts';
 export * from './analytics.ts';
 export * from './audit.ts';
+export * from './interface.ts';

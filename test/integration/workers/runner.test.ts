@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase } from '../../../core/db/client.ts';
-import { courseStats } from '../../../core/db/schema/index.ts';
+import { buttonPayloads, courseStats } from '../../../core/db/schema/index.ts';
 import { seedDemoCommunity } from '../../../core/seed/seed-demo.ts';
 import { registerJobMetrics } from '../../../workers/metrics.ts';
 import { startWorkers, type WorkerRuntime } from '../../../workers/runner.ts';
@@ -58,6 +58,18 @@ describe('startWorkers', () => {
     expect(await registry.getSingleMetricAsString('lyceum_jobs_total')).toContain(
       'lyceum_jobs_total{queue="maintenance",job="refresh-course-stats",outcome="completed"} 1',
     );
+  });
+
+  it('prunes stored button payloads unused for 30 days through the contract', async () => {
+    queues = createTestQueues();
+    const fresh = { communityId, key: 'freshkey00000000', payload: 'cp|2||fresh' };
+    const stale = { communityId, key: 'stalekey00000000', payload: 'cp|2||stale', lastUsedAt: new Date(Date.now() - 40 * 86_400_000) };
+    await database.db.insert(buttonPayloads).values([fresh, stale]);
+    await start();
+    await queues.queue.enqueue('maintenance.prune-button-payloads', {});
+    const job = await finished('completed');
+    expect(job.returnvalue).toBe(1);
+    expect((await database.db.select({ key: buttonPayloads.key }).from(buttonPayloads)).map((row) => row.key)).toEqual([fresh.key]);
   });
 
   it('refuses to enqueue a payload that breaks the contract', async () => {
