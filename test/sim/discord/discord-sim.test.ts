@@ -94,6 +94,36 @@ describe('Discord simulator', () => {
     await expect(sim.user(member).clickButton(reply, 'go')).rejects.toThrow(/no button "go"/);
   });
 
+  it('shows a modal, and delivers its submission as a modal-submit interaction', async () => {
+    onInteraction = async (interaction) => {
+      if (interaction.isChatInputCommand()) {
+        await interaction.showModal({
+          custom_id: 'feedback',
+          title: 'Feedback',
+          components: [{ type: 1, components: [{ type: 4, custom_id: 'text', style: 2, label: 'Your feedback' }] }],
+        });
+      } else if (interaction.isModalSubmit()) {
+        await interaction.reply({ content: `thanks: ${interaction.fields.getTextInputValue('text')}`, flags: MessageFlags.Ephemeral });
+      }
+    };
+    const opened = await sim.user(member).slashCommand(guildId, 'ping');
+    await waitFor(() => opened.callbacks.length === 1);
+    expect(opened.callbacks[0]?.type).toBe(9);
+    await expect(sim.user(member).submitModal(opened, {})).rejects.toThrow(/"text" is required/);
+    const submitted = await sim.user(member).submitModal(opened, { text: 'great course' });
+    expect((await submitted.reply()).content).toBe('thanks: great course');
+
+    let invalid: unknown;
+    onInteraction = async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      invalid = await interaction
+        .showModal({ custom_id: 'm', title: 't'.repeat(46), components: [{ type: 1, components: [{ type: 4, custom_id: 'x', style: 1, label: 'x' }] }] })
+        .catch((error: unknown) => error);
+    };
+    await expect((await sim.user(member).slashCommand(guildId, 'ping')).reply(1_000)).rejects.toThrow();
+    expect((invalid as DiscordAPIError).code).toBe(50035);
+  });
+
   it('returns autocomplete choices from the bot', async () => {
     onInteraction = async (interaction) => {
       if (interaction.isAutocomplete()) await interaction.respond([{ name: `${interaction.options.getFocused()}!`, value: 'v' }]);

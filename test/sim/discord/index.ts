@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { z } from 'zod';
-import { commandsBody, formErrors, messageBody, newMessageBody } from './validation.ts';
+import { commandsBody, formErrors, messageBody, modalBody, newMessageBody } from './validation.ts';
 
 export type SimUser = { id: string; username: string; locale: string };
 export type SimGuild = { id: string; name: string; ownerId: string; everyoneRoleId: string; systemChannelId: string; botRoleId: string };
@@ -46,6 +46,7 @@ export type InteractionHandle = {
   followUps(): SimMessage[];
   readonly callbacks: Array<{ type: number; data?: unknown }>;
 };
+export type ModalValues = Record<string, string>;
 export type ScriptedDiscordUser = {
   slashCommand(guildId: string, name: string, options?: Record<string, OptionValue>, opts?: { channelId?: string; locale?: string }): Promise<InteractionHandle>;
   autocomplete(guildId: string, name: string, options: Record<string, OptionValue>, focused: string): Promise<Array<{ name: string; value: string | number }>>;
@@ -54,8 +55,12 @@ export type ScriptedDiscordUser = {
   selectOption(message: SimMessage, customId: string, values: string[]): Promise<InteractionHandle>;
   sendDm(content: string): Promise<SimMessage>;
   dmMessages(): SimMessage[];
+  /** Fills in and submits the modal the bot answered `shownBy` with (a modal submit interaction). */
+  submitModal(shownBy: InteractionHandle, values: ModalValues): Promise<InteractionHandle>;
 };
 type OptionValue = string | number | boolean;
+/** Application command, message component, autocomplete, modal submit. */
+type InteractionKind = 2 | 3 | 4 | 5;
 
 const EPOCH = 1_420_070_400_000n;
 const EPHEMERAL = 64;
@@ -88,7 +93,7 @@ type Guild = SimGuild & { preferredLocale: string; roles: Map<string, Role>; mem
 type Interaction = {
   id: string;
   token: string;
-  kind: 2 | 3 | 4;
+  kind: InteractionKind;
   userId: string;
   channelId: string;
   guildId?: string;
@@ -102,6 +107,7 @@ type Interaction = {
   followUps: string[];
   callbacks: Array<{ type: number; data?: unknown }>;
   choices?: Array<{ name: string; value: string | number }>;
+  modal?: { custom_id: string; title: string; components: Array<{ components: Array<{ custom_id: string; required?: boolean }> }> };
   deadline: NodeJS.Timeout;
 };
 
@@ -287,6 +293,23 @@ export class DiscordSim {
         return message;
       },
       dmMessages: () => structuredClone(this.messages.get(this.dmChannel(user.id).id) ?? []),
+      submitModal: async (shownBy, values) => {
+        const origin = this.interactions.get(shownBy.id);
+        const modal = origin?.modal;
+        if (!origin || !modal) throw new Error(`discord sim: interaction ${shownBy.id} showed no modal`);
+        if (origin.userId !== user.id) throw new Error('discord sim: only the user who opened a modal can submit it');
+        const inputs = modal.components.map((row) => row.components[0]!);
+        for (const input of inputs) {
+          if (input.required !== false && !values[input.custom_id]) throw new Error(`discord sim: modal field "${input.custom_id}" is required`);
+        }
+        const guild = origin.guildId ? this.guild(origin.guildId) : undefined;
+        const message = origin.componentMessageId ? this.findMessage(origin.componentMessageId) : undefined;
+        const data = {
+          custom_id: modal.custom_id,
+          components: inputs.map((input) => ({ type: 1, components: [{ type: 4, custom_id: input.custom_id, value: values[input.custom_id] ?? '' }] })),
+        };
+        return this.interact(user, guild, origin.channelId, 5, data, undefined, message);
+      },
     };
   }
 
@@ -410,7 +433,7 @@ export class DiscordSim {
     user: SimUser,
     guild: Guild | undefined,
     channelId: string,
-    kind: 2 | 3 | 4,
+    kind: InteractionKind,
     data: Record<string, unknown>,
     locale?: string,
     message?: SimMessage,
@@ -495,7 +518,7 @@ export class DiscordSim {
     if (!interaction || interaction.token !== token || interaction.failed) throw unknownInteraction();
     if (interaction.acknowledged) throw new ApiError(400, { message: 'Interaction has already been acknowledged.', code: 40060 });
     const callback = body as { type?: unknown; data?: unknown };
-    const allowed: Record<number, number[]> = { 2: [4, 5, 9], 3: [4, 5, 6, 7, 9], 4: [8] };
+    const allowed: Record<InteractionKind, number[]> = { 2: [4, 5, 9], 3: [4, 5, 6, 7, 9], 4: [8], 5: [4, 5, 6, 7] };
     if (typeof callback.type !== 'number' || !allowed[interaction.kind]!.includes(callback.type)) {
       throw new ApiError(400, { message: 'Invalid Form Body', code: 50035, errors: { type: { _errors: [{ code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: 'Interaction response type is invalid for this interaction.' }] } } });
     }
@@ -527,6 +550,9 @@ export class DiscordSim {
         this.editMessage(interaction.componentMessageId!, data);
         break;
       }
+      case 9:
+        interaction.modal = parseOr(modalBody, callback.data ?? {}, ['data']);
+        break;
       case 8: {
         const choices = (callback.data as { choices?: unknown } | undefined)?.choices;
         if (!Array.isArray(choices) || choices.length > 25) {

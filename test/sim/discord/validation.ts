@@ -177,6 +177,32 @@ export const commandBody = z
     }
   });
 
+const textInput = z
+  .object({
+    type: z.literal(4),
+    custom_id: customId,
+    style: z.union([z.literal(1), z.literal(2)]),
+    label: z.string().min(1).max(45, 'BASE_TYPE_MAX_LENGTH'),
+    min_length: z.number().int().min(0).max(4000).optional(),
+    max_length: z.number().int().min(1).max(4000).optional(),
+    required: z.boolean().optional(),
+    value: z.string().max(4000, 'BASE_TYPE_MAX_LENGTH').optional(),
+    placeholder: z.string().max(100, 'BASE_TYPE_MAX_LENGTH').optional(),
+  })
+  .strict();
+
+/** A modal (callback type 9): a title and one to five rows of one text input each. */
+export const modalBody = z
+  .object({
+    custom_id: customId,
+    title: z.string().min(1).max(45, 'BASE_TYPE_MAX_LENGTH'),
+    components: z
+      .array(z.object({ type: z.literal(1), components: z.array(textInput).length(1, 'BASE_TYPE_BAD_LENGTH') }).strict())
+      .min(1, 'BASE_TYPE_BAD_LENGTH')
+      .max(5, 'BASE_TYPE_BAD_LENGTH'),
+  })
+  .strict();
+
 export const commandsBody = z.array(commandBody).max(100, 'BASE_TYPE_MAX_LENGTH');
 
 /** The `errors` tree of a 50035: `{ data: { components: { 0: { _errors: [...] } } } }`. */
