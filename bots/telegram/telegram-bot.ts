@@ -166,7 +166,7 @@ type BotContext = { deps: Pick<CoreDeps, 'db' | 'clock'>; log: Logger; bot: Tele
 
 function callerOf(ctx: Context): Caller {
   const from = ctx.from;
-  const chat = ctx.chat ?? (ctx.callbackQuery?.message?.chat);
+  const chat = ctx.chat ?? ctx.callbackQuery?.message?.chat;
   if (!from) throw new Error('update without a sender');
   return {
     platform: 'telegram',
