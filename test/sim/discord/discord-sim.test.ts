@@ -1,5 +1,6 @@
 import { Client, DiscordAPIError, Events, GatewayIntentBits, type Interaction, MessageFlags, Partials, Routes } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { type DiscordSim, startDiscordSim } from './index.ts';
 
 /** The simulator itself, checked with the real discord.js client: what it accepts and refuses. */
@@ -27,6 +28,8 @@ describe('Discord simulator', () => {
     client.on(Events.InteractionCreate, (interaction) => void onInteraction(interaction).catch(() => {}));
     client.on(Events.GuildMemberAdd, (added) => events.push({ name: 'memberAdd', data: added.id }));
     client.on(Events.MessageCreate, (message) => events.push({ name: 'message', data: message.content }));
+    client.on(Events.GuildCreate, (joined) => events.push({ name: 'guildCreate', data: joined.id }));
+    client.on(Events.GuildMemberUpdate, (_old, updated) => events.push({ name: 'memberUpdate', data: [...updated.roles.cache.keys()] }));
     const ready = new Promise((resolve) => client.once(Events.ClientReady, resolve));
     await client.login(sim.botToken);
     await ready;
@@ -34,6 +37,14 @@ describe('Discord simulator', () => {
       body: [
         { name: 'ping', description: 'Ping', options: [{ type: 3, name: 'word', description: 'A word', autocomplete: true }] },
         { name: 'admin', description: 'Admins only', default_member_permissions: '32' },
+        {
+          name: 'grant',
+          description: 'Grant seats',
+          options: [
+            { type: 6, name: 'who', description: 'Member', required: true },
+            { type: 4, name: 'seats', description: 'Seats', required: true, min_value: 1, max_value: 5 },
+          ],
+        },
       ],
     });
   });
@@ -222,6 +233,94 @@ describe('Discord simulator', () => {
     expect(channel.id).toBe(dm.channelId);
     await channel.send('hi there');
     expect(sim.user(newcomer).dmMessages().map((message) => message.content)).toEqual(['hello bot', 'hi there']);
+  });
+
+  it('delivers a select choice; refuses values the menu does not offer', async () => {
+    onInteraction = async (interaction) => {
+      if (interaction.isChatInputCommand()) {
+        const options = ['a', 'b', 'c'].map((value) => ({ label: value.toUpperCase(), value }));
+        await interaction.reply({ content: 'pick', components: [{ type: 1, components: [{ type: 3, custom_id: 'pick', options, max_values: 2 }] }] });
+      } else if (interaction.isStringSelectMenu()) {
+        await interaction.update({ content: `picked ${interaction.values.join('+')}`, components: [] });
+      }
+    };
+    const menu = await (await sim.user(member).slashCommand(guildId, 'ping')).reply();
+    await expect(sim.user(member).selectOption(menu, 'pick', ['z'])).rejects.toThrow(/not among the select options/);
+    await expect(sim.user(member).selectOption(menu, 'pick', ['a', 'b', 'c'])).rejects.toThrow(/1-2 distinct values/);
+    const picked = await (await sim.user(member).selectOption(menu, 'pick', ['a', 'c'])).reply();
+    expect(picked).toMatchObject({ id: menu.id, content: 'picked a+c' });
+  });
+
+  it('types options from the definition and resolves mentioned members for discord.js', async () => {
+    let seen: unknown;
+    onInteraction = async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      seen = [interaction.options.getUser('who', true).username, interaction.options.getInteger('seats', true)];
+      await interaction.reply({ content: 'granted' });
+    };
+    await (await sim.user(owner).slashCommand(guildId, 'grant', { who: member, seats: 2 })).reply();
+    expect(seen).toEqual(['member', 2]);
+    await expect(sim.user(owner).slashCommand(guildId, 'grant', { who: member, seats: 9 })).rejects.toThrow(/above 5/);
+    await expect(sim.user(owner).slashCommand(guildId, 'grant', { seats: 1 })).rejects.toThrow(/needs option "who"/);
+    await expect(sim.user(owner).slashCommand(guildId, 'nope')).rejects.toThrow(/not registered/);
+  });
+
+  it('answers deferReply withResponse with the callback resource, and records ephemeral follow-ups', async () => {
+    let loading: boolean | null = null;
+    onInteraction = async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      const response = await interaction.deferReply({ withResponse: true });
+      loading = response.interaction.responseMessageLoading;
+      await interaction.editReply({ content: 'done' });
+      await interaction.followUp({ content: 'only you', flags: MessageFlags.Ephemeral });
+    };
+    const handle = await sim.user(member).slashCommand(guildId, 'ping');
+    expect((await handle.reply()).content).toBe('done');
+    await waitFor(() => handle.followUps().length === 1);
+    expect(handle.followUps()[0]).toMatchObject({ content: 'only you', ephemeral: true });
+    expect(loading).toBe(true);
+    expect(sim.calls.some((call) => call.route === '/webhooks/:id/:token/messages/@original' && call.method === 'PATCH' && !call.authorized)).toBe(true);
+  });
+
+  it('refuses an empty message with 50006 and an unknown route with 404', async () => {
+    const channelId = client.guilds.cache.get(guildId)!.systemChannelId!;
+    await expect(client.rest.post(Routes.channelMessages(channelId), { body: {} })).rejects.toMatchObject({ code: 50006, status: 400 });
+    const response = await fetch(`${sim.apiUrl}/v10/nowhere`, { headers: { authorization: `Bot ${sim.botToken}` } });
+    expect([response.status, await response.json()]).toEqual([404, { message: '404: Not Found', code: 0 }]);
+  });
+
+  it('injects 5xx: discord.js retries them, and gives up after its retries', async () => {
+    sim.failNext({ method: 'GET', path: /^\/guilds\/\d+$/, status: 502 });
+    expect(((await client.rest.get(Routes.guild(guildId))) as { name: string }).name).toBe('Sim Guild');
+    sim.failNext({ method: 'GET', path: /^\/guilds\/\d+$/, status: 500 }, 4);
+    await expect(client.rest.get(Routes.guild(guildId))).rejects.toMatchObject({ status: 500 });
+    const statuses = sim.calls.filter((call) => call.route === '/guilds/:id').map((call) => call.status);
+    expect(statuses).toEqual([502, 200, 500, 500, 500, 500]);
+  });
+
+  it('sends GUILD_CREATE when the bot joins a guild, and GUILD_MEMBER_UPDATE on role changes', async () => {
+    const joined = sim.createGuild({ name: 'Later Guild', ownerId: owner });
+    await waitFor(() => client.guilds.cache.has(joined.id));
+    expect(events).toContainEqual({ name: 'guildCreate', data: joined.id });
+    sim.addMember(joined.id, member);
+    await waitFor(() => client.guilds.cache.get(joined.id)!.members.cache.has(member));
+    const role = sim.createRole(joined.id, { name: 'Student', position: 0 });
+    await client.guilds.cache.get(joined.id)!.members.cache.get(member)!.roles.add(role.id);
+    await waitFor(() => events.some((event) => event.name === 'memberUpdate' && (event.data as string[]).includes(role.id)));
+  });
+
+  it('closes a gateway session that identifies with the wrong token (4004) and acks heartbeats', async () => {
+    const url = sim.apiUrl.replace(/^http/, 'ws').replace(/\/api$/, '');
+    const socket = new WebSocket(`${url}/?v=10&encoding=json`);
+    const frames: Array<{ op: number }> = [];
+    socket.on('message', (raw) => frames.push(JSON.parse(String(raw))));
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ op: 1, d: null }));
+    await waitFor(() => frames.some((frame) => frame.op === 11));
+    const closed = new Promise<number>((resolve) => socket.once('close', resolve));
+    socket.send(JSON.stringify({ op: 2, d: { token: 'wrong', intents: 1, properties: {} } }));
+    expect(await closed).toBe(4004);
+    expect(frames[0]).toMatchObject({ op: 10, d: { heartbeat_interval: 41_250 } });
   });
 });
 

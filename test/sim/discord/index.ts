@@ -11,122 +11,44 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { z } from 'zod';
-import { commandsBody, formErrors, messageBody, modalBody, newMessageBody } from './validation.ts';
+import { buildOptions, focusedDefinition } from './command-options.ts';
+import {
+  ALL_PERMISSIONS,
+  type Channel,
+  DEFAULT_BOT_PERMISSIONS,
+  EPHEMERAL,
+  EPOCH,
+  EVERYONE_PERMISSIONS,
+  type Guild,
+  Intent,
+  type Interaction,
+  intentFor,
+  LOADING,
+  Permission,
+  PRIVILEGED_INTENTS,
+  type Role,
+  TOKEN_TTL_MS,
+} from './model.ts';
+import type {
+  DiscordSimOptions,
+  FailRule,
+  InteractionHandle,
+  InteractionKind,
+  RecordedCall,
+  RegisteredCommand,
+  ScriptedDiscordUser,
+  SimGuild,
+  SimMessage,
+  SimRole,
+  SimUser,
+} from './types.ts';
+import { autocompleteBody, choiceFits, commandsBody, messageBody, modalBody, newMessageBody } from './validation.ts';
+import { allComponents, ApiError, failure, missingPermissions, parseOr, publicRole, readJson, rolePayload, routeOf, unknownInteraction, userPayload } from './wire.ts';
 
-export type SimUser = { id: string; username: string; locale: string };
-export type SimGuild = { id: string; name: string; ownerId: string; everyoneRoleId: string; systemChannelId: string; botRoleId: string };
-export type SimRole = { id: string; name: string; permissions: string; position: number; managed: boolean };
-export type SimMessage = {
-  id: string;
-  channelId: string;
-  authorId: string;
-  content: string;
-  // Discord's own JSON, as the bot sent it (validated); tests read it like a client would.
-  embeds: any[];
-  components: any[];
-  flags: number;
-  ephemeral: boolean;
-  /** For an ephemeral message: the only user who sees it. */
-  visibleTo?: string;
-  editedAt?: number;
-  interactionId?: string;
-};
-export type RecordedCall = { method: string; path: string; route: string; body: unknown; status: number; authorized: boolean; at: number };
-export type RegisteredCommand = z.infer<typeof commandsBody>[number] & { id: string; application_id: string; version: string; guild_id?: string };
-export type FailRule = { method?: string; path: RegExp } & (
-  | { status: 429; retryAfter: number; global?: boolean }
-  | { status: 500 | 502 | 503 }
-  | { status: 403; code: 50013 }
-);
-export type InteractionHandle = {
-  readonly id: string;
-  readonly token: string;
-  /** The message the user sees once the interaction is answered (see the module docs). */
-  reply(timeoutMs?: number): Promise<SimMessage>;
-  followUps(): SimMessage[];
-  readonly callbacks: Array<{ type: number; data?: unknown }>;
-};
-export type ModalValues = Record<string, string>;
-export type ScriptedDiscordUser = {
-  slashCommand(guildId: string, name: string, options?: Record<string, OptionValue>, opts?: { channelId?: string; locale?: string }): Promise<InteractionHandle>;
-  autocomplete(guildId: string, name: string, options: Record<string, OptionValue>, focused: string): Promise<Array<{ name: string; value: string | number }>>;
-  /** Refuses a button the message does not have, unless `forge` (to test forged payloads). */
-  clickButton(message: SimMessage, customId: string, options?: { forge?: boolean }): Promise<InteractionHandle>;
-  selectOption(message: SimMessage, customId: string, values: string[]): Promise<InteractionHandle>;
-  sendDm(content: string): Promise<SimMessage>;
-  dmMessages(): SimMessage[];
-  /** Fills in and submits the modal the bot answered `shownBy` with (a modal submit interaction). */
-  submitModal(shownBy: InteractionHandle, values: ModalValues): Promise<InteractionHandle>;
-};
-type OptionValue = string | number | boolean;
-/** Application command, message component, autocomplete, modal submit. */
-type InteractionKind = 2 | 3 | 4 | 5;
-
-const EPOCH = 1_420_070_400_000n;
-const EPHEMERAL = 64;
-const LOADING = 128;
-const TOKEN_TTL_MS = 15 * 60_000;
-const Permission = {
-  CreateInstantInvite: 1n << 0n,
-  Administrator: 1n << 3n,
-  ManageChannels: 1n << 4n,
-  ManageGuild: 1n << 5n,
-  ViewChannel: 1n << 10n,
-  SendMessages: 1n << 11n,
-  EmbedLinks: 1n << 14n,
-  ReadMessageHistory: 1n << 16n,
-  ManageRoles: 1n << 28n,
-  UseApplicationCommands: 1n << 31n,
-  CreatePublicThreads: 1n << 35n,
-  SendMessagesInThreads: 1n << 38n,
-} as const;
-const ALL_PERMISSIONS = (1n << 51n) - 1n;
-const EVERYONE_PERMISSIONS =
-  Permission.CreateInstantInvite | Permission.ViewChannel | Permission.SendMessages | Permission.EmbedLinks |
-  Permission.ReadMessageHistory | Permission.UseApplicationCommands | Permission.SendMessagesInThreads;
-const DEFAULT_BOT_PERMISSIONS =
-  Permission.ViewChannel | Permission.SendMessages | Permission.EmbedLinks | Permission.ManageRoles | Permission.CreatePublicThreads;
-
-type Role = SimRole & { color: number };
-type Channel = { id: string; type: number; guild_id?: string; name?: string; recipients?: string[]; parent_id?: string | null };
-type Guild = SimGuild & { preferredLocale: string; roles: Map<string, Role>; members: Map<string, { roles: string[]; joinedAt: string }>; channels: string[]; commandOverrides: Set<string> };
-type Interaction = {
-  id: string;
-  token: string;
-  kind: InteractionKind;
-  userId: string;
-  channelId: string;
-  guildId?: string;
-  componentMessageId?: string;
-  createdAt: number;
-  failed: boolean;
-  acknowledged: boolean;
-  responseMessageId?: string;
-  /** Edits of the original message seen at acknowledgement; reply() waits for one more. */
-  originalEdited: boolean;
-  followUps: string[];
-  callbacks: Array<{ type: number; data?: unknown }>;
-  choices?: Array<{ name: string; value: string | number }>;
-  modal?: { custom_id: string; title: string; components: Array<{ components: Array<{ custom_id: string; required?: boolean }> }> };
-  deadline: NodeJS.Timeout;
-};
-
-class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: Record<string, unknown>,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(String(body.message));
-  }
-}
-const unknownInteraction = () => new ApiError(404, { message: 'Unknown interaction', code: 10062 });
-const invalidForm = (error: z.ZodError, prefix: Array<string | number> = []) =>
-  new ApiError(400, { message: 'Invalid Form Body', code: 50035, errors: formErrors(error, prefix) });
-const missingPermissions = () => new ApiError(403, { message: 'Missing Permissions', code: 50013 });
+export type * from './types.ts';
 
 export async function startDiscordSim(
-  options: { applicationId?: string; botToken?: string; interactionDeadlineMs?: number; heartbeatIntervalMs?: number } = {},
+  options: DiscordSimOptions = {},
 ): Promise<DiscordSim> {
   const sim = new DiscordSim(options);
   await sim.listen();
@@ -153,16 +75,19 @@ export class DiscordSim {
   private readonly interactions = new Map<string, Interaction>();
   private readonly failRules: Array<FailRule & { remaining: number }> = [];
   private readonly waiters = new Set<() => void>();
-  private session: { socket: WebSocket; sequence: number; ready: boolean } | undefined;
+  private readonly privilegedIntents: number;
+  private session: { socket: WebSocket; sequence: number; ready: boolean; intents: number } | undefined;
+  private closed = false;
   private sequence = 0n;
 
-  constructor(options: { applicationId?: string; botToken?: string; interactionDeadlineMs?: number; heartbeatIntervalMs?: number }) {
+  constructor(options: DiscordSimOptions) {
     this.applicationId = options.applicationId ?? this.snowflake();
     const botId = this.snowflake();
     this.botToken = options.botToken ?? `${Buffer.from(botId).toString('base64url')}.${randomBytes(4).toString('base64url')}.${randomBytes(27).toString('base64url')}`;
     this.botUser = { id: botId, username: 'Lyceum' };
     this.deadlineMs = options.interactionDeadlineMs ?? 3_000;
     this.heartbeatMs = options.heartbeatIntervalMs ?? 41_250;
+    this.privilegedIntents = options.privilegedIntents ?? PRIVILEGED_INTENTS;
     this.server.on('upgrade', (request, socket, head) => {
       this.gateway.handleUpgrade(request, socket, head, (ws) => this.onGatewayConnection(ws));
     });
@@ -174,6 +99,7 @@ export class DiscordSim {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     for (const interaction of this.interactions.values()) clearTimeout(interaction.deadline);
     for (const client of this.gateway.clients) client.terminate();
     this.gateway.close();
@@ -258,16 +184,26 @@ export class DiscordSim {
     const user = this.users.get(userId);
     if (!user) throw new Error(`discord sim: no user ${userId}`);
     return {
-      slashCommand: async (guildId, name, options = {}, opts = {}) => {
+      slashCommand: async (guildId, invocation, options = {}, opts = {}) => {
+        const [name = '', ...path] = invocation.trim().split(/\s+/);
         const { command, guild } = this.invocable(user, guildId, name);
-        const data = { id: command.id, name, type: 1, options: this.typedOptions(command, options), guild_id: guild.id };
-        return this.interact(user, guild, opts.channelId ?? guild.systemChannelId, 2, data, opts.locale);
+        const channelId = opts.channelId ?? guild.systemChannelId;
+        if (this.channels.get(channelId)?.guild_id !== guild.id) throw failure(`channel ${channelId} is not in guild ${guild.name}`);
+        const resolved = this.resolver(guild);
+        const typed = buildOptions(command, path, options, resolved.add);
+        const data = { id: command.id, name, type: 1, options: typed, guild_id: guild.id, ...resolved.data() };
+        return this.interact(user, guild, channelId, 2, data, opts.locale);
       },
-      autocomplete: async (guildId, name, options, focused) => {
+      autocomplete: async (guildId, invocation, options, focused) => {
+        const [name = '', ...path] = invocation.trim().split(/\s+/);
         const { command, guild } = this.invocable(user, guildId, name);
-        const typed = this.typedOptions(command, options, focused).map((option) => (option.name === focused ? { ...option, focused: true } : option));
-        const handle = await this.interact(user, guild, guild.systemChannelId, 4, { id: command.id, name, type: 1, options: typed, guild_id: guild.id });
+        const definition = focusedDefinition(command, path, focused);
+        if (!definition?.autocomplete) throw failure(`/${invocation} option "${focused}" has no autocomplete`);
+        const resolved = this.resolver(guild);
+        const typed = buildOptions(command, path, options, resolved.add, focused);
+        const handle = await this.interact(user, guild, guild.systemChannelId, 4, { id: command.id, name, type: 1, options: typed, guild_id: guild.id, ...resolved.data() });
         const interaction = this.interactions.get(handle.id)!;
+        interaction.focusedType = definition.type;
         return this.waitUntil(this.deadlineMs + 500, `autocomplete choices for /${name}`, () =>
           interaction.choices ?? (interaction.failed ? failure(`the application did not answer /${name} autocomplete in time`) : undefined),
         );
@@ -276,14 +212,20 @@ export class DiscordSim {
         const current = this.visibleMessage(user, message);
         const component = allComponents(current).find((candidate) => candidate.custom_id === customId);
         if (!options.forge && component?.type !== 2) throw new Error(`discord sim: no button "${customId}" on message ${message.id}`);
+        if (!options.forge && component.disabled) throw new Error(`discord sim: button "${customId}" is disabled`);
         return this.componentInteraction(user, current, { custom_id: customId, component_type: 2 });
       },
       selectOption: async (message, customId, values) => {
         const current = this.visibleMessage(user, message);
         const menu = allComponents(current).find((candidate) => candidate.custom_id === customId && candidate.type === 3);
         if (!menu) throw new Error(`discord sim: no select menu "${customId}" on message ${message.id}`);
+        if (menu.disabled) throw new Error(`discord sim: select menu "${customId}" is disabled`);
         const allowed = new Set((menu.options ?? []).map((option: { value: string }) => option.value));
         if (!values.every((value) => allowed.has(value))) throw new Error('discord sim: value not among the select options');
+        const [min, max] = [menu.min_values ?? 1, menu.max_values ?? 1];
+        if (new Set(values).size !== values.length || values.length < min || values.length > max) {
+          throw new Error(`discord sim: select menu "${customId}" takes ${min}-${max} distinct values, not ${values.length}`);
+        }
         return this.componentInteraction(user, current, { custom_id: customId, component_type: 3, values });
       },
       sendDm: async (content) => {
@@ -356,7 +298,16 @@ export class DiscordSim {
       socket.close(4004, 'Authentication failed.');
       return;
     }
-    this.session = { socket, sequence: 0, ready: false };
+    const intents = data.intents;
+    if (typeof intents !== 'number' || !Number.isInteger(intents) || intents < 0 || intents >= 1 << 26) {
+      socket.close(4013, 'Invalid intent(s).');
+      return;
+    }
+    if (intents & PRIVILEGED_INTENTS & ~this.privilegedIntents) {
+      socket.close(4014, 'Disallowed intent(s).');
+      return;
+    }
+    this.session = { socket, sequence: 0, ready: false, intents };
     this.dispatch('READY', {
       v: 10,
       user: { ...userPayload({ id: this.botUser.id, username: this.botUser.username }), bot: true, verified: true, mfa_enabled: false },
@@ -380,6 +331,8 @@ export class DiscordSim {
   private dispatch(event: string, data: unknown): void {
     const session = this.session;
     if (!session || session.socket.readyState !== session.socket.OPEN) return;
+    const needed = intentFor(event, data);
+    if (needed && !(session.intents & needed)) return;
     session.sequence += 1;
     session.socket.send(JSON.stringify({ op: 0, t: event, s: session.sequence, d: data }));
   }
@@ -402,25 +355,28 @@ export class DiscordSim {
     return { command, guild };
   }
 
-  private typedOptions(command: RegisteredCommand, given: Record<string, OptionValue>, focused?: string) {
-    const definitions = command.options ?? [];
-    for (const name of Object.keys(given)) {
-      if (!definitions.some((definition) => definition.name === name)) throw new Error(`discord sim: /${command.name} has no option "${name}"`);
-    }
-    return definitions.flatMap((definition) => {
-      const value = given[definition.name];
-      if (value === undefined) {
-        if (definition.required && focused === undefined) throw new Error(`discord sim: /${command.name} needs option "${definition.name}"`);
-        return [];
-      }
-      if (definition.type === 3 && focused !== definition.name) {
-        const text = String(value);
-        if (definition.max_length !== undefined && text.length > definition.max_length) throw new Error(`discord sim: "${definition.name}" is longer than ${definition.max_length}`);
-        if (definition.min_length !== undefined && text.length < definition.min_length) throw new Error(`discord sim: "${definition.name}" is shorter than ${definition.min_length}`);
-      }
-      const typed = definition.type === 4 || definition.type === 10 ? Number(value) : definition.type === 5 ? Boolean(value) : String(value);
-      return [{ name: definition.name, type: definition.type, value: typed }];
-    });
+  /** Collects `data.resolved` for the users, members, roles and channels a command's options mention. */
+  private resolver(guild: Guild) {
+    const resolved: Record<'users' | 'members' | 'roles' | 'channels', Record<string, unknown>> = { users: {}, members: {}, roles: {}, channels: {} };
+    const add = (type: number, id: string) => {
+      const user = type === 6 || type === 9 ? this.users.get(id) : undefined;
+      const role = type === 8 || type === 9 ? guild.roles.get(id) : undefined;
+      const channel = type === 7 ? this.channels.get(id) : undefined;
+      if (user) {
+        resolved.users[id] = userPayload(user);
+        if (guild.members.has(id)) {
+          const { user: _user, ...member } = this.memberPayload(guild, id);
+          resolved.members[id] = { ...member, permissions: String(this.permissionsOf(guild, id)) };
+        }
+      } else if (role) resolved.roles[id] = rolePayload(role);
+      else if (channel?.guild_id === guild.id) resolved.channels[id] = { id, name: channel.name, type: channel.type, parent_id: channel.parent_id ?? null, permissions: String(ALL_PERMISSIONS) };
+      else throw failure(`no ${({ 6: 'user', 7: 'channel in this guild', 8: 'role in this guild' } as Record<number, string>)[type] ?? 'user or role'} with id ${id}`);
+    };
+    const data = () => {
+      const present = Object.entries(resolved).filter(([, entries]) => Object.keys(entries).length);
+      return present.length ? { resolved: Object.fromEntries(present) } : {};
+    };
+    return { add, data };
   }
 
   private componentInteraction(user: SimUser, message: SimMessage, data: Record<string, unknown>): Promise<InteractionHandle> {
@@ -494,6 +450,9 @@ export class DiscordSim {
       id,
       token,
       callbacks: interaction.callbacks,
+      get failed() {
+        return interaction.failed;
+      },
       followUps: () => interaction.followUps.flatMap((messageId) => {
         const message = this.findMessage(messageId);
         return message ? [structuredClone(message)] : [];
@@ -519,7 +478,8 @@ export class DiscordSim {
     if (interaction.acknowledged) throw new ApiError(400, { message: 'Interaction has already been acknowledged.', code: 40060 });
     const callback = body as { type?: unknown; data?: unknown };
     const allowed: Record<InteractionKind, number[]> = { 2: [4, 5, 9], 3: [4, 5, 6, 7, 9], 4: [8], 5: [4, 5, 6, 7] };
-    if (typeof callback.type !== 'number' || !allowed[interaction.kind]!.includes(callback.type)) {
+    const updatesMessage = callback.type === 6 || callback.type === 7;
+    if (typeof callback.type !== 'number' || !allowed[interaction.kind]!.includes(callback.type) || (updatesMessage && !interaction.componentMessageId)) {
       throw new ApiError(400, { message: 'Invalid Form Body', code: 50035, errors: { type: { _errors: [{ code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: 'Interaction response type is invalid for this interaction.' }] } } });
     }
     switch (callback.type) {
@@ -554,11 +514,12 @@ export class DiscordSim {
         interaction.modal = parseOr(modalBody, callback.data ?? {}, ['data']);
         break;
       case 8: {
-        const choices = (callback.data as { choices?: unknown } | undefined)?.choices;
-        if (!Array.isArray(choices) || choices.length > 25) {
-          throw new ApiError(400, { message: 'Invalid Form Body', code: 50035, errors: { data: { choices: { _errors: [{ code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 0 and 25 in length.' }] } } } });
+        const { choices } = parseOr(autocompleteBody, callback.data ?? {}, ['data']);
+        const wrong = choices.findIndex((choice) => !choiceFits(interaction.focusedType ?? 3, choice.value));
+        if (wrong >= 0) {
+          throw new ApiError(400, { message: 'Invalid Form Body', code: 50035, errors: { data: { choices: { [wrong]: { value: { _errors: [{ code: 'BASE_TYPE_INVALID', message: 'Invalid value for the option type.' }] } } } } } });
         }
-        interaction.choices = choices as Array<{ name: string; value: string | number }>;
+        interaction.choices = choices.map(({ name, value }) => ({ name, value }));
         break;
       }
     }
@@ -626,7 +587,8 @@ export class DiscordSim {
       );
     }
     if (rule.status === 403) throw missingPermissions();
-    throw new ApiError(rule.status, { message: `${rule.status}: ${rule.status === 500 ? 'Internal Server Error' : 'Bad Gateway'}`, code: 0 });
+    const reason = { 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable' }[rule.status];
+    throw new ApiError(rule.status, { message: `${rule.status}: ${reason}`, code: 0 });
   }
 
   private route(method: string, path: string, query: URLSearchParams, body: unknown, authorized: boolean): { status: number; body?: unknown } {
@@ -641,22 +603,32 @@ export class DiscordSim {
       if (query.get('with_response') === 'true') {
         const interaction = this.interactions.get(parts[1]!)!;
         const message = interaction.responseMessageId ? this.findMessage(interaction.responseMessageId) : undefined;
+        const type = interaction.callbacks.at(-1)!.type;
+        // InteractionCallbackResponse: resource.message only for types 4 and 7.
         return {
           status: 200,
           body: {
-            interaction: { id: interaction.id, type: interaction.kind, response_message_id: message?.id, response_message_loading: Boolean(message && message.flags & LOADING), response_message_ephemeral: Boolean(message?.ephemeral) },
-            resource: { type: interaction.callbacks.at(-1)!.type, ...(message ? { message: this.messagePayload(message) } : {}) },
+            interaction: {
+              id: interaction.id,
+              type: interaction.kind,
+              ...(message ? { response_message_id: message.id, response_message_loading: Boolean(message.flags & LOADING), response_message_ephemeral: message.ephemeral } : {}),
+              channel_id: interaction.channelId,
+              ...(interaction.guildId ? { guild_id: interaction.guildId } : {}),
+            },
+            resource: { type, ...(message && (type === 4 || type === 7) ? { message: this.messagePayload(message) } : {}) },
           },
         };
       }
       return result;
     }
-    if (parts[0] === 'webhooks') return this.webhookRoute(method, parts, body, is);
+    if (parts[0] === 'webhooks') return this.webhookRoute(parts, body, is);
+    const gatewayUrl = this.apiUrl.replace(/^http/, 'ws').replace(/\/api$/, '');
+    // GET /gateway is public; everything else needs the bot token.
+    if (is('GET', '/gateway')) return { status: 200, body: { url: gatewayUrl } };
     if (!authorized) throw new ApiError(401, { message: '401: Unauthorized', code: 0 });
 
-    if (is('GET', '/gateway/bot') || is('GET', '/gateway')) {
-      const url = this.apiUrl.replace(/^http/, 'ws').replace(/\/api$/, '');
-      return { status: 200, body: { url, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } } };
+    if (is('GET', '/gateway/bot')) {
+      return { status: 200, body: { url: gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } } };
     }
     if (is('GET', '/users/@me')) return { status: 200, body: { ...userPayload({ id: this.botUser.id, username: this.botUser.username }), bot: true } };
     if (is('GET', '/applications/@me') || is('GET', '/oauth2/applications/@me')) return { status: 200, body: { id: this.applicationId, name: 'Lyceum', flags: 0, bot_public: true } };
@@ -732,7 +704,7 @@ export class DiscordSim {
     throw new ApiError(404, { message: '404: Not Found', code: 0 });
   }
 
-  private webhookRoute(method: string, parts: string[], body: unknown, is: (verb: string, pattern: string) => boolean): { status: number; body?: unknown } {
+  private webhookRoute(parts: string[], body: unknown, is: (verb: string, pattern: string) => boolean): { status: number; body?: unknown } {
     const interaction = this.webhookInteraction(parts[1]!, parts[2]!);
     if (is('POST', '/webhooks/:app/:token')) {
       const data = parseOr(newMessageBody, body);
@@ -905,7 +877,10 @@ export class DiscordSim {
             large: false,
             joined_at: guild.members.get(this.botUser.id)?.joinedAt,
             member_count: guild.members.size,
-            members: [...guild.members.keys()].map((id) => this.memberPayload(guild, id)),
+            // Without the GuildMembers intent a guild arrives with the bot's own member only.
+            members: [...guild.members.keys()]
+              .filter((id) => id === this.botUser.id || (this.session?.intents ?? 0) & Intent.GuildMembers)
+              .map((id) => this.memberPayload(guild, id)),
             channels: guild.channels.map((id) => this.channelPayload(this.channels.get(id)!)),
             threads: [],
             presences: [],
@@ -989,7 +964,7 @@ export class DiscordSim {
       let settled = false;
       const attempt = () => {
         if (settled) return;
-        const found = check();
+        const found = this.closed ? failure(`closed while waiting for ${what}`) : check();
         if (found === undefined) return;
         settled = true;
         clearTimeout(timer);
@@ -1005,48 +980,5 @@ export class DiscordSim {
       this.waiters.add(attempt);
       attempt();
     });
-  }
-}
-
-function parseOr<T extends z.ZodType>(schema: T, body: unknown, prefix: Array<string | number> = []): z.infer<T> {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw invalidForm(parsed.error, prefix);
-  return parsed.data;
-}
-
-const failure = (message: string) => new Error(`discord sim: ${message}`);
-
-function allComponents(message: SimMessage): any[] {
-  return message.components.flatMap((row: { components?: unknown[] }) => row.components ?? []);
-}
-
-function userPayload(user: { id: string; username: string }): Record<string, unknown> {
-  return { id: user.id, username: user.username, discriminator: '0', global_name: user.username, avatar: null, public_flags: 0, flags: 0 };
-}
-
-function rolePayload(role: Role): Record<string, unknown> {
-  return { id: role.id, name: role.name, color: role.color, colors: { primary_color: 0, secondary_color: null, tertiary_color: null }, hoist: false, icon: null, unicode_emoji: null, position: role.position, permissions: role.permissions, managed: role.managed, mentionable: false, flags: 0 };
-}
-
-function publicRole(role: Role): SimRole {
-  return { id: role.id, name: role.name, permissions: role.permissions, position: role.position, managed: role.managed };
-}
-
-function routeOf(path: string): string {
-  return path
-    .replace(/\/\d{15,21}/g, '/:id')
-    .replace(/\/interactions\/:id\/[^/]+/, '/interactions/:id/:token')
-    .replace(/\/webhooks\/:id\/[^/]+/, '/webhooks/:id/:token');
-}
-
-async function readJson(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  if (!chunks.length) return undefined;
-  const text = Buffer.concat(chunks).toString('utf8');
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ApiError(400, { message: '400: Bad Request', code: 50109 });
   }
 }

@@ -1,0 +1,64 @@
+/** Discord's wire formats: error answers, JSON payloads of users and roles, route names, body parsing. */
+import type { IncomingMessage } from 'node:http';
+import type { z } from 'zod';
+import type { Role } from './model.ts';
+import type { SimMessage, SimRole } from './types.ts';
+import { formErrors, isEmptyMessage } from './validation.ts';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: Record<string, unknown>,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(String(body.message));
+  }
+}
+export const unknownInteraction = () => new ApiError(404, { message: 'Unknown interaction', code: 10062 });
+export const invalidForm = (error: z.ZodError, prefix: Array<string | number> = []) =>
+  new ApiError(400, { message: 'Invalid Form Body', code: 50035, errors: formErrors(error, prefix) });
+export const missingPermissions = () => new ApiError(403, { message: 'Missing Permissions', code: 50013 });
+
+export function parseOr<T extends z.ZodType>(schema: T, body: unknown, prefix: Array<string | number> = []): z.infer<T> {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success && isEmptyMessage(parsed.error)) throw new ApiError(400, { message: 'Cannot send an empty message', code: 50006 });
+  if (!parsed.success) throw invalidForm(parsed.error, prefix);
+  return parsed.data;
+}
+
+export const failure = (message: string) => new Error(`discord sim: ${message}`);
+
+export function allComponents(message: SimMessage): any[] {
+  return message.components.flatMap((row: { components?: unknown[] }) => row.components ?? []);
+}
+
+export function userPayload(user: { id: string; username: string }): Record<string, unknown> {
+  return { id: user.id, username: user.username, discriminator: '0', global_name: user.username, avatar: null, public_flags: 0, flags: 0 };
+}
+
+export function rolePayload(role: Role): Record<string, unknown> {
+  return { id: role.id, name: role.name, color: role.color, colors: { primary_color: 0, secondary_color: null, tertiary_color: null }, hoist: false, icon: null, unicode_emoji: null, position: role.position, permissions: role.permissions, managed: role.managed, mentionable: false, flags: 0 };
+}
+
+export function publicRole(role: Role): SimRole {
+  return { id: role.id, name: role.name, permissions: role.permissions, position: role.position, managed: role.managed };
+}
+
+export function routeOf(path: string): string {
+  return path
+    .replace(/\/\d{15,21}/g, '/:id')
+    .replace(/\/interactions\/:id\/[^/]+/, '/interactions/:id/:token')
+    .replace(/\/webhooks\/:id\/[^/]+/, '/webhooks/:id/:token');
+}
+
+export async function readJson(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  if (!chunks.length) return undefined;
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(400, { message: '400: Bad Request', code: 50109 });
+  }
+}
