@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { runConsole } from './bots/console/console.ts';
@@ -14,6 +15,7 @@ import { createTelegramBot, type TelegramBot, WEBHOOK_PATH } from './bots/telegr
 import { type Config, formatConfigIssues, loadConfig } from './core/config.ts';
 import { connectDatabase, type DatabaseConnection } from './core/db/client.ts';
 import { migrateDatabase } from './core/db/migrate.ts';
+import type { CoreDeps } from './core/deps.ts';
 import { createLogger } from './core/logger.ts';
 import { systemClock } from './core/ports.ts';
 import { seedDemoCommunity } from './core/seed/seed-demo.ts';
@@ -78,7 +80,18 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
   if (role === 'all' && !(await hasCommunity(database))) await seedDemoCommunity(database.db, systemClock.now());
 
   const runsBots = role === 'all' || role === 'bots';
-  const botDeps = { db: database.db, clock: systemClock };
+  // Every remaining role enqueues jobs (a purchase, a refund), so each has a Redis producer.
+  const redis = connectRedis(services.redisUrl, role);
+  const queue = new BullJobQueue(redis, config.workers.queuePrefix);
+  cleanups.push(() => redis.quit(), () => queue.close());
+  const coreDeps: CoreDeps = {
+    db: database.db,
+    queue,
+    clock: systemClock,
+    log,
+    payments: { sandbox: config.env !== 'production' },
+  };
+  const botDeps = coreDeps;
   const telegram =
     runsBots && config.telegram
       ? createTelegramBot({
@@ -96,7 +109,7 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
 
   let http: HttpServer | undefined;
   if (runsQueue) {
-    const runtime = await startQueueAndHttp(role, config, services.redisUrl, database, log, cleanups, telegram);
+    const runtime = await startWorkersAndHttp(role, config, coreDeps, { redis, queue, database, cleanups, telegram });
     http = runtime.http;
   }
   if (telegram) {
@@ -118,7 +131,7 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
     if (http) process.stdout.write(`Lyceum is running. Health and metrics: ${http.url}/readyz ${http.url}/metrics\n`);
     process.stdout.write(`Logs: ${logFile}\n\n`);
     await runConsole({
-      deps: { db: database.db },
+      deps: coreDeps,
       input: process.stdin,
       output: process.stdout,
       log,
@@ -130,18 +143,20 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
   }
 }
 
-async function startQueueAndHttp(
+async function startWorkersAndHttp(
   role: Role,
   config: Config,
-  redisUrl: string,
-  database: DatabaseConnection,
-  log: Logger,
-  cleanups: Array<() => Promise<unknown>>,
-  telegram: TelegramBot | undefined,
+  deps: CoreDeps,
+  parts: {
+    redis: Redis;
+    queue: BullJobQueue;
+    database: DatabaseConnection;
+    cleanups: Array<() => Promise<unknown>>;
+    telegram: TelegramBot | undefined;
+  },
 ) {
-  const redis = connectRedis(redisUrl, role);
-  const queue = new BullJobQueue(redis, config.workers.queuePrefix);
-  cleanups.push(() => redis.quit(), () => queue.close());
+  const { redis, queue, database, cleanups, telegram } = parts;
+  const { log } = deps;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = registerJobMetrics(registry, (name) => queue.queue(name));
@@ -149,7 +164,7 @@ async function startQueueAndHttp(
   let workers: WorkerRuntime | undefined;
   if (role === 'all' || role === 'workers') {
     workers = await startWorkers(
-      { db: database.db, clock: systemClock, queue },
+      deps,
       queue,
       { connection: redis, prefix: config.workers.queuePrefix, concurrency: config.workers.concurrency, log, metrics },
     );

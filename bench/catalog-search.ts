@@ -1,3 +1,4 @@
+import { commandDeps } from '../test/support/core-deps.ts';
 /**
  * Catalog search latency at 10k courses, in-process against real Postgres.
  * Run: `npm run bench` (DATABASE_URL to use your own server; COURSES to change the size).
@@ -36,9 +37,9 @@ try {
   }
 
   const caller = { platform: 'console' as const, userId: 'bench-user', displayName: 'Bench', locale: 'en', spaceId };
-  timings.push(await measure('/courses use case (actor + categories + page)', () => handleCommand(database, caller, 'courses', {})));
+  timings.push(await measure('/courses use case (actor + categories + page)', () => handleCommand(commandDeps(database.db), caller, 'courses', {})));
   timings.push(
-    await measure('/courses 增长 use case', () => handleCommand(database, caller, 'courses', { query: '增长' })),
+    await measure('/courses 增长 use case', () => handleCommand(commandDeps(database.db), caller, 'courses', { query: '增长' })),
   );
   printTimings(`catalog search, ${count} courses, sequential, in-process`, timings);
   const worst = Math.max(...timings.map((t) => t.p99));

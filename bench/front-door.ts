@@ -1,3 +1,4 @@
+import { commandDeps } from '../test/support/core-deps.ts';
 /**
  * End-to-end latency of `/courses` through each platform simulator at 10k courses: from the
  * simulated member's command to the bot's reply recorded by the simulator, through the real
@@ -21,7 +22,7 @@ const database = await benchDatabase();
 const timings: Timing[] = [];
 try {
   const { communityId } = await seedLargeCatalog(database.db, count);
-  const deps = { db: database.db, clock: systemClock };
+  const deps = commandDeps(database.db);
 
   const discord = await startDiscordSim();
   const discordBot = await (async () => {

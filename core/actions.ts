@@ -13,7 +13,14 @@ export const actionSchema = z.discriminatedUnion('type', [
     query: z.string().min(1).max(100).optional(),
   }),
   z.object({ type: z.literal('course.show'), courseId: z.uuid() }),
+  /** Start checkout for a product; `provider` picks one where several are offered. */
+  z.object({ type: z.literal('product.buy'), productId: z.uuid(), provider: z.enum(['stripe', 'stars', 'sandbox']).optional() }),
+  /** The sandbox provider's "Pay" button for a pending order (never offered in production). */
+  z.object({ type: z.literal('order.pay_sandbox'), orderId: z.uuid() }),
 ]);
+
+const providerCodes = { stripe: 's', stars: 't', sandbox: 'x' } as const;
+const providerByCode = Object.fromEntries(Object.entries(providerCodes).map(([name, code]) => [code, name]));
 
 export type Action = z.infer<typeof actionSchema>;
 
@@ -40,6 +47,10 @@ export function encodeAction(action: Action): string {
       return ['cp', action.page, escapePart(action.category ?? ''), escapePart(action.query ?? '')].join(SEPARATOR);
     case 'course.show':
       return ['co', uuidToCompact(action.courseId)].join(SEPARATOR);
+    case 'product.buy':
+      return ['pb', uuidToCompact(action.productId), action.provider ? providerCodes[action.provider] : ''].join(SEPARATOR);
+    case 'order.pay_sandbox':
+      return ['op', uuidToCompact(action.orderId)].join(SEPARATOR);
   }
 }
 
@@ -58,6 +69,11 @@ export function decodeAction(encoded: string): Action | undefined {
       };
     } else if (tag === 'co' && parts.length === 1) {
       candidate = { type: 'course.show', courseId: compactToUuid(parts[0] ?? '') };
+    } else if (tag === 'pb' && parts.length === 2) {
+      const [productId = '', provider = ''] = parts;
+      candidate = { type: 'product.buy', productId: compactToUuid(productId), provider: provider ? (providerByCode[provider] ?? provider) : undefined };
+    } else if (tag === 'op' && parts.length === 1) {
+      candidate = { type: 'order.pay_sandbox', orderId: compactToUuid(parts[0] ?? '') };
     }
   } catch {
     return undefined;

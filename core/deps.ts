@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import type { AccessGateways } from './access/access-gateway.ts';
+import type { PaymentProviders } from './commerce/providers.ts';
 import type { Database } from './db/client.ts';
 import type { Clock, JobQueue } from './ports.ts';
 
@@ -8,4 +10,7 @@ export type CoreDeps = {
   queue: JobQueue;
   clock: Clock;
   log: Logger;
+  payments: PaymentProviders;
+  /** The platforms' REST sides for roles, invites and removals (workers only). */
+  access?: AccessGateways;
 };

@@ -9,6 +9,8 @@ import { type SpaceFacts, setupInput, setupSpace } from './communities/setup-spa
 import type { CoreDeps } from './deps.ts';
 import { listCourses } from './commands/list-courses.ts';
 import { showCourse } from './commands/show-course.ts';
+import { buyProduct } from './commerce/buy-product.ts';
+import { paySandboxOrder } from './commerce/pay-sandbox.ts';
 import { type DomainError, describeError } from './errors.ts';
 import { toLocale } from './i18n/index.ts';
 import type { Actor, Caller } from './members/actor.ts';
@@ -102,6 +104,10 @@ function runAction(deps: CommandDeps, actor: Actor, action: Action): Promise<Res
       return listCourses(deps, actor, { page: action.page, category: action.category, query: action.query });
     case 'course.show':
       return showCourse(deps, actor, { courseId: action.courseId });
+    case 'product.buy':
+      return buyProduct(deps, actor, { product: action.productId, provider: action.provider });
+    case 'order.pay_sandbox':
+      return paySandboxOrder(deps, actor, { orderId: action.orderId });
   }
 }
 

@@ -29,7 +29,21 @@ export type DomainError =
   /** The space already belongs to a community (a link code cannot move it). */
   | { code: 'space_already_linked' }
   /** The link code is unknown, used or expired. */
-  | { code: 'invalid_setup_code' };
+  | { code: 'invalid_setup_code' }
+  /** No active product of the actor's community has that id, slug or name. */
+  | { code: 'product_not_found' }
+  /** The member already holds an active entitlement to the product. */
+  | { code: 'already_owned' }
+  /** No payment provider that takes this product is available on this platform. */
+  | { code: 'provider_unavailable' }
+  /** The provider could not open a checkout just now (an outage); nothing was charged. */
+  | { code: 'checkout_unavailable' }
+  /** No order of the actor's community has that id (or, for a member, is theirs). */
+  | { code: 'order_not_found' }
+  /** The order has nothing left to refund (not paid, or already refunded). */
+  | { code: 'order_not_refundable' }
+  /** The order is no longer waiting for payment (paid, expired or the price changed). */
+  | { code: 'order_not_payable' };
 
 export type DomainErrorCode = DomainError['code'];
 
@@ -46,6 +60,13 @@ const messageKeys = {
   not_space_admin: 'error.not_space_admin',
   space_already_linked: 'error.space_already_linked',
   invalid_setup_code: 'error.invalid_setup_code',
+  product_not_found: 'error.product_not_found',
+  already_owned: 'error.already_owned',
+  provider_unavailable: 'error.provider_unavailable',
+  checkout_unavailable: 'error.checkout_unavailable',
+  order_not_found: 'error.order_not_found',
+  order_not_refundable: 'error.order_not_refundable',
+  order_not_payable: 'error.order_not_payable',
 } as const satisfies Record<DomainErrorCode, `error.${DomainErrorCode}`>;
 
 /** The one rendering of a domain error for every edge: short, private to the actor. */

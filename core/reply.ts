@@ -17,7 +17,12 @@ export type Reply = {
   long?: boolean;
   /** Holds something only the actor may see (a link code): never posted where others read. */
   confidential?: boolean;
+  /** A Telegram Stars invoice to send in the private chat (only offered on Telegram). */
+  invoice?: ReplyInvoice;
 };
+
+/** One Stars price for an order; `payload` is the order id, echoed back by Telegram. */
+export type ReplyInvoice = { title: string; description: string; payload: string; stars: number; subscription: boolean };
 
 export type ReplyField = { name: string; value: string; inline?: boolean };
 

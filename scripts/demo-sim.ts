@@ -1,3 +1,4 @@
+import { commandDeps } from '../test/support/core-deps.ts';
 /**
  * A scripted session to watch: the real Discord and Telegram bots run against the local
  * simulators (test/sim/) on a throwaway database seeded with the demo community, while scripted
@@ -35,7 +36,7 @@ try {
     join platform_identities i on i.member_id = m.member_id
     where m.community_id = ${communityId} and i.platform_user_id = ${consolePersonas.owner.userId}`;
   const linkCode = async () => (await createLinkCode(database.db, { communityId, memberId: owner!.member_id, now })).code;
-  const deps = { db: database.db, clock: systemClock };
+  const deps = commandDeps(database.db);
 
   heading('Discord (discord.js against the Discord simulator)');
   const discord = await startDiscordSim();

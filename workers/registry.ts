@@ -1,5 +1,9 @@
 import type { JobKey } from '../core/queue/contract.ts';
 import type { JobDefinition } from './define-job.ts';
+import { applyGrantJob } from './access/apply-grant.job.ts';
+import { processPaymentEventJob } from './payments/process-event.job.ts';
+import { refundOrderJob } from './payments/refund-order.job.ts';
+import { sweepStripeEventsJob } from './payments/sweep-stripe-events.job.ts';
 import { pruneButtonPayloadsJob } from './maintenance/prune-button-payloads.job.ts';
 import { refreshCourseStatsJob } from './maintenance/refresh-course-stats.job.ts';
 
@@ -7,4 +11,8 @@ import { refreshCourseStatsJob } from './maintenance/refresh-course-stats.job.ts
 export const jobRegistry = {
   'maintenance.refresh-course-stats': refreshCourseStatsJob,
   'maintenance.prune-button-payloads': pruneButtonPayloadsJob,
+  'payments.process-event': processPaymentEventJob,
+  'payments.refund-order': refundOrderJob,
+  'payments.sweep-stripe-events': sweepStripeEventsJob,
+  'access.apply-grant': applyGrantJob,
 } satisfies { [K in JobKey]: JobDefinition<K> };

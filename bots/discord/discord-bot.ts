@@ -16,7 +16,7 @@ import {
 } from 'discord.js';
 import type { Logger } from 'pino';
 import { isCommandName } from '../../core/commands/index.ts';
-import type { CoreDeps } from '../../core/deps.ts';
+import type { CommandDeps } from '../../core/commands/index.ts';
 import {
   handleAction,
   handleCommand,
@@ -37,7 +37,7 @@ export type DiscordBotOptions = {
   applicationId: string;
   /** REST base, e.g. a simulator's `http://127.0.0.1:PORT/api`; Discord's own when unset. */
   apiUrl?: string | undefined;
-  deps: Pick<CoreDeps, 'db' | 'clock'>;
+  deps: CommandDeps;
   log: Logger;
   /**
    * Discord fails an interaction not acknowledged within 3 s. Work still running after this long
@@ -105,7 +105,7 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   };
 }
 
-type Context = { deps: Pick<CoreDeps, 'db' | 'clock'>; log: Logger; deferAfterMs: number };
+type Context = { deps: CommandDeps; log: Logger; deferAfterMs: number };
 
 function callerOf(interaction: BaseInteraction): Caller {
   const { user } = interaction;

@@ -5,7 +5,7 @@ import { type Context, Telegraf, type Telegram, TelegramError } from 'telegraf';
 import type { BotCommand, Update } from 'telegraf/types';
 import { type CommandName, isCommandName } from '../../core/commands/index.ts';
 import { parseTextOptions } from '../../core/commands/text-options.ts';
-import type { CoreDeps } from '../../core/deps.ts';
+import type { CommandDeps } from '../../core/commands/index.ts';
 import {
   handleAction,
   handleCommand,
@@ -24,7 +24,7 @@ export type TelegramBotOptions = {
   token: string;
   /** Bot API base, e.g. a simulator's `http://127.0.0.1:PORT`; Telegram's own when unset. */
   apiRoot?: string | undefined;
-  deps: Pick<CoreDeps, 'db' | 'clock'>;
+  deps: CommandDeps;
   log: Logger;
   /** Webhook mode: Telegram POSTs updates to `url`, signed with `secret`. Polling when unset. */
   webhook?: { url: string; secret: string } | undefined;
@@ -162,7 +162,7 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
   };
 }
 
-type BotContext = { deps: Pick<CoreDeps, 'db' | 'clock'>; log: Logger; bot: Telegraf };
+type BotContext = { deps: CommandDeps; log: Logger; bot: Telegraf };
 
 function callerOf(ctx: Context): Caller {
   const from = ctx.from;

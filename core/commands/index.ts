@@ -4,11 +4,16 @@ import type { DomainError } from '../errors.ts';
 import type { Actor } from '../members/actor.ts';
 import type { Reply } from '../reply.ts';
 import type { Result } from '../result.ts';
+import { buyProduct, buyProductInput } from '../commerce/buy-product.ts';
+import { manageProduct, manageProductInput } from '../commerce/manage-products.ts';
+import { showMyPurchases } from '../commerce/my-purchases.ts';
+import { refundOrderInput, requestRefund } from '../commerce/refund-order.ts';
+import { showSales } from '../commerce/show-sales.ts';
 import { showHelp } from './help.ts';
 import { listCourses, listCoursesInput } from './list-courses.ts';
 import { showCourse, showCourseInput } from './show-course.ts';
 
-export type CommandDeps = Pick<CoreDeps, 'db'>;
+export type CommandDeps = Pick<CoreDeps, 'db' | 'queue' | 'clock' | 'payments' | 'log'>;
 
 type CommandDefinition<S extends z.ZodType> = {
   /** Options as the platform delivered them; parsed here, never trusted before. */
@@ -23,6 +28,11 @@ export const commands = {
   courses: define({ input: listCoursesInput, run: listCourses }),
   course: define({ input: showCourseInput, run: showCourse }),
   help: define({ input: z.object({}), run: (_deps, actor) => showHelp(actor) }),
+  buy: define({ input: buyProductInput, run: buyProduct }),
+  my: define({ input: z.object({}), run: (deps, actor) => showMyPurchases(deps, actor) }),
+  product: define({ input: manageProductInput, run: manageProduct }),
+  sales: define({ input: z.object({}), run: (deps, actor) => showSales(deps, actor) }),
+  refund: define({ input: refundOrderInput, run: requestRefund }),
 };
 
 export type CommandName = keyof typeof commands;

@@ -12,6 +12,10 @@ export function parseTextOptions(command: string, argument: string): Record<stri
     else if (key) options[key] = value ?? '';
     else if (word) words.push(word);
   }
+  // `/product edit pro price:59` and `/refund 1a2b3c4d changed my mind`: the first word is the
+  // sub-command or order, the rest fills the next option.
+  const leading = leadingOption(command);
+  if (leading && words.length && options[leading] === undefined) options[leading] = words.shift()!;
   const freeText = words.join(' ');
   const option = freeText ? mainOption(command, freeText) : undefined;
   if (option && options[option] === undefined) options[option] = freeText;
@@ -26,7 +30,18 @@ function mainOption(command: string, freeText: string): string | undefined {
       return 'name';
     case 'setup':
       return /^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$/.test(freeText) ? 'code' : 'name';
+    case 'buy':
+    case 'product':
+      return 'product';
+    case 'refund':
+      return 'reason';
     default:
       return undefined;
   }
+}
+
+function leadingOption(command: string): string | undefined {
+  if (command === 'product') return 'action';
+  if (command === 'refund') return 'order';
+  return undefined;
 }

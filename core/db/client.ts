@@ -4,7 +4,7 @@ import * as schema from './schema/index.ts';
 
 export type Database = PostgresJsDatabase<typeof schema>;
 /** A database handle or an open transaction: queries take either. */
-export type Queryable = Pick<Database, 'select' | 'insert' | 'update' | 'delete' | 'execute' | 'transaction'>;
+export type Queryable = Pick<Database, 'select' | 'selectDistinct' | 'selectDistinctOn' | 'insert' | 'update' | 'delete' | 'execute' | 'transaction'>;
 
 export type DatabaseConnection = { db: Database; sql: postgres.Sql; close(): Promise<void> };
 

@@ -13,6 +13,10 @@ const grants = {
   'community.manage': ['owner'],
   'support.handle': ['owner', 'creator', 'staff'],
   'stats.view': ['owner', 'creator'],
+  /** Products: create, edit, archive. */
+  'commerce.manage': ['owner', 'creator'],
+  /** Sales figures and refunds. */
+  'commerce.sales': ['owner', 'creator'],
 } as const satisfies Record<string, readonly MemberRole[]>;
 
 export type Permission = keyof typeof grants;

@@ -53,6 +53,36 @@ export const jobs = {
     payload: z.object({ communityId: z.uuid().optional() }),
     key: (payload) => `refresh-course-stats-${payload.communityId ?? 'all'}`,
   }),
+  /**
+   * Applies one stored payment event (Stripe webhook, Telegram Stars payment, sandbox) to the
+   * ledger. Idempotent: the event is keyed by its provider id, every money movement by its own.
+   */
+  'payments.process-event': job({
+    queue: 'payments',
+    payload: z.object({ paymentEventId: z.uuid() }),
+    key: (payload) => `payment-event-${payload.paymentEventId}`,
+  }),
+  /** Lists Stripe's recent events and stores any that no webhook brought (missed deliveries). */
+  'payments.sweep-stripe-events': job({
+    queue: 'payments',
+    payload: z.object({}),
+    key: () => 'sweep-stripe-events',
+  }),
+  /** Asks the provider to refund an order in full; the ledger follows from its confirmation. */
+  'payments.refund-order': job({
+    queue: 'payments',
+    payload: z.object({ orderId: z.uuid(), reason: z.string().max(500), requestedBy: z.uuid() }),
+    key: (payload) => `refund-order-${payload.orderId}`,
+  }),
+  /**
+   * Drives one access grant's platform state to its desired state (role added or removed,
+   * invite link sent, member removed) and tells the member. Idempotent: it reads the grant.
+   */
+  'access.apply-grant': job({
+    queue: 'access',
+    payload: z.object({ grantId: z.uuid() }),
+    key: (payload) => `apply-grant-${payload.grantId}`,
+  }),
   /** Drops stored button payloads no reply has used for 30 days (see core/button-payloads). */
   'maintenance.prune-button-payloads': job({
     queue: 'maintenance',
@@ -70,6 +100,7 @@ export const jobName = (key: JobKey) => key.slice(key.indexOf('.') + 1);
 export const schedules: Array<{ id: string; job: JobKey; payload: JobPayload<JobKey>; every?: number; cron?: string }> = [
   { id: 'refresh-course-stats-hourly', job: 'maintenance.refresh-course-stats', payload: {}, cron: '7 * * * *' },
   { id: 'prune-button-payloads-daily', job: 'maintenance.prune-button-payloads', payload: {}, cron: '23 4 * * *' },
+  { id: 'sweep-stripe-events', job: 'payments.sweep-stripe-events', payload: {}, every: 10 * 60_000 },
 ];
 
 type AnySpec = { queue: QueueName; payload: z.ZodType; key?: (payload: never) => string };

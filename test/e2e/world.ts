@@ -4,6 +4,7 @@ import { createLinkCode } from '../../core/communities/link-codes.ts';
 import { memberships } from '../../core/db/schema/index.ts';
 import { seedDemoCommunity } from '../../core/seed/seed-demo.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { commandDeps } from '../support/core-deps.ts';
 import { FakeClock } from '../support/fakes.ts';
 import { createCommunity, createCourse } from '../support/fixtures.ts';
 
@@ -28,7 +29,7 @@ export async function createWorld() {
   return {
     database,
     clock,
-    deps: { db: database.db, clock },
+    deps: commandDeps(database.db, { clock }),
     communityId: demo.communityId,
     otherCourseId: otherCourse.id,
     /** A one-time code an admin redeems with /setup to link a server or group to the demo community. */

@@ -9,6 +9,7 @@ import {
   pgTable,
   text,
   unique,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { courses } from './catalog.ts';
@@ -19,7 +20,9 @@ import {
   entitlementSource,
   entitlementStatus,
   grantKind,
+  ledgerEntryKind,
   orderStatus,
+  paymentEventOutcome,
   paymentProvider,
   productKind,
   subscriptionStatus,
@@ -28,7 +31,9 @@ import { memberRef } from './members.ts';
 
 /**
  * Something a member can buy. Money is integer minor units plus an ISO currency; the optional
- * Telegram Stars price is whole Stars (currency XTR).
+ * Telegram Stars price is whole Stars (currency XTR). Archiving sets `active` false: nobody can
+ * start a new checkout, and what existing buyers have is untouched. Orders copy the price, so
+ * editing it never changes what an existing buyer pays.
  */
 export const products = pgTable(
   'products',
@@ -145,6 +150,13 @@ export const orders = pgTable(
     providerCheckoutId: text('provider_checkout_id'),
     providerPaymentId: text('provider_payment_id'),
     providerCustomerId: text('provider_customer_id'),
+    /** Sum of the ledger's refunds on this order (renewals included), kept with the status. */
+    amountRefunded: integer('amount_refunded').notNull().default(0),
+    /** Where the member pays (Stripe Checkout URL, Telegram invoice link), resent on a second /buy. */
+    checkoutUrl: text('checkout_url'),
+    expiresAt: at('expires_at'),
+    /** Why a checkout was refused or failed, in plain words for /sales and support. */
+    failureReason: text('failure_reason'),
     paidAt: at('paid_at'),
     refundedAt: at('refunded_at'),
     createdAt: createdAt(),
@@ -159,7 +171,48 @@ export const orders = pgTable(
     unique('orders_provider_payment_key').on(t.provider, t.providerPaymentId),
     unique('orders_id_community_key').on(t.id, t.communityId),
     index('orders_member_idx').on(t.communityId, t.memberId),
+    // One open checkout per member and product: a second /buy resends it instead of a second charge.
+    uniqueIndex('orders_one_pending_key').on(t.memberId, t.productId).where(sql`${t.status} = 'pending'`),
     check('orders_amount_non_negative', sql`${t.amount} >= 0`),
+    check('orders_amount_refunded_non_negative', sql`${t.amountRefunded} >= 0`),
+  ],
+);
+
+/**
+ * Every money movement, append-only: a charge (first payment or renewal), a refund, a dispute
+ * (funds withdrawn), and its end (won: funds returned; lost: recorded, nothing moves).
+ * `(provider, kind, provider_ref)` is unique, so a movement seen through several events or
+ * sweeps is written once. Revenue is reported from here, never by re-reading providers.
+ */
+export const ledgerEntries = pgTable(
+  'ledger_entries',
+  {
+    id: id(),
+    communityId: uuid('community_id').notNull(),
+    orderId: uuid('order_id').notNull(),
+    subscriptionId: uuid('subscription_id'),
+    provider: paymentProvider('provider').notNull(),
+    kind: ledgerEntryKind('kind').notNull(),
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    /** The movement's own provider id: payment intent or invoice, refund, dispute, Stars charge. */
+    providerRef: text('provider_ref').notNull(),
+    /** The payment the movement belongs to (payment intent, Stars charge), to match refunds. */
+    paymentRef: text('payment_ref'),
+    occurredAt: at('occurred_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.orderId, t.communityId], foreignColumns: [orders.id, orders.communityId] }),
+    foreignKey({
+      columns: [t.subscriptionId, t.communityId],
+      foreignColumns: [subscriptions.id, subscriptions.communityId],
+    }),
+    unique('ledger_entries_movement_key').on(t.provider, t.kind, t.providerRef),
+    index('ledger_entries_community_time_idx').on(t.communityId, t.occurredAt),
+    index('ledger_entries_payment_idx').on(t.provider, t.paymentRef),
+    check('ledger_entries_amount_non_negative', sql`${t.amount} >= 0`),
+    check('ledger_entries_currency_format', sql`${t.currency} ~ '^[A-Z]{3}$'`),
   ],
 );
 
@@ -176,9 +229,12 @@ export const paymentEvents = pgTable(
     type: text('type').notNull(),
     communityId: uuid('community_id').references(() => communities.id, { onDelete: 'set null' }),
     orderId: uuid('order_id').references(() => orders.id, { onDelete: 'set null' }),
+    /** The object the event is about (checkout session, subscription, charge, dispute). */
+    objectId: text('object_id'),
     payload: jsonb('payload').notNull(),
     receivedAt: createdAt(),
     processedAt: at('processed_at'),
+    outcome: paymentEventOutcome('outcome'),
     error: text('error'),
   },
   (t) => [
@@ -197,6 +253,8 @@ export const subscriptions = pgTable(
     productId: uuid('product_id').notNull(),
     provider: paymentProvider('provider').notNull(),
     providerSubscriptionId: text('provider_subscription_id').notNull(),
+    /** The order that started it; renewals are ledger charges on this order. */
+    orderId: uuid('order_id').notNull(),
     status: subscriptionStatus('status').notNull(),
     currentPeriodEnd: at('current_period_end'),
     cancelAtPeriodEnd: boolean('cancel_at_period_end').notNull().default(false),
@@ -209,7 +267,9 @@ export const subscriptions = pgTable(
     foreignKey({ columns: [t.productId, t.communityId], foreignColumns: [products.id, products.communityId] }).onDelete(
       'restrict',
     ),
+    foreignKey({ columns: [t.orderId, t.communityId], foreignColumns: [orders.id, orders.communityId] }),
     unique('subscriptions_provider_key').on(t.provider, t.providerSubscriptionId),
+    unique('subscriptions_order_key').on(t.orderId),
     unique('subscriptions_id_community_key').on(t.id, t.communityId),
     index('subscriptions_member_idx').on(t.communityId, t.memberId),
   ],

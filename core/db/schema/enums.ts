@@ -21,8 +21,26 @@ export const courseLevel = pgEnum('course_level', ['beginner', 'intermediate', '
 export const productKind = pgEnum('product_kind', ['one_time', 'subscription']);
 export const billingInterval = pgEnum('billing_interval', ['week', 'month', 'year']);
 export const grantKind = pgEnum('grant_kind', ['course', 'discord_role', 'telegram_chat']);
-export const paymentProvider = pgEnum('payment_provider', ['stripe', 'telegram_stars']);
-export const orderStatus = pgEnum('order_status', ['pending', 'paid', 'refunded', 'canceled', 'expired', 'failed']);
+/** `sandbox`: the console and local demos "pay" with a button; refused in production. */
+export const paymentProvider = pgEnum('payment_provider', ['stripe', 'telegram_stars', 'sandbox']);
+/**
+ * pending -> paid -> partially_refunded | refunded | disputed; pending -> failed | expired | canceled.
+ * `disputed` holds while a chargeback is open; a won dispute returns the order to `paid`.
+ */
+export const orderStatus = pgEnum('order_status', [
+  'pending',
+  'paid',
+  'refunded',
+  'canceled',
+  'expired',
+  'failed',
+  'partially_refunded',
+  'disputed',
+]);
+/** One money movement in the ledger; amounts are always positive, the kind gives the sign. */
+export const ledgerEntryKind = pgEnum('ledger_entry_kind', ['charge', 'refund', 'dispute', 'dispute_won', 'dispute_lost']);
+/** What processing a stored payment event did; `unmatched` events are kept and reported. */
+export const paymentEventOutcome = pgEnum('payment_event_outcome', ['applied', 'unmatched', 'ignored']);
 export const subscriptionStatus = pgEnum('subscription_status', [
   'trialing',
   'active',

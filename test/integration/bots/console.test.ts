@@ -1,3 +1,4 @@
+import { commandDeps } from '../../support/core-deps.ts';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConsole } from '../../../bots/console/console.ts';
@@ -13,7 +14,7 @@ function openConsole(database: TestDatabase) {
   output.on('data', (chunk: Buffer) => {
     screen += chunk.toString();
   });
-  const done = runConsole({ deps: { db: database.db }, input, output, log: silentLog });
+  const done = runConsole({ deps: commandDeps(database.db), input, output, log: silentLog });
   const prompt = /(member|creator|staff|owner)> $/;
   const settle = async () => {
     const deadline = Date.now() + 10_000;

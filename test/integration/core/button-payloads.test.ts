@@ -1,3 +1,4 @@
+import { commandDeps } from '../../support/core-deps.ts';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeAction } from '../../../core/actions.ts';
@@ -26,10 +27,10 @@ describe('stored button payloads', () => {
   afterAll(() => database.drop());
 
   it('leaves payloads that fit alone and stores the others once, as short references', async () => {
-    const outcome = await handleCommand(database, member, 'courses', { query: longQuery, category: 'Programming' });
+    const outcome = await handleCommand(commandDeps(database.db), member, 'courses', { query: longQuery, category: 'Programming' });
     const before = (await database.db.select().from(buttonPayloads)).length;
-    const encode = await payloadEncoderFor(database, outcome, fitsIn(64));
-    const again = await payloadEncoderFor(database, outcome, fitsIn(64));
+    const encode = await payloadEncoderFor(commandDeps(database.db), outcome, fitsIn(64));
+    const again = await payloadEncoderFor(commandDeps(database.db), outcome, fitsIn(64));
     const stored = await database.db.select().from(buttonPayloads);
     expect(stored.length).toBeGreaterThan(before);
     const courseButton = (outcome.reply.actions ?? []).flatMap((row) => ('buttons' in row ? row.buttons : []))[0]!;
@@ -44,28 +45,28 @@ describe('stored button payloads', () => {
   });
 
   it('stores nothing when every payload fits', async () => {
-    const outcome = await handleCommand(database, member, 'courses', { query: 'sql' });
+    const outcome = await handleCommand(commandDeps(database.db), member, 'courses', { query: 'sql' });
     const before = await database.db.select().from(buttonPayloads);
-    await payloadEncoderFor(database, outcome, fitsIn(64));
+    await payloadEncoderFor(commandDeps(database.db), outcome, fitsIn(64));
     expect(await database.db.select().from(buttonPayloads)).toEqual(before);
   });
 
   it('follows a reference in the presser’s community, and nowhere else', async () => {
-    const outcome = await handleCommand(database, member, 'courses', { query: longQuery });
+    const outcome = await handleCommand(commandDeps(database.db), member, 'courses', { query: longQuery });
     expect(outcome.error).toBeUndefined();
-    const encode = await payloadEncoderFor(database, outcome, fitsIn(20));
+    const encode = await payloadEncoderFor(commandDeps(database.db), outcome, fitsIn(20));
     const filter = (outcome.reply.actions ?? []).flatMap((row) => ('select' in row ? row.select.options : []))[1]!;
     const reference = encode(filter.action);
     expect(reference).toMatch(/^sp\|[A-Za-z0-9_-]{16}$/);
 
-    const followed = await handleAction(database, member, reference);
+    const followed = await handleAction(commandDeps(database.db), member, reference);
     expect(followed.error).toBeUndefined();
     expect(followed.reply.title).toBe(`Courses matching "${longQuery}"`);
 
-    const elsewhere = await handleAction(database, outsider, reference);
+    const elsewhere = await handleAction(commandDeps(database.db), outsider, reference);
     expect(elsewhere.error).toEqual({ code: 'invalid_action' });
     for (const forged of ['sp|AAAAAAAAAAAAAAAA', 'sp|short', 'sp|']) {
-      expect((await handleAction(database, member, forged)).error).toEqual({ code: 'invalid_action' });
+      expect((await handleAction(commandDeps(database.db), member, forged)).error).toEqual({ code: 'invalid_action' });
     }
   });
 

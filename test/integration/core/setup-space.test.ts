@@ -1,3 +1,4 @@
+import { commandDeps } from '../../support/core-deps.ts';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, communities, memberships, platformSpaces } from '../../../core/db/schema/index.ts';
@@ -52,7 +53,7 @@ describe('handleSetup', () => {
     expect(roles).toEqual([{ role: 'owner' }]);
     const actions = (await database.db.select({ action: auditLog.action }).from(auditLog)).map((row) => row.action);
     expect(actions).toEqual(['community.created', 'space.linked', 'space.link_code_created']);
-    const members = await handleCommand(database, discord('u-plain', 'g-1'), 'courses', {});
+    const members = await handleCommand(commandDeps(database.db), discord('u-plain', 'g-1'), 'courses', {});
     expect(members.error).toBeUndefined();
   });
 

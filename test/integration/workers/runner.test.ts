@@ -32,7 +32,7 @@ describe('startWorkers', () => {
   const start = async (db = database.db) => {
     registry = new Registry();
     const metrics = registerJobMetrics(registry, (name) => queues.queue.queue(name));
-    runtime = await startWorkers({ db, clock: new FakeClock(), queue: queues.queue }, queues.queue, {
+    runtime = await startWorkers({ db, clock: new FakeClock(), queue: queues.queue, log: silentLog, payments: { sandbox: true } }, queues.queue, {
       connection: queues.redis,
       prefix: queues.prefix,
       concurrency: 2,

@@ -1,0 +1,64 @@
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import { entitlements, orders, products } from '../db/schema/index.ts';
+import type { CoreDeps } from '../deps.ts';
+import type { DomainError } from '../errors.ts';
+import { formatMoney } from '../format.ts';
+import { type Locale, t } from '../i18n/index.ts';
+import type { Actor } from '../members/actor.ts';
+import { type Reply, type ReplyField, replyLimits, truncate } from '../reply.ts';
+import { ok, type Result } from '../result.ts';
+
+const RECEIPTS = 5;
+
+/** `/my`: what the member owns in this community, its status and until when, and receipts. */
+export async function showMyPurchases(deps: Pick<CoreDeps, 'db'>, actor: Actor): Promise<Result<Reply, DomainError>> {
+  const mine = (table: typeof entitlements | typeof orders) => and(eq(table.communityId, actor.communityId), eq(table.memberId, actor.memberId));
+  const [owned, receipts] = await Promise.all([
+    deps.db
+      .select({ name: products.name, status: entitlements.status, endsAt: entitlements.endsAt, graceUntil: entitlements.graceUntil, revokeReason: entitlements.revokeReason })
+      .from(entitlements)
+      .innerJoin(products, eq(products.id, entitlements.productId))
+      .where(mine(entitlements))
+      .orderBy(desc(entitlements.updatedAt)),
+    deps.db
+      .select({ id: orders.id, name: products.name, amount: orders.amount, currency: orders.currency, status: orders.status, paidAt: orders.paidAt, amountRefunded: orders.amountRefunded })
+      .from(orders)
+      .innerJoin(products, eq(products.id, orders.productId))
+      .where(and(mine(orders), inArray(orders.status, ['paid', 'partially_refunded', 'refunded', 'disputed'])))
+      .orderBy(desc(orders.paidAt))
+      .limit(RECEIPTS),
+  ]);
+  const { locale } = actor;
+  if (!owned.length && !receipts.length) return ok({ title: t(locale, 'my.title'), body: t(locale, 'my.empty'), ephemeral: true });
+  const fields: ReplyField[] = owned.slice(0, replyLimits.fields - 1).map((row) => ({
+    name: truncate(row.name, replyLimits.fieldName),
+    value: entitlementLine(locale, row),
+  }));
+  if (receipts.length) {
+    fields.push({
+      name: t(locale, 'my.receipts'),
+      value: truncate(receipts.map((row) => receiptLine(locale, row)).join('\n'), replyLimits.fieldValue),
+    });
+  }
+  return ok({ title: t(locale, 'my.title'), fields, ephemeral: true });
+}
+
+function entitlementLine(
+  locale: Locale,
+  row: { status: 'active' | 'grace' | 'expired' | 'revoked'; endsAt: Date | null; graceUntil: Date | null; revokeReason: string | null },
+): string {
+  const status = t(locale, `entitlement.${row.status}`);
+  if (row.status === 'grace' && row.graceUntil) return t(locale, 'my.graceUntil', { status, date: day(row.graceUntil) });
+  if (row.status === 'revoked') return `${status} (${row.revokeReason ?? ''})`;
+  return row.endsAt ? t(locale, 'my.until', { status, date: day(row.endsAt) }) : t(locale, 'my.lifetime', { status });
+}
+
+function receiptLine(locale: Locale, row: { id: string; name: string; amount: number; currency: string; status: string; paidAt: Date | null; amountRefunded: number }) {
+  const refunded = row.amountRefunded ? ` · ${t(locale, 'my.refunded', { amount: formatMoney(locale, row.amountRefunded, row.currency) })}` : '';
+  return `${row.paidAt ? day(row.paidAt) : '—'} · ${row.name} · ${formatMoney(locale, row.amount, row.currency)} · #${shortOrderId(row.id)}${refunded}`;
+}
+
+const day = (date: Date) => date.toISOString().slice(0, 10);
+
+/** The 8-character order reference shown to people (receipts, /sales, /refund). */
+export const shortOrderId = (id: string) => id.slice(0, 8);

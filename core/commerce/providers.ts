@@ -1,0 +1,48 @@
+import type { PaymentFact } from './payment-facts.ts';
+
+/** What a hosted checkout needs to know about the order it collects money for. */
+export type CheckoutRequest = {
+  orderId: string;
+  communityId: string;
+  memberId: string;
+  productId: string;
+  productName: string;
+  productDescription: string;
+  kind: 'one_time' | 'subscription';
+  interval: 'week' | 'month' | 'year' | null;
+  trialDays: number;
+  /** The price copied onto the order: minor units of `currency`. */
+  amount: number;
+  currency: string;
+  locale: 'en' | 'zh';
+};
+
+export type HostedCheckout = { checkoutId: string; url: string; expiresAt: Date };
+
+/** A payment or subscription's current state at the provider, as ledger facts. */
+export type ProviderSnapshot = { facts: PaymentFact[] };
+
+/**
+ * Stripe, behind a port so core never imports the SDK. Every call is idempotent: checkout
+ * creation and refunds are keyed by Lyceum's own ids, reads have no effect.
+ */
+export interface StripeGateway {
+  /** Creates (or, for a retried call, returns again) the Checkout Session for a pending order. */
+  createCheckout(request: CheckoutRequest): Promise<HostedCheckout>;
+  /** Everything Stripe now says about the order's checkout: payment, subscription, refunds, disputes. */
+  readCheckout(checkoutId: string): Promise<ProviderSnapshot>;
+  /** The order (Lyceum's id in metadata) or payment an event is about; may read Stripe to find out. */
+  describeEvent(payload: unknown): Promise<{ orderId?: string | undefined; paymentRef?: string | undefined }>;
+  /** Stripe's events created after `since` (GET /v1/events, oldest first), for the sweep. */
+  listEvents(since: Date): AsyncIterable<{ id: string; type: string; objectId: string | undefined; payload: unknown }>;
+  /** Asks Stripe to refund the order's payment in full; the ledger follows from Stripe's answer. */
+  refund(paymentRef: string, request: { orderId: string; reason: string }): Promise<ProviderSnapshot>;
+}
+
+/** Telegram Stars refunds go through the Bot API of the bot that took the payment. */
+export interface StarsGateway {
+  refund(userId: string, chargeId: string): Promise<void>;
+}
+
+/** The providers this process can use; `sandbox` is off in production. */
+export type PaymentProviders = { stripe?: StripeGateway | undefined; stars?: StarsGateway | undefined; sandbox: boolean };

@@ -1,0 +1,78 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Queryable } from '../db/client.ts';
+import { entitlements, orders, products, subscriptions } from '../db/schema/index.ts';
+
+/** How long a subscription whose renewal failed keeps access while the provider retries. */
+export const GRACE_DAYS = 3;
+const DAY_MS = 86_400_000;
+
+type EntitlementState = Pick<
+  typeof entitlements.$inferInsert,
+  'status' | 'endsAt' | 'graceUntil' | 'revokedAt' | 'revokeReason'
+>;
+
+/**
+ * Keeps the order's one entitlement equal to what its order and subscription say. One-time
+ * purchases are active once paid; subscriptions follow their provider status (past_due is a
+ * grace period); a full refund or a chargeback revokes. Nothing is created before there is
+ * something to grant, and the row is only ever updated afterwards (one per order/subscription).
+ */
+export async function refreshEntitlement(tx: Queryable, orderId: string, now: Date): Promise<void> {
+  const [row] = await tx
+    .select({ order: orders, kind: products.kind, subscription: subscriptions })
+    .from(orders)
+    .innerJoin(products, eq(products.id, orders.productId))
+    .leftJoin(subscriptions, eq(subscriptions.orderId, orders.id))
+    .where(eq(orders.id, orderId));
+  if (!row) return;
+  const { order, kind, subscription } = row;
+  const state = desiredState(order, kind === 'subscription' ? subscription : undefined, kind, now);
+  if (!state) return;
+  const revoked = state.status === 'revoked';
+  // The first revocation's time stays when the same facts are applied again.
+  const revokedAt = revoked ? sql`coalesce(${entitlements.revokedAt}, ${now.toISOString()}::timestamptz)` : null;
+  const values = { ...state, revokedAt: revoked ? now : null, revokeReason: revoked ? state.revokeReason : null };
+  const set = { ...values, revokedAt };
+  const owner = { communityId: order.communityId, memberId: order.memberId, productId: order.productId };
+  if (kind === 'subscription' && subscription) {
+    await tx
+      .insert(entitlements)
+      .values({ ...owner, source: 'subscription', subscriptionId: subscription.id, startsAt: now, ...values })
+      .onConflictDoUpdate({ target: entitlements.subscriptionId, set });
+  } else if (kind === 'one_time') {
+    await tx
+      .insert(entitlements)
+      .values({ ...owner, source: 'order', orderId: order.id, startsAt: order.paidAt ?? now, ...values })
+      .onConflictDoUpdate({ target: entitlements.orderId, set });
+  }
+}
+
+function desiredState(
+  order: typeof orders.$inferSelect,
+  subscription: typeof subscriptions.$inferSelect | null | undefined,
+  kind: 'one_time' | 'subscription',
+  now: Date,
+): EntitlementState | undefined {
+  const revoke = (reason: string): EntitlementState => ({ status: 'revoked', revokeReason: reason, endsAt: now, graceUntil: null });
+  const everPaid = order.status !== 'pending' && order.status !== 'failed' && order.status !== 'expired' && order.status !== 'canceled';
+  if (kind === 'one_time') {
+    if (!everPaid) return undefined;
+    if (order.status === 'refunded') return revoke('refunded');
+    if (order.status === 'disputed') return revoke('disputed');
+    return { status: 'active', endsAt: null, graceUntil: null };
+  }
+  if (!subscription) return undefined;
+  if (order.status === 'refunded') return revoke('refunded');
+  if (order.status === 'disputed') return revoke('disputed');
+  const periodEnd = subscription.currentPeriodEnd;
+  switch (subscription.status) {
+    case 'trialing':
+    case 'active':
+      return { status: 'active', endsAt: periodEnd, graceUntil: null };
+    case 'past_due':
+      return { status: 'grace', endsAt: periodEnd, graceUntil: new Date((periodEnd ?? now).getTime() + GRACE_DAYS * DAY_MS) };
+    case 'canceled':
+    case 'expired':
+      return { status: 'expired', endsAt: subscription.canceledAt ?? periodEnd ?? now, graceUntil: null };
+  }
+}

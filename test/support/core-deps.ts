@@ -1,0 +1,31 @@
+import type { CommandDeps } from '../../core/commands/index.ts';
+import type { PaymentProviders } from '../../core/commerce/providers.ts';
+import type { Database } from '../../core/db/client.ts';
+import { type Clock, type JobQueue, systemClock } from '../../core/ports.ts';
+import type { JobKey, JobPayload } from '../../core/queue/contract.ts';
+import { silentLog } from './fakes.ts';
+
+/** A JobQueue that records what would have been enqueued (for tests that run no workers). */
+export class RecordingQueue implements JobQueue {
+  readonly jobs: Array<{ key: JobKey; payload: unknown }> = [];
+  async enqueue<K extends JobKey>(key: K, payload: JobPayload<K>): Promise<void> {
+    this.jobs.push({ key, payload });
+  }
+  of(key: JobKey) {
+    return this.jobs.filter((job) => job.key === key).map((job) => job.payload);
+  }
+}
+
+/** Command dependencies for core tests: the real database, a recording queue, the sandbox. */
+export function commandDeps(
+  db: Database,
+  overrides: { queue?: JobQueue; clock?: Clock; payments?: PaymentProviders } = {},
+): CommandDeps {
+  return {
+    db,
+    queue: overrides.queue ?? new RecordingQueue(),
+    clock: overrides.clock ?? systemClock,
+    log: silentLog,
+    payments: overrides.payments ?? { sandbox: true },
+  };
+}
