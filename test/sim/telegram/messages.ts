@@ -1,0 +1,143 @@
+/** Messages: the bot's send/edit/delete methods and the text a scripted user writes. */
+import { z } from 'zod';
+import { badRequest } from './errors.ts';
+import { type ChatState, isInChat, now, type UserState, withoutSimFields } from './model.ts';
+import type { Methods, SimState } from './state.ts';
+import type { SimTgMessage } from './types.ts';
+import { chatId, chatRef, entity, int, bool, jsonOrValue, parse, renderText, replyMarkup, validateMarkup } from './validation.ts';
+
+const NOT_MODIFIED =
+  'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
+
+const schemas = {
+  sendMessage: z
+    .object({
+      chat_id: chatId,
+      text: z.string({ error: 'message text is empty' }),
+      parse_mode: z.enum(['HTML', 'MarkdownV2', 'Markdown']).optional(),
+      entities: jsonOrValue(z.array(entity)).optional(),
+      reply_markup: jsonOrValue(replyMarkup).optional(),
+      reply_parameters: jsonOrValue(z.object({ message_id: int, allow_sending_without_reply: bool.optional() }).loose()).optional(),
+      reply_to_message_id: int.optional(),
+      allow_sending_without_reply: bool.optional(),
+      message_thread_id: int.optional(),
+    })
+    .loose(),
+  editMessageText: z
+    .object({
+      chat_id: chatId.optional(),
+      message_id: int.optional(),
+      text: z.string({ error: 'message text is empty' }),
+      parse_mode: z.enum(['HTML', 'MarkdownV2', 'Markdown']).optional(),
+      entities: jsonOrValue(z.array(entity)).optional(),
+      reply_markup: jsonOrValue(replyMarkup).optional(),
+    })
+    .loose(),
+  editMessageReplyMarkup: z
+    .object({ chat_id: chatId.optional(), message_id: int.optional(), reply_markup: jsonOrValue(replyMarkup).optional() })
+    .loose(),
+  messageRef: z.object({ chat_id: chatId, message_id: int }),
+};
+
+export function messageMethods(sim: SimState): Methods {
+  return {
+    sendMessage: (raw) => {
+      const params = parse(schemas.sendMessage, raw);
+      const state = sim.writableChat(params.chat_id);
+      const content = renderText(params.text, params.parse_mode, params.entities);
+      const markup = validateMarkup(params.reply_markup);
+      const replyTo = params.reply_parameters?.message_id ?? params.reply_to_message_id;
+      if (replyTo !== undefined && !state.messages.some((message) => message.message_id === replyTo)) {
+        if (!params.reply_parameters?.allow_sending_without_reply && !params.allow_sending_without_reply) {
+          throw badRequest('message to be replied not found');
+        }
+      }
+      return sim.botMessage(state, { ...content, ...(markup ? { reply_markup: markup } : {}), ...(replyTo ? { reply_to_message: { message_id: replyTo } } : {}) });
+    },
+    editMessageText: (raw) => {
+      const params = parse(schemas.editMessageText, raw);
+      const { state, message } = editableMessage(sim, params.chat_id, params.message_id);
+      const content = renderText(params.text, params.parse_mode, params.entities);
+      const markup = validateMarkup(params.reply_markup);
+      if (
+        message.text === content.text &&
+        JSON.stringify(message.entities ?? []) === JSON.stringify(content.entities ?? []) &&
+        JSON.stringify(message.reply_markup) === JSON.stringify(markup)
+      ) {
+        throw badRequest(NOT_MODIFIED);
+      }
+      message.text = content.text;
+      if (content.entities) message.entities = content.entities;
+      else delete message.entities;
+      if (markup) message.reply_markup = markup;
+      else delete message.reply_markup;
+      return sim.edited(state, message);
+    },
+    editMessageReplyMarkup: (raw) => {
+      const params = parse(schemas.editMessageReplyMarkup, raw);
+      const { state, message } = editableMessage(sim, params.chat_id, params.message_id);
+      const markup = validateMarkup(params.reply_markup);
+      if (JSON.stringify(message.reply_markup) === JSON.stringify(markup)) throw badRequest(NOT_MODIFIED);
+      if (markup) message.reply_markup = markup;
+      else delete message.reply_markup;
+      return sim.edited(state, message);
+    },
+    deleteMessage: (raw) => {
+      const params = parse(schemas.messageRef, raw);
+      const state = sim.knownChat(params.chat_id);
+      const index = state.messages.findIndex((message) => message.message_id === params.message_id);
+      if (index < 0) throw badRequest('message to delete not found');
+      const message = state.messages[index]!;
+      if (!message.fromBot && state.chat.type !== 'private' && !sim.botRights(state)?.can_delete_messages) {
+        throw badRequest("message can't be deleted");
+      }
+      state.messages.splice(index, 1);
+      if (state.cursor > index) state.cursor -= 1;
+      return true;
+    },
+    sendChatAction: (raw) => {
+      sim.writableChat(parse(chatRef, raw).chat_id);
+      return true;
+    },
+  };
+}
+
+function editableMessage(sim: SimState, chat: number | string | undefined, messageId: number | undefined) {
+  if (chat === undefined || messageId === undefined) throw badRequest('message identifier is not specified');
+  const state = sim.knownChat(chat);
+  const message = state.messages.find((candidate) => candidate.message_id === messageId);
+  if (!message) throw badRequest('message to edit not found');
+  if (!message.fromBot) throw badRequest("message can't be edited");
+  return { state, message };
+}
+
+/** A scripted user's text in a group they belong to, or in their own private chat with the bot. */
+export function userMessage(sim: SimState, user: UserState, chat: number, text: string): SimTgMessage {
+  const state = sim.chatState(chat);
+  assertCanWrite(state, user, chat);
+  const command = /^\/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{5,32})?/.exec(text);
+  const message: SimTgMessage = {
+    message_id: sim.nextMessageId(state),
+    date: now(),
+    chat: state.chat,
+    from: sim.publicUser(user),
+    text,
+    ...(command ? { entities: [{ type: 'bot_command', offset: 0, length: command[0].length }] } : {}),
+    fromBot: false,
+  };
+  state.messages.push(message);
+  sim.touch(state, user.id);
+  sim.updates.enqueue({ message: withoutSimFields(message) }, state.chat.id);
+  return structuredClone(message);
+}
+
+function assertCanWrite(state: ChatState, user: UserState, chat: number): void {
+  if (state.chat.type === 'private') {
+    if (chat !== user.id) throw new Error('telegram sim: users write to their own private chat with the bot');
+    return;
+  }
+  if (state.migratedTo !== undefined) throw new Error(`telegram sim: chat ${chat} was upgraded to supergroup ${state.migratedTo}`);
+  const member = state.members.get(user.id);
+  if (!isInChat(member)) throw new Error(`telegram sim: user ${user.id} is not in chat ${chat}`);
+  if (state.chat.type === 'channel' && member?.status === 'member') throw new Error(`telegram sim: only admins post in channel ${chat}`);
+}

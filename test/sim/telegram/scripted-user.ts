@@ -1,0 +1,32 @@
+/** A scripted Telegram user: what a member does in the app, turned into the updates the bot receives. */
+import { pressButton } from './callbacks.ts';
+import { addBot } from './chats.ts';
+import { fileJoinRequest, joinByLink, leaveChat } from './invite-links.ts';
+import { userMessage } from './messages.ts';
+import { payInvoice } from './payments.ts';
+import { cancelSubscriptionByUser } from './stars.ts';
+import type { SimState } from './state.ts';
+import type { ScriptedTelegramUser } from './types.ts';
+
+export function scriptedUser(sim: SimState, userId: number): ScriptedTelegramUser {
+  const user = sim.userState(userId);
+  return {
+    startBot: async (payload) => {
+      user.started = true;
+      user.blocked = false;
+      return userMessage(sim, user, userId, payload ? `/start ${payload}` : '/start');
+    },
+    sendText: async (chatId, text) => userMessage(sim, user, chatId, text),
+    sendPrivate: async (text) => userMessage(sim, user, userId, text),
+    pressButton: async (message, data, options) => pressButton(sim, user, message, data, options?.forge ?? false),
+    requestToJoin: async (chatId) => fileJoinRequest(sim, sim.chatState(chatId), user),
+    joinByLink: async (link) => joinByLink(sim, user, link),
+    leaveChat: async (chatId) => leaveChat(sim, user, chatId),
+    payInvoice: (invoice) => payInvoice(sim, user, invoice),
+    cancelStarSubscription: (chargeId) => cancelSubscriptionByUser(sim, userId, chargeId),
+    addBot: async (chatId, rights) => addBot(sim, userId, chatId, rights),
+    blockBot: () => {
+      user.blocked = true;
+    },
+  };
+}

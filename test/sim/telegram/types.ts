@@ -1,0 +1,136 @@
+/** The simulator's public types: what tests, demos and benches hold and pass. */
+import type { MessageEntity } from './html.ts';
+
+export type SimTgUser = { id: number; first_name: string; username?: string; language_code?: string };
+export type SimChat = { id: number; type: 'group' | 'supergroup' | 'channel'; title: string; is_forum?: boolean };
+/** Bot API `SuccessfulPayment`; the subscription fields appear only for Stars subscriptions. */
+export type SimSuccessfulPayment = {
+  currency: string;
+  total_amount: number;
+  invoice_payload: string;
+  telegram_payment_charge_id: string;
+  provider_payment_charge_id: string;
+  subscription_expiration_date?: number;
+  is_recurring?: true;
+  is_first_recurring?: true;
+};
+export type SimRefundedPayment = Pick<SimSuccessfulPayment, 'currency' | 'total_amount' | 'invoice_payload' | 'telegram_payment_charge_id' | 'provider_payment_charge_id'>;
+export type SimTgMessage = {
+  message_id: number;
+  date: number;
+  chat: Record<string, unknown> & { id: number; type: string };
+  from?: Record<string, unknown> & { id: number };
+  text?: string;
+  entities?: MessageEntity[];
+  reply_markup?: { inline_keyboard: Array<Array<Record<string, unknown> & { text: string }>> };
+  reply_to_message?: { message_id: number };
+  invoice?: Record<string, unknown>;
+  successful_payment?: SimSuccessfulPayment;
+  refunded_payment?: SimRefundedPayment;
+  new_chat_members?: Array<Record<string, unknown>>;
+  new_chat_member?: Record<string, unknown>;
+  new_chat_participant?: Record<string, unknown>;
+  left_chat_member?: Record<string, unknown>;
+  left_chat_participant?: Record<string, unknown>;
+  migrate_to_chat_id?: number;
+  migrate_from_chat_id?: number;
+  edit_date?: number;
+  /** Simulator bookkeeping, never sent: true for messages the bot sent through the API (not service messages). */
+  fromBot: boolean;
+};
+export type RecordedCall = { method: string; params: unknown; ok: boolean; errorCode?: number; description?: string; at: number };
+/**
+ * An injected failure for the next call(s) of `method`. Without a description: 429 is
+ * "Too Many Requests: retry after N" with `parameters.retry_after`, 5xx "Internal Server Error"
+ * (502 "Bad Gateway"), 403 "Forbidden: bot was blocked by the user", 400 "Bad Request: chat not found".
+ */
+export type FailRule = { method: string; errorCode: number; retryAfter?: number; description?: string };
+export type AdminRights = {
+  can_manage_chat: boolean;
+  can_delete_messages: boolean;
+  can_manage_video_chats: boolean;
+  can_restrict_members: boolean;
+  can_promote_members: boolean;
+  can_change_info: boolean;
+  can_invite_users: boolean;
+  can_post_stories: boolean;
+  can_edit_stories: boolean;
+  can_delete_stories: boolean;
+  can_pin_messages: boolean;
+  can_manage_topics: boolean;
+};
+
+export type TelegramSimOptions = {
+  token?: string;
+  botUsername?: string;
+  botName?: string;
+  /** How long a scripted payer waits for answerPreCheckoutQuery; Telegram allows 10 s. */
+  preCheckoutTimeoutMs?: number;
+  /** How long a callback query can be answered; Telegram's limit is about 15 s. */
+  callbackQueryTtlMs?: number;
+  /** First webhook redelivery delay after a failed delivery; doubles per failure (Telegram: ~1 s up to 60-120 s). */
+  webhookRetryDelayMs?: number;
+  /** How long a webhook delivery may take before it counts as failed ("Read timeout expired"). */
+  webhookTimeoutMs?: number;
+};
+
+export type WebhookDelivery = { updateId: number; status: number; error?: string };
+export type WebhookState = { url?: string; secretToken?: string; deliveries: WebhookDelivery[] };
+
+/** What the scripted payer saw. `declined` carries the bot's error_message, shown to the user. */
+export type PaymentOutcome =
+  | { status: 'paid'; chargeId: string; message: SimTgMessage }
+  | { status: 'declined'; errorMessage: string }
+  | { status: 'timed_out' };
+export type PaymentAttempt = {
+  userId: number;
+  payload: string;
+  currency: string;
+  totalAmount: number;
+  preCheckoutQueryId: string;
+  status: PaymentOutcome['status'];
+  errorMessage?: string;
+  chargeId?: string;
+};
+/** A Stars charge as Telegram keeps it (snapshot). */
+export type SimStarCharge = {
+  chargeId: string;
+  userId: number;
+  amount: number;
+  payload: string;
+  date: number;
+  refunded: boolean;
+  subscription?: { period: number; expiresAt: number; canceledByBot: boolean; canceledByUser: boolean; firstChargeId: string };
+};
+/** `joined` straight away, or `requested` for a link that creates join requests. */
+export type JoinOutcome = { status: 'joined' | 'requested'; chatId: number };
+
+export type ScriptedTelegramUser = {
+  /** "/start <payload>" in the private chat; from then on the bot may write to this user. */
+  startBot(payload?: string): Promise<SimTgMessage>;
+  sendText(chatId: number, text: string): Promise<SimTgMessage>;
+  sendPrivate(text: string): Promise<SimTgMessage>;
+  /** Refuses a button the message does not have, unless `forge` (to test forged payloads). */
+  pressButton(message: SimTgMessage, callbackData: string, options?: { forge?: boolean }): Promise<CallbackHandle>;
+  /** A join request without a link (e.g. from the chat's public page). */
+  requestToJoin(chatId: number): Promise<void>;
+  /**
+   * Opens an invite link. Rejects with the error Telegram shows the user (INVITE_HASH_EXPIRED
+   * for expired, revoked or used-up links, INVITE_HASH_INVALID, USER_ALREADY_PARTICIPANT, ...).
+   */
+  joinByLink(inviteLink: string): Promise<JoinOutcome>;
+  /** Leaves a group (a chat_member update and a left_chat_member service message). */
+  leaveChat(chatId: number): Promise<void>;
+  /**
+   * Pays an invoice message or an invoice link (`https://t.me/$...`) in Stars: sends the
+   * pre_checkout_query and waits for the bot's answer (up to `preCheckoutTimeoutMs`).
+   */
+  payInvoice(invoice: SimTgMessage | string): Promise<PaymentOutcome>;
+  /** The user cancels a Stars subscription in their settings; the bot is not told. */
+  cancelStarSubscription(chargeId: string): void;
+  /** Adds the bot to a group created with `botRights: 'absent'` (a my_chat_member update). */
+  addBot(chatId: number, rights?: Partial<AdminRights> | 'member'): Promise<void>;
+  blockBot(): void;
+};
+export type CallbackAnswer = { text?: string; show_alert?: boolean; url?: string };
+export type CallbackHandle = { readonly id: string; answered(timeoutMs?: number): Promise<CallbackAnswer> };
