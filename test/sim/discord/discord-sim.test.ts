@@ -1,7 +1,7 @@
 import { Client, DiscordAPIError, Events, GatewayIntentBits, type Interaction, MessageFlags, Partials, Routes } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { type DiscordSim, startDiscordSim } from './index.ts';
+import { waitFor } from './test-client.ts';
 
 /** The simulator itself, checked with the real discord.js client: what it accepts and refuses. */
 describe('Discord simulator', () => {
@@ -12,7 +12,6 @@ describe('Discord simulator', () => {
   let member: string;
   /** What the test bot does with the next interaction; set per test. */
   let onInteraction: (interaction: Interaction) => Promise<unknown> = async () => {};
-  const events: Array<{ name: string; data: unknown }> = [];
 
   beforeAll(async () => {
     sim = await startDiscordSim({ interactionDeadlineMs: 400 });
@@ -26,10 +25,6 @@ describe('Discord simulator', () => {
       rest: { api: sim.apiUrl },
     });
     client.on(Events.InteractionCreate, (interaction) => void onInteraction(interaction).catch(() => {}));
-    client.on(Events.GuildMemberAdd, (added) => events.push({ name: 'memberAdd', data: added.id }));
-    client.on(Events.MessageCreate, (message) => events.push({ name: 'message', data: message.content }));
-    client.on(Events.GuildCreate, (joined) => events.push({ name: 'guildCreate', data: joined.id }));
-    client.on(Events.GuildMemberUpdate, (_old, updated) => events.push({ name: 'memberUpdate', data: [...updated.roles.cache.keys()] }));
     const ready = new Promise((resolve) => client.once(Events.ClientReady, resolve));
     await client.login(sim.botToken);
     await ready;
@@ -189,50 +184,12 @@ describe('Discord simulator', () => {
     expect(Object.keys((error.rawError as unknown as { errors: { data: object } }).errors.data)).toContain(field);
   });
 
-  it('answers an injected 429 in Discord’s shape; discord.js waits retry-after and retries', async () => {
-    sim.failNext({ method: 'GET', path: /\/roles$/, status: 429, retryAfter: 0.25 });
-    const roles = (await client.rest.get(Routes.guildRoles(guildId))) as Array<{ name: string }>;
-    expect(roles.map((role) => role.name)).toContain('@everyone');
-    const attempts = sim.calls.filter((call) => call.method === 'GET' && call.path.endsWith('/roles'));
-    expect(attempts.map((call) => call.status)).toEqual([429, 200]);
-    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(250);
-  });
-
-  it('answers 50013 when the bot’s role is below the role it manages, and adds roles it may', async () => {
-    const above = sim.createRole(guildId, { name: 'Above', position: 5 });
-    const below = sim.createRole(guildId, { name: 'Below', position: 0 });
-    await expect(client.rest.put(Routes.guildMemberRole(guildId, member, above.id))).rejects.toMatchObject({ code: 50013, status: 403 });
-    await client.rest.put(Routes.guildMemberRole(guildId, member, below.id));
-    expect(sim.memberRoles(guildId, member)).toEqual([below.id]);
-    await expect(client.rest.put(Routes.guildMemberRole(guildId, member, '1'.repeat(18)))).rejects.toMatchObject({ code: 10011 });
-  });
-
-  it('injects 5xx and 50013 on demand, and refuses calls without the bot token', async () => {
-    sim.failNext({ path: /\/roles$/, status: 403, code: 50013 });
-    await expect(client.rest.get(Routes.guildRoles(guildId))).rejects.toMatchObject({ code: 50013 });
-    const response = await fetch(`${sim.apiUrl}/v10/guilds/${guildId}/roles`);
-    expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ message: '401: Unauthorized', code: 0 });
-  });
-
   it('hides commands with default_member_permissions from members who lack them', async () => {
     await expect(sim.user(member).slashCommand(guildId, 'admin')).rejects.toThrow(/cannot see \/admin/);
     onInteraction = async (interaction) => {
       if (interaction.isChatInputCommand()) await interaction.reply({ content: 'ok' });
     };
     expect((await (await sim.user(owner).slashCommand(guildId, 'admin')).reply()).content).toBe('ok');
-  });
-
-  it('delivers GUILD_MEMBER_ADD and DMs to the client, and DM replies to the user', async () => {
-    const newcomer = sim.createUser({ username: 'newcomer' }).id;
-    sim.addMember(guildId, newcomer);
-    const dm = await sim.user(newcomer).sendDm('hello bot');
-    await waitFor(() => events.some((event) => event.name === 'memberAdd' && event.data === newcomer));
-    await waitFor(() => events.some((event) => event.name === 'message' && event.data === 'hello bot'));
-    const channel = await client.users.createDM(newcomer);
-    expect(channel.id).toBe(dm.channelId);
-    await channel.send('hi there');
-    expect(sim.user(newcomer).dmMessages().map((message) => message.content)).toEqual(['hello bot', 'hi there']);
   });
 
   it('delivers a select choice; refuses values the menu does not offer', async () => {
@@ -281,53 +238,4 @@ describe('Discord simulator', () => {
     expect(loading).toBe(true);
     expect(sim.calls.some((call) => call.route === '/webhooks/:id/:token/messages/@original' && call.method === 'PATCH' && !call.authorized)).toBe(true);
   });
-
-  it('refuses an empty message with 50006 and an unknown route with 404', async () => {
-    const channelId = client.guilds.cache.get(guildId)!.systemChannelId!;
-    await expect(client.rest.post(Routes.channelMessages(channelId), { body: {} })).rejects.toMatchObject({ code: 50006, status: 400 });
-    const response = await fetch(`${sim.apiUrl}/v10/nowhere`, { headers: { authorization: `Bot ${sim.botToken}` } });
-    expect([response.status, await response.json()]).toEqual([404, { message: '404: Not Found', code: 0 }]);
-  });
-
-  it('injects 5xx: discord.js retries them, and gives up after its retries', async () => {
-    sim.failNext({ method: 'GET', path: /^\/guilds\/\d+$/, status: 502 });
-    expect(((await client.rest.get(Routes.guild(guildId))) as { name: string }).name).toBe('Sim Guild');
-    sim.failNext({ method: 'GET', path: /^\/guilds\/\d+$/, status: 500 }, 4);
-    await expect(client.rest.get(Routes.guild(guildId))).rejects.toMatchObject({ status: 500 });
-    const statuses = sim.calls.filter((call) => call.route === '/guilds/:id').map((call) => call.status);
-    expect(statuses).toEqual([502, 200, 500, 500, 500, 500]);
-  });
-
-  it('sends GUILD_CREATE when the bot joins a guild, and GUILD_MEMBER_UPDATE on role changes', async () => {
-    const joined = sim.createGuild({ name: 'Later Guild', ownerId: owner });
-    await waitFor(() => client.guilds.cache.has(joined.id));
-    expect(events).toContainEqual({ name: 'guildCreate', data: joined.id });
-    sim.addMember(joined.id, member);
-    await waitFor(() => client.guilds.cache.get(joined.id)!.members.cache.has(member));
-    const role = sim.createRole(joined.id, { name: 'Student', position: 0 });
-    await client.guilds.cache.get(joined.id)!.members.cache.get(member)!.roles.add(role.id);
-    await waitFor(() => events.some((event) => event.name === 'memberUpdate' && (event.data as string[]).includes(role.id)));
-  });
-
-  it('closes a gateway session that identifies with the wrong token (4004) and acks heartbeats', async () => {
-    const url = sim.apiUrl.replace(/^http/, 'ws').replace(/\/api$/, '');
-    const socket = new WebSocket(`${url}/?v=10&encoding=json`);
-    const frames: Array<{ op: number }> = [];
-    socket.on('message', (raw) => frames.push(JSON.parse(String(raw))));
-    await new Promise((resolve) => socket.once('open', resolve));
-    socket.send(JSON.stringify({ op: 1, d: null }));
-    await waitFor(() => frames.some((frame) => frame.op === 11));
-    const closed = new Promise<number>((resolve) => socket.once('close', resolve));
-    socket.send(JSON.stringify({ op: 2, d: { token: 'wrong', intents: 1, properties: {} } }));
-    expect(await closed).toBe(4004);
-    expect(frames[0]).toMatchObject({ op: 10, d: { heartbeat_interval: 41_250 } });
-  });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

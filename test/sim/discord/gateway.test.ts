@@ -75,4 +75,19 @@ describe('Discord simulator gateway', () => {
     expect(frames.find((frame) => frame.op === 9)).toMatchObject({ op: 9, d: false });
     socket.close();
   });
+
+  it('closes a gateway session that identifies with the wrong token (4004) and acks heartbeats', async () => {
+    sim = await startDiscordSim();
+    const url = sim.apiUrl.replace(/^http/, 'ws').replace(/\/api$/, '');
+    const socket = new WebSocket(`${url}/?v=10&encoding=json`);
+    const frames: Array<{ op: number }> = [];
+    socket.on('message', (raw) => frames.push(JSON.parse(String(raw))));
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ op: 1, d: null }));
+    await until(() => frames.some((frame) => frame.op === 11));
+    const closed = new Promise<number>((resolve) => socket.once('close', resolve));
+    socket.send(JSON.stringify({ op: 2, d: { token: 'wrong', intents: 1, properties: {} } }));
+    expect(await closed).toBe(4004);
+    expect(frames[0]).toMatchObject({ op: 10, d: { heartbeat_interval: 41_250 } });
+  });
 });

@@ -1,4 +1,5 @@
 /** Discord constants (epoch, flags, permission and intent bits) and the simulator's internal state shapes. */
+import type { WebSocket } from 'ws';
 import type { InteractionKind, SimGuild, SimRole } from './types.ts';
 
 export const EPOCH = 1_420_070_400_000n;
@@ -37,8 +38,10 @@ export const DEFAULT_BOT_PERMISSIONS =
   Permission.ViewChannel | Permission.SendMessages | Permission.EmbedLinks | Permission.ManageRoles | Permission.CreatePublicThreads;
 
 export type Role = SimRole & { color: number };
+export type Member = { roles: string[]; joinedAt: string };
 export type Channel = { id: string; type: number; guild_id?: string; name?: string; recipients?: string[]; parent_id?: string | null };
-export type Guild = SimGuild & { preferredLocale: string; roles: Map<string, Role>; members: Map<string, { roles: string[]; joinedAt: string }>; channels: string[]; commandOverrides: Set<string> };
+export type Guild = SimGuild & { preferredLocale: string; roles: Map<string, Role>; members: Map<string, Member>; channels: string[]; commandOverrides: Set<string> };
+export type Session = { socket: WebSocket; sequence: number; ready: boolean; intents: number };
 export type Interaction = {
   id: string;
   token: string;

@@ -21,13 +21,38 @@ export type SimMessage = {
   editedAt?: number;
   interactionId?: string;
 };
-export type RecordedCall = { method: string; path: string; route: string; body: unknown; status: number; authorized: boolean; at: number };
+export type RecordedCall = {
+  method: string;
+  path: string;
+  route: string;
+  body: unknown;
+  status: number;
+  authorized: boolean;
+  at: number;
+  /** The decoded `X-Audit-Log-Reason` header, when the bot sent one. */
+  reason?: string;
+  /** Discord's JSON error code of an error answer (50013, 50007, ...; 0 for plain HTTP errors). */
+  code?: number;
+  /** The rate-limit bucket the call counted against (`X-RateLimit-Bucket`). */
+  bucket?: string;
+  /** `X-RateLimit-Scope` of a 429: `user` (per route), `global`, or `shared` (a resource's limit). */
+  scope?: 'user' | 'global' | 'shared';
+};
 export type RegisteredCommand = z.infer<typeof commandsBody>[number] & { id: string; application_id: string; version: string; guild_id?: string };
+/**
+ * An injected failure for the next matching calls. 429s carry Discord's headers (`scope`
+ * defaults to `user`, or `global` with `global: true`); 403/404 answer the given JSON code with
+ * Discord's message (50001 Missing Access, 50007 Cannot send messages to this user, 50013
+ * Missing Permissions, 10007 Unknown Member, 10011 Unknown Role).
+ */
 export type FailRule = { method?: string; path: RegExp } & (
-  | { status: 429; retryAfter: number; global?: boolean }
+  | { status: 429; retryAfter: number; global?: boolean; scope?: 'user' | 'global' | 'shared' }
   | { status: 500 | 502 | 503 }
-  | { status: 403; code: 50013 }
+  | { status: 403; code: 50001 | 50007 | 50013 }
+  | { status: 404; code: 10007 | 10011 }
 );
+/** A per-route rate limit: `limit` requests per `windowMs` in each bucket (route + top-level resource). */
+export type RateLimit = { limit: number; windowMs: number };
 export type InteractionHandle = {
   readonly id: string;
   readonly token: string;
@@ -47,9 +72,14 @@ export type ScriptedDiscordUser = {
    */
   slashCommand(guildId: string, name: string, options?: Record<string, OptionValue>, opts?: { channelId?: string; locale?: string }): Promise<InteractionHandle>;
   autocomplete(guildId: string, name: string, options: Record<string, OptionValue>, focused: string): Promise<Array<{ name: string; value: string | number }>>;
-  /** Refuses a button the message does not have, unless `forge` (to test forged payloads). */
+  /**
+   * Refuses a button the message does not have, unless `forge` (to test forged payloads). Link
+   * and premium buttons send no interaction: use `openLink` for a link button.
+   */
   clickButton(message: SimMessage, customId: string, options?: { forge?: boolean }): Promise<InteractionHandle>;
   selectOption(message: SimMessage, customId: string, values: string[]): Promise<InteractionHandle>;
+  /** Presses the link button labelled `label`: Discord opens its url and sends the bot nothing. */
+  openLink(message: SimMessage, label: string): string;
   sendDm(content: string): Promise<SimMessage>;
   dmMessages(): SimMessage[];
   /** Fills in and submits the modal the bot answered `shownBy` with (a modal submit interaction). */
@@ -67,7 +97,15 @@ export type DiscordSimOptions = {
   /**
    * Privileged intents enabled for the app in the developer portal (GuildMembers 1<<1,
    * GuildPresences 1<<8, MessageContent 1<<15); IDENTIFY asking for others is closed with 4014.
-   * Default: all three.
+   * Default: all three. Without GuildMembers enabled, REST member listing answers 50001.
    */
   privilegedIntents?: number;
+  /**
+   * Per-route limits, keyed `'<METHOD> <route>'` as in `RecordedCall.route` (e.g.
+   * `'PUT /guilds/:id/members/:id/roles/:id'`), or `'*'` for every other route. Discord's real
+   * limits are undocumented and change; the default (50 per second per bucket) never slows a test.
+   */
+  rateLimits?: Record<string, RateLimit>;
+  /** Discord's global limit (50 requests a second per bot; interaction routes exempt). Off by default. */
+  globalRateLimit?: RateLimit;
 };

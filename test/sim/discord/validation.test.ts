@@ -12,7 +12,7 @@ const button = (custom_id: string, extra: object = {}) => ({ type: 2, style: 1, 
 describe('messageBody', () => {
   it('nests errors by path, as Discord does', () => {
     expect(errorsOf(messageBody, { components: [row(button('c'.repeat(101)))] })).toEqual({
-      data: { components: { 0: { components: { 0: { custom_id: { _errors: [{ code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be 100 or fewer in length.' }] } } } } } },
+      data: { components: { 0: { components: { 0: { custom_id: { _errors: [{ code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 100 in length.' }] } } } } } },
     });
   });
 

@@ -18,6 +18,22 @@ export const unknownInteraction = () => new ApiError(404, { message: 'Unknown in
 export const invalidForm = (error: z.ZodError, prefix: Array<string | number> = []) =>
   new ApiError(400, { message: 'Invalid Form Body', code: 50035, errors: formErrors(error, prefix) });
 export const missingPermissions = () => new ApiError(403, { message: 'Missing Permissions', code: 50013 });
+export const missingAccess = () => new ApiError(403, { message: 'Missing Access', code: 50001 });
+export const cannotMessageUser = () => new ApiError(403, { message: 'Cannot send messages to this user', code: 50007 });
+export const unknownMember = () => new ApiError(404, { message: 'Unknown Member', code: 10007 });
+export const unknownRole = () => new ApiError(404, { message: 'Unknown Role', code: 10011 });
+/** Discord's answer for an injectable JSON error code. */
+export function apiErrorFor(code: 50001 | 50007 | 50013 | 10007 | 10011): ApiError {
+  return { 50001: missingAccess, 50007: cannotMessageUser, 50013: missingPermissions, 10007: unknownMember, 10011: unknownRole }[code]();
+}
+/** A 50035 with one error at `path`, e.g. `formError(['limit'], 'NUMBER_TYPE_MAX', '...')`. */
+export function formError(path: Array<string | number>, code: string, message: string): ApiError {
+  const errors: Record<string, unknown> = {};
+  let node = errors;
+  for (const key of path) node = (node[String(key)] = {}) as Record<string, unknown>;
+  node._errors = [{ code, message }];
+  return new ApiError(400, { message: 'Invalid Form Body', code: 50035, errors });
+}
 
 export function parseOr<T extends z.ZodType>(schema: T, body: unknown, prefix: Array<string | number> = []): z.infer<T> {
   const parsed = schema.safeParse(body);

@@ -1,0 +1,75 @@
+/** Stored messages: creating them from validated bodies, editing, finding, and who may see them. */
+import type { z } from 'zod';
+import { EPHEMERAL, type Interaction, LOADING } from './model.ts';
+import type { World } from './state.ts';
+import type { SimMessage, SimUser } from './types.ts';
+import type { messageBody } from './validation.ts';
+import { ApiError } from './wire.ts';
+
+export type MessageInput = Omit<SimMessage, 'id' | 'channelId' | 'ephemeral'>;
+
+export function fromBody(world: World, data: z.infer<typeof messageBody>, interaction?: Interaction): MessageInput {
+  const flags = data.flags ?? 0;
+  return {
+    authorId: world.botUser.id,
+    content: data.content ?? '',
+    embeds: data.embeds ?? [],
+    components: data.components ?? [],
+    flags,
+    ...(interaction ? { interactionId: interaction.id } : {}),
+    ...(interaction && flags & EPHEMERAL ? { visibleTo: interaction.userId } : {}),
+  };
+}
+
+export function storeMessage(world: World, channelId: string, input: MessageInput): SimMessage {
+  const message: SimMessage = { id: world.snowflake(), channelId, ...input, ephemeral: Boolean(input.flags & EPHEMERAL) };
+  const list = world.messages.get(channelId) ?? [];
+  list.push(message);
+  world.messages.set(channelId, list);
+  world.changed();
+  return message;
+}
+
+export function editMessage(world: World, messageId: string, data: z.infer<typeof messageBody>): void {
+  const message = findMessage(world, messageId);
+  if (!message) throw new ApiError(404, { message: 'Unknown Message', code: 10008 });
+  if (data.content !== undefined) message.content = data.content;
+  if (data.embeds !== undefined) message.embeds = data.embeds;
+  if (data.components !== undefined) message.components = data.components;
+  message.flags &= ~LOADING;
+  if (!message.content && !message.embeds.length && !message.components.length) {
+    throw new ApiError(400, { message: 'Cannot send an empty message', code: 50006 });
+  }
+  message.editedAt = Date.now();
+  world.changed();
+}
+
+export function deleteMessage(world: World, message: SimMessage): void {
+  const list = world.messages.get(message.channelId)!;
+  list.splice(list.indexOf(message), 1);
+  world.changed();
+}
+
+export function findMessage(world: World, messageId: string): SimMessage | undefined {
+  for (const list of world.messages.values()) {
+    const found = list.find((message) => message.id === messageId);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** A non-ephemeral message in a channel, or Discord's 10008 (ephemeral messages have no channel route). */
+export function messageIn(world: World, channelId: string, messageId: string): SimMessage {
+  world.channel(channelId);
+  const message = (world.messages.get(channelId) ?? []).find((candidate) => candidate.id === messageId);
+  if (!message || message.ephemeral) throw new ApiError(404, { message: 'Unknown Message', code: 10008 });
+  return message;
+}
+
+/** The current state of a message the user is looking at; throws if it is gone or not theirs to see. */
+export function visibleMessage(world: World, user: SimUser, message: SimMessage): SimMessage {
+  const current = findMessage(world, message.id);
+  if (!current) throw new Error(`discord sim: message ${message.id} is gone`);
+  if (current.visibleTo && current.visibleTo !== user.id) throw new Error(`discord sim: ${user.username} cannot see ephemeral message ${message.id}`);
+  return current;
+}

@@ -1,0 +1,100 @@
+/**
+ * A member as a test drives them: slash commands, autocomplete, buttons, selects, modals and
+ * DMs, limited to what the Discord client would let that member do. A link button opens its
+ * url and sends the bot nothing, so it cannot be "clicked", only opened with `openLink`.
+ */
+import { buildOptions, focusedDefinition } from './command-options.ts';
+import { componentInteraction, interact, invocable, resolver } from './interactions.ts';
+import { findMessage, storeMessage, visibleMessage } from './messages.ts';
+import { messagePayload } from './payloads.ts';
+import type { World } from './state.ts';
+import type { ScriptedDiscordUser, SimMessage, SimUser } from './types.ts';
+import { allComponents, failure } from './wire.ts';
+
+const LINK = 5;
+const PREMIUM = 6;
+
+export function scriptedUser(world: World, user: SimUser): ScriptedDiscordUser {
+  return {
+    slashCommand: async (guildId, invocation, options = {}, opts = {}) => {
+      const [name = '', ...path] = invocation.trim().split(/\s+/);
+      const { command, guild } = invocable(world, user, guildId, name);
+      const channelId = opts.channelId ?? guild.systemChannelId;
+      if (world.channels.get(channelId)?.guild_id !== guild.id) throw failure(`channel ${channelId} is not in guild ${guild.name}`);
+      const resolved = resolver(world, guild);
+      const typed = buildOptions(command, path, options, resolved.add);
+      const data = { id: command.id, name, type: 1, options: typed, guild_id: guild.id, ...resolved.data() };
+      return interact(world, user, guild, channelId, 2, data, opts.locale);
+    },
+    autocomplete: async (guildId, invocation, options, focused) => {
+      const [name = '', ...path] = invocation.trim().split(/\s+/);
+      const { command, guild } = invocable(world, user, guildId, name);
+      const definition = focusedDefinition(command, path, focused);
+      if (!definition?.autocomplete) throw failure(`/${invocation} option "${focused}" has no autocomplete`);
+      const resolved = resolver(world, guild);
+      const typed = buildOptions(command, path, options, resolved.add, focused);
+      const data = { id: command.id, name, type: 1, options: typed, guild_id: guild.id, ...resolved.data() };
+      const handle = await interact(world, user, guild, guild.systemChannelId, 4, data);
+      const interaction = world.interactions.get(handle.id)!;
+      interaction.focusedType = definition.type;
+      return world.waitUntil(world.deadlineMs + 500, `autocomplete choices for /${name}`, () =>
+        interaction.choices ?? (interaction.failed ? failure(`the application did not answer /${name} autocomplete in time`) : undefined),
+      );
+    },
+    clickButton: async (message, customId, options = {}) => {
+      const current = visibleMessage(world, user, message);
+      const component = allComponents(current).find((candidate) => candidate.custom_id === customId);
+      if (!options.forge) {
+        const link = allComponents(current).find((candidate) => candidate.type === 2 && (candidate.style === LINK || candidate.style === PREMIUM) && candidate.label === customId);
+        if (!component && link) throw failure(`"${customId}" is a ${link.style === LINK ? 'link' : 'premium'} button: it sends no interaction (use openLink)`);
+        if (component?.type !== 2) throw failure(`no button "${customId}" on message ${message.id}`);
+        if (component.disabled) throw failure(`button "${customId}" is disabled`);
+      }
+      return componentInteraction(world, user, current, { custom_id: customId, component_type: 2 });
+    },
+    selectOption: async (message, customId, values) => {
+      const current = visibleMessage(world, user, message);
+      const menu = allComponents(current).find((candidate) => candidate.custom_id === customId && candidate.type === 3);
+      if (!menu) throw failure(`no select menu "${customId}" on message ${message.id}`);
+      if (menu.disabled) throw failure(`select menu "${customId}" is disabled`);
+      const allowed = new Set((menu.options ?? []).map((option: { value: string }) => option.value));
+      if (!values.every((value) => allowed.has(value))) throw failure('value not among the select options');
+      const [min, max] = [menu.min_values ?? 1, menu.max_values ?? 1];
+      if (new Set(values).size !== values.length || values.length < min || values.length > max) {
+        throw failure(`select menu "${customId}" takes ${min}-${max} distinct values, not ${values.length}`);
+      }
+      return componentInteraction(world, user, current, { custom_id: customId, component_type: 3, values });
+    },
+    openLink: (message, label) => {
+      const current = visibleMessage(world, user, message);
+      const link = allComponents(current).find((candidate) => candidate.type === 2 && candidate.style === LINK && candidate.label === label);
+      if (!link) throw failure(`no link button "${label}" on message ${message.id}`);
+      if (link.disabled) throw failure(`link button "${label}" is disabled`);
+      return String(link.url);
+    },
+    sendDm: async (content) => {
+      const channel = world.dmChannel(user.id);
+      const message = storeMessage(world, channel.id, { authorId: user.id, content, embeds: [], components: [], flags: 0 });
+      world.dispatch('MESSAGE_CREATE', { ...messagePayload(world, message), channel_type: 1 });
+      return message;
+    },
+    dmMessages: () => structuredClone(world.messages.get(world.dmChannel(user.id).id) ?? []),
+    submitModal: async (shownBy, values) => {
+      const origin = world.interactions.get(shownBy.id);
+      const modal = origin?.modal;
+      if (!origin || !modal) throw failure(`interaction ${shownBy.id} showed no modal`);
+      if (origin.userId !== user.id) throw failure('only the user who opened a modal can submit it');
+      const inputs = modal.components.map((row) => row.components[0]!);
+      for (const input of inputs) {
+        if (input.required !== false && !values[input.custom_id]) throw failure(`modal field "${input.custom_id}" is required`);
+      }
+      const guild = origin.guildId ? world.guild(origin.guildId) : undefined;
+      const message: SimMessage | undefined = origin.componentMessageId ? findMessage(world, origin.componentMessageId) : undefined;
+      const data = {
+        custom_id: modal.custom_id,
+        components: inputs.map((input) => ({ type: 1, components: [{ type: 4, custom_id: input.custom_id, value: values[input.custom_id] ?? '' }] })),
+      };
+      return interact(world, user, guild, origin.channelId, 5, data, undefined, message);
+    },
+  };
+}
