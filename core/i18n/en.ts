@@ -51,7 +51,7 @@ export const en = {
   'role.member': 'member',
   'console.welcome': 'Lyceum console: {community}. You are {name} ({role}).',
   'console.usage':
-    'Commands: /courses [category:<name>] [query], /course <name>, /help. Console: /as <owner|creator|staff|member>, /lang <en|zh>, /quit. Type a key in [brackets] to press that button.',
+    'Commands: /courses [category:<name>] [query], /course <name>, /buy [product], /my, /help. Creators: /product, /sales, /refund. Console: /as <owner|creator|staff|member>, /lang <en|zh>, /quit. Type a key in [brackets] to press that button.',
   'console.persona': 'You are now {name} ({role}).',
   'console.language': 'Language set to English.',
   'console.unknownCommand': 'Unknown command {command}. Type /help.',

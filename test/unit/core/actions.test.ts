@@ -11,8 +11,16 @@ describe('encodeAction', () => {
       { type: 'courses.page', page: 1, category: 'Data Science', query: 'python | pandas' },
       { type: 'courses.page', page: 2, query: '增长' },
       { type: 'courses.page', page: 2, query: '100% + 50%' },
+      { type: 'product.buy', productId: courseId },
+      { type: 'product.buy', productId: courseId, provider: 'stars' },
+      { type: 'order.pay_sandbox', orderId: courseId },
     ];
     for (const action of actions) expect(decodeAction(encodeAction(action))).toEqual(action);
+  });
+
+  it('never starts a payload with the stored-payload tag, and refuses unknown providers', () => {
+    expect(encodeAction({ type: 'order.pay_sandbox', orderId: courseId }).startsWith('sp|')).toBe(false);
+    expect(decodeAction(encodeAction({ type: 'product.buy', productId: courseId }).replace(/\|$/, '|q'))).toBeUndefined();
   });
 
   it('keeps CJK text unescaped, so a paged Chinese search fits Telegram callback_data', () => {
