@@ -10,7 +10,10 @@ import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { runConsole } from './bots/console/console.ts';
 import { startDiscordBot } from './bots/discord/discord-bot.ts';
+import { CHECKOUT_RETURN_PATH, mountCheckoutReturn } from './bots/http/checkout-return.ts';
 import { type HttpServer, startHttpServer } from './bots/http/server.ts';
+import { createStripeClient, createStripeGateway } from './bots/stripe/stripe-gateway.ts';
+import { mountStripeWebhook } from './bots/stripe/webhook-route.ts';
 import { createTelegramBot, type TelegramBot, WEBHOOK_PATH } from './bots/telegram/telegram-bot.ts';
 import { type Config, formatConfigIssues, loadConfig } from './core/config.ts';
 import { connectDatabase, type DatabaseConnection } from './core/db/client.ts';
@@ -89,7 +92,12 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
     queue,
     clock: systemClock,
     log,
-    payments: { sandbox: config.env !== 'production' },
+    payments: {
+      sandbox: config.env !== 'production',
+      stripe: config.stripe
+        ? createStripeGateway({ secretKey: config.stripe.secretKey, apiUrl: config.stripe.apiUrl, returnUrl: publicBase(config) + CHECKOUT_RETURN_PATH })
+        : undefined,
+    },
   };
   const botDeps = coreDeps;
   const telegram =
@@ -180,10 +188,22 @@ async function startWorkersAndHttp(
       { name: 'postgres', check: () => database.db.execute(sql`select 1`) },
       { name: 'redis', check: () => redis.ping() },
     ],
-    mount: telegram ? (app) => telegram.mount(app) : undefined,
+    mount: (app) => {
+      telegram?.mount(app);
+      mountCheckoutReturn(app);
+      if (config.stripe) {
+        const stripe = createStripeClient({ secretKey: config.stripe.secretKey, apiUrl: config.stripe.apiUrl });
+        mountStripeWebhook(app, { stripe, webhookSecret: config.stripe.webhookSecret, deps, log });
+      }
+    },
   });
   cleanups.push(() => http.close());
   return { http, workers };
+}
+
+/** The address people and providers reach this server at: PUBLIC_URL, else the local one. */
+function publicBase(config: Config): string {
+  return (config.http.publicUrl ?? `http://${config.http.host}:${config.http.port}`).replace(/\/$/, '');
 }
 
 async function hasCommunity(database: DatabaseConnection): Promise<boolean> {

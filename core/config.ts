@@ -64,6 +64,7 @@ const envSchema = z
     TELEGRAM_API_ROOT: url(['https:', 'http:'], 'an http(s):// URL of the Telegram Bot API').optional(),
     STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, 'must be a Stripe secret key (sk_test_... or sk_live_...)').optional(),
     STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, 'must be a Stripe webhook signing secret (whsec_...)').optional(),
+    STRIPE_API_URL: url(['https:', 'http:'], 'an http(s):// URL of the Stripe API').optional(),
     OPENAI_API_KEY: secret('an OpenAI API key').optional(),
     OPENAI_BASE_URL: url(['https:', 'http:'], 'an http(s):// URL of an OpenAI-compatible API').optional(),
     OPENAI_MODEL: z.string().min(1, 'must be a model name').default('gpt-4o-mini'),
@@ -101,7 +102,7 @@ export type Config = {
   shutdownTimeoutMs: number;
   discord: { token: string; appId: string; apiUrl: string | undefined } | undefined;
   telegram: { token: string; webhookSecret: string | undefined; apiRoot: string | undefined } | undefined;
-  stripe: { secretKey: string; webhookSecret: string } | undefined;
+  stripe: { secretKey: string; webhookSecret: string; apiUrl: string | undefined } | undefined;
   openai: { apiKey: string; baseUrl: string | undefined; model: string } | undefined;
 };
 
@@ -141,7 +142,7 @@ export function loadConfig(source: Record<string, string | undefined>): Result<C
       : undefined,
     stripe:
       env.STRIPE_SECRET_KEY && env.STRIPE_WEBHOOK_SECRET
-        ? { secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET }
+        ? { secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET, apiUrl: env.STRIPE_API_URL }
         : undefined,
     openai: env.OPENAI_API_KEY
       ? { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL }

@@ -43,7 +43,9 @@ export type DomainError =
   /** The order has nothing left to refund (not paid, or already refunded). */
   | { code: 'order_not_refundable' }
   /** The order is no longer waiting for payment (paid, expired or the price changed). */
-  | { code: 'order_not_payable' };
+  | { code: 'order_not_payable' }
+  /** A Discord role the bot cannot grant: above its own, managed by an integration, @everyone, or no Manage Roles. */
+  | { code: 'role_not_assignable'; reason: 'above_bot' | 'managed' | 'everyone' | 'no_manage_roles' };
 
 export type DomainErrorCode = DomainError['code'];
 
@@ -67,10 +69,14 @@ const messageKeys = {
   order_not_found: 'error.order_not_found',
   order_not_refundable: 'error.order_not_refundable',
   order_not_payable: 'error.order_not_payable',
+  role_not_assignable: 'error.role_not_assignable',
 } as const satisfies Record<DomainErrorCode, `error.${DomainErrorCode}`>;
 
 /** The one rendering of a domain error for every edge: short, private to the actor. */
 export function describeError(locale: Locale, error: DomainError): Reply {
+  if (error.code === 'role_not_assignable') {
+    return { body: `${t(locale, messageKeys[error.code])} ${t(locale, `role.blocked.${error.reason}`)}`, ephemeral: true };
+  }
   const params: Record<string, string> = error.code === 'invalid_input' ? { details: error.details } : {};
   return { body: t(locale, messageKeys[error.code], params), ephemeral: true };
 }

@@ -27,6 +27,11 @@ const grantsInput = {
   /** `<space external id>/<role or chat id>`, e.g. a Discord role in a linked server. */
   role: z.string().trim().regex(/^\d{5,25}\/\d{5,25}$/, 'server id/role id').optional(),
   chat: z.string().trim().regex(/^-?\d{5,25}$/, 'a Telegram chat id').optional(),
+  /**
+   * Set by the Discord adapter from the guild's roles: why the bot could not manage `role`
+   * (a platform fact it knows, core decides what to say).
+   */
+  roleBlocked: z.enum(['above_bot', 'managed', 'everyone', 'no_manage_roles']).optional(),
 };
 
 export const manageProductInput = z.discriminatedUnion('action', [
@@ -87,6 +92,7 @@ async function createProduct(db: Queryable, actor: Actor, input: Extract<ManageP
     : [];
   const missing = courseSlugs.filter((slug) => !courseRows.some((row) => row.slug === slug));
   if (missing.length) return err({ code: 'invalid_input', details: t(actor.locale, 'product.unknownCourses', { courses: missing.join(', ') }) });
+  if (input.roleBlocked) return err({ code: 'role_not_assignable', reason: input.roleBlocked });
   const resources = await resolveResources(db, actor.communityId, input);
   if (!resources.ok) return err({ code: 'invalid_input', details: t(actor.locale, 'product.unknownSpace') });
 

@@ -1,11 +1,12 @@
 import { and, eq, or } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
-import { ledgerEntries, orders, paymentEvents } from '../db/schema/index.ts';
+import { ledgerEntries, orders, paymentEvents, subscriptions } from '../db/schema/index.ts';
 import type { CoreDeps } from '../deps.ts';
 import type { DomainError } from '../errors.ts';
 import { ok, type Result } from '../result.ts';
 import { applyPaymentFacts, type LockedOrder, withOrderLock } from './apply-payment-facts.ts';
 import { storedFactsSchema, type PaymentFact } from './payment-facts.ts';
+import type { StripeEventRefs } from './providers.ts';
 
 export type ProcessDeps = Pick<CoreDeps, 'db' | 'clock' | 'payments' | 'queue' | 'log'>;
 
@@ -13,7 +14,6 @@ export type ProcessOutcome =
   | { outcome: 'applied'; orderId: string; status: LockedOrder['status']; newEntries: number }
   | { outcome: 'unmatched' | 'ignored' | 'already_processed' };
 
-type StripeEventRefs = { orderId?: string | undefined; paymentRef?: string | undefined };
 
 /**
  * Applies one stored payment event. Stripe events are only a trigger: the order's checkout is
@@ -29,7 +29,11 @@ export async function processPaymentEvent(
   const [event] = await deps.db.select().from(paymentEvents).where(eq(paymentEvents.id, paymentEventId));
   if (!event) return ok({ outcome: 'ignored' });
   if (event.processedAt) return ok({ outcome: 'already_processed' });
-  const refs = event.provider === 'stripe' ? await stripeRefs(deps, event.payload) : { orderId: event.orderId ?? undefined };
+  const refs: StripeEventRefs = event.provider === 'stripe' ? await stripeRefs(deps, event.payload) : { handled: true, orderId: event.orderId ?? undefined };
+  if (!refs.handled) {
+    await markProcessed(deps.db, event.id, { outcome: 'ignored', orderId: null });
+    return ok({ outcome: 'ignored' });
+  }
   const orderId = await findOrderId(deps.db, event.provider, refs);
   if (!orderId) {
     await markProcessed(deps.db, event.id, { outcome: 'unmatched', orderId: null });
@@ -66,6 +70,13 @@ async function findOrderId(db: Queryable, provider: LockedOrder['provider'], ref
     const [row] = await db.select({ id: orders.id }).from(orders).where(and(eq(orders.id, refs.orderId), eq(orders.provider, provider)));
     if (row) return row.id;
   }
+  if (refs.subscriptionRef) {
+    const [bySubscription] = await db
+      .select({ id: subscriptions.orderId })
+      .from(subscriptions)
+      .where(and(eq(subscriptions.provider, provider), eq(subscriptions.providerSubscriptionId, refs.subscriptionRef)));
+    if (bySubscription) return bySubscription.id;
+  }
   if (!refs.paymentRef) return undefined;
   const [byOrder] = await db
     .select({ id: orders.id })
@@ -83,7 +94,7 @@ async function findOrderId(db: Queryable, provider: LockedOrder['provider'], ref
 async function markProcessed(
   db: Queryable,
   id: string,
-  values: { outcome: 'applied' | 'unmatched'; orderId: string | null; communityId?: string },
+  values: { outcome: 'applied' | 'unmatched' | 'ignored'; orderId: string | null; communityId?: string },
 ) {
   await db
     .update(paymentEvents)

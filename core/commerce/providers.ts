@@ -32,12 +32,23 @@ export interface StripeGateway {
   /** Everything Stripe now says about the order's checkout: payment, subscription, refunds, disputes. */
   readCheckout(checkoutId: string): Promise<ProviderSnapshot>;
   /** The order (Lyceum's id in metadata) or payment an event is about; may read Stripe to find out. */
-  describeEvent(payload: unknown): Promise<{ orderId?: string | undefined; paymentRef?: string | undefined }>;
+  describeEvent(payload: unknown): Promise<StripeEventRefs>;
   /** Stripe's events created after `since` (GET /v1/events, oldest first), for the sweep. */
   listEvents(since: Date): AsyncIterable<{ id: string; type: string; objectId: string | undefined; payload: unknown }>;
-  /** Asks Stripe to refund the order's payment in full; the ledger follows from Stripe's answer. */
-  refund(paymentRef: string, request: { orderId: string; reason: string }): Promise<ProviderSnapshot>;
+  /**
+   * Refunds the order's payments in full (and ends its subscription now), then reads the
+   * checkout again: the ledger follows from what Stripe answers, not from the request.
+   */
+  refund(request: { orderId: string; checkoutId: string; paymentRefs: string[]; subscriptionRef?: string | undefined }): Promise<ProviderSnapshot>;
 }
+
+/** What a Stripe event is about; `handled: false` for types Lyceum does not act on. */
+export type StripeEventRefs = {
+  handled: boolean;
+  orderId?: string | undefined;
+  paymentRef?: string | undefined;
+  subscriptionRef?: string | undefined;
+};
 
 /** Telegram Stars refunds go through the Bot API of the bot that took the payment. */
 export interface StarsGateway {

@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from '../audit/record-audit.ts';
 import type { Queryable } from '../db/client.ts';
-import { ledgerEntries, orders, platformIdentities } from '../db/schema/index.ts';
+import { ledgerEntries, orders, platformIdentities, subscriptions } from '../db/schema/index.ts';
 import type { CoreDeps } from '../deps.ts';
 import type { DomainError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
@@ -69,9 +69,11 @@ export async function refundOrder(
   switch (order.provider) {
     case 'stripe': {
       if (!deps.payments.stripe) throw new Error('refund of a Stripe order without STRIPE_SECRET_KEY');
-      const paymentRef = order.providerPaymentId ?? charges[0]?.paymentRef;
-      if (!paymentRef) return err({ code: 'order_not_refundable' });
-      const snapshot = await deps.payments.stripe.refund(paymentRef, { orderId: order.id, reason: input.reason });
+      const paymentRefs = [...new Set(charges.map((charge) => charge.paymentRef).filter((ref): ref is string => Boolean(ref)))];
+      if (!paymentRefs.length || !order.providerCheckoutId) return err({ code: 'order_not_refundable' });
+      const [subscription] = await deps.db.select({ ref: subscriptions.providerSubscriptionId, status: subscriptions.status }).from(subscriptions).where(eq(subscriptions.orderId, order.id));
+      const live = subscription && subscription.status !== 'canceled' && subscription.status !== 'expired';
+      const snapshot = await deps.payments.stripe.refund({ orderId: order.id, checkoutId: order.providerCheckoutId, paymentRefs, subscriptionRef: live ? subscription.ref : undefined });
       const applied = await withOrderLock(deps.db, order.id, (tx, locked) => applyPaymentFacts(tx, locked, 'stripe', snapshot.facts, deps.clock.now()));
       for (const grant of applied?.changedGrants ?? []) await deps.queue.enqueue('access.apply-grant', { grantId: grant.grantId });
       return ok({ refunded: true });

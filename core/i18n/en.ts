@@ -151,6 +151,11 @@ export const en = {
   'access.join': "Join now",
   'access.granted': "You now have access in {place}. Enjoy!",
   'access.removed': "Your access in {place} has ended.",
+  'error.role_not_assignable': "Lyceum cannot grant that role.",
+  'role.blocked.above_bot': "The role sits at or above the bot's own highest role: in Server Settings > Roles, drag the bot's role above it.",
+  'role.blocked.managed': "It is managed by an integration (a bot or a subscription), so nobody can assign it by hand.",
+  'role.blocked.everyone': "@everyone belongs to every member already.",
+  'role.blocked.no_manage_roles': "The bot lacks the Manage Roles permission: give its role Manage Roles.",
   'error.unexpected': 'Something went wrong on our side. Please try again in a moment.',
 } as const;
 

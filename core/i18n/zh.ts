@@ -153,5 +153,10 @@ export const zh: Record<MessageKey, string> = {
   'access.join': "立即加入",
   'access.granted': "你已获得 {place} 的权限，祝学习愉快！",
   'access.removed': "你在 {place} 的权限已结束。",
+  'error.role_not_assignable': "Lyceum 无法授予该角色。",
+  'role.blocked.above_bot': "该角色不低于机器人自身的最高角色：请在服务器设置 > 角色中把机器人的角色拖到它上面。",
+  'role.blocked.managed': "该角色由集成（机器人或订阅）管理，任何人都无法手动分配。",
+  'role.blocked.everyone': "@everyone 本来就属于所有成员。",
+  'role.blocked.no_manage_roles': "机器人缺少“管理角色”权限：请为它的角色开启“管理角色”。",
   'error.unexpected': '我们这边出了点问题，请稍后再试。',
 };
