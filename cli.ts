@@ -14,6 +14,7 @@ import { CHECKOUT_RETURN_PATH, mountCheckoutReturn } from './bots/http/checkout-
 import { type HttpServer, startHttpServer } from './bots/http/server.ts';
 import { createStripeClient, createStripeGateway } from './bots/stripe/stripe-gateway.ts';
 import { mountStripeWebhook } from './bots/stripe/webhook-route.ts';
+import { createTelegramAccessGateway } from './bots/telegram/access-gateway.ts';
 import { createTelegramBot, type TelegramBot, WEBHOOK_PATH } from './bots/telegram/telegram-bot.ts';
 import { type Config, formatConfigIssues, loadConfig } from './core/config.ts';
 import { connectDatabase, type DatabaseConnection } from './core/db/client.ts';
@@ -87,6 +88,7 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
   const redis = connectRedis(services.redisUrl, role);
   const queue = new BullJobQueue(redis, config.workers.queuePrefix);
   cleanups.push(() => redis.quit(), () => queue.close());
+  const telegramRest = config.telegram ? createTelegramAccessGateway({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, log }) : undefined;
   const coreDeps: CoreDeps = {
     db: database.db,
     queue,
@@ -97,7 +99,9 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
       stripe: config.stripe
         ? createStripeGateway({ secretKey: config.stripe.secretKey, apiUrl: config.stripe.apiUrl, returnUrl: publicBase(config) + CHECKOUT_RETURN_PATH })
         : undefined,
+      stars: telegramRest,
     },
+    access: { telegram: telegramRest },
   };
   const botDeps = coreDeps;
   const telegram =

@@ -12,7 +12,8 @@ import { showCourse } from './commands/show-course.ts';
 import { buyProduct } from './commerce/buy-product.ts';
 import { paySandboxOrder } from './commerce/pay-sandbox.ts';
 import { type DomainError, describeError } from './errors.ts';
-import { toLocale } from './i18n/index.ts';
+import { t, toLocale } from './i18n/index.ts';
+import { checkStarsPreCheckout, preCheckoutInput, recordStarsPayment, starsPaymentInput } from './commerce/stars-payments.ts';
 import type { Actor, Caller } from './members/actor.ts';
 import { resolveActor } from './members/resolve-actor.ts';
 import type { Reply } from './reply.ts';
@@ -85,6 +86,22 @@ export async function handleSetup(
 export async function handleStart(deps: CommandDeps, caller: Caller, payload: string | undefined): Promise<Outcome> {
   const result = await startPrivateChat(deps, caller, payload);
   return result.ok ? { reply: result.value } : failure(caller, result.error);
+}
+
+/** Telegram's pre-checkout question for a Stars invoice: answered within its 10 seconds. */
+export async function handleStarsPreCheckout(deps: CommandDeps, caller: Caller, query: unknown): Promise<{ ok: true } | { ok: false; message: string }> {
+  const parsed = preCheckoutInput.safeParse(query);
+  if (!parsed.success) return { ok: false, message: t(toLocale(caller.locale) ?? 'en', 'stars.declined.order') };
+  return checkStarsPreCheckout(deps, caller, parsed.data);
+}
+
+/** A successful Stars payment: stored and queued for the ledger; the member is told it arrived. */
+export async function handleStarsPayment(deps: CommandDeps, caller: Caller, payment: unknown): Promise<Outcome> {
+  const locale = toLocale(caller.locale) ?? 'en';
+  const parsed = starsPaymentInput.safeParse(payment);
+  if (!parsed.success) return failure(caller, { code: 'invalid_input', details: describeIssues(parsed.error) });
+  await recordStarsPayment(deps, caller, parsed.data);
+  return { reply: { body: t(locale, 'stars.paid'), ephemeral: true } };
 }
 
 /** Free text in a private chat that has no commands (Discord DMs). */

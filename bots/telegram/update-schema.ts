@@ -21,6 +21,15 @@ const message = z.looseObject({
   chat,
   from: user.optional(),
   text: z.string().max(4096).optional(),
+  successful_payment: z
+    .looseObject({
+      currency: z.string().max(8),
+      total_amount: z.number().int().positive(),
+      invoice_payload: z.string().max(128),
+      telegram_payment_charge_id: z.string().min(1).max(255),
+      subscription_expiration_date: z.number().int().positive().optional(),
+    })
+    .optional(),
 });
 
 /**
@@ -40,4 +49,7 @@ export const updateSchema = z.looseObject({
     })
     .optional(),
   my_chat_member: z.looseObject({ chat, from: user }).optional(),
+  pre_checkout_query: z
+    .looseObject({ id: z.string().min(1).max(64), from: user, currency: z.string().max(8), total_amount: z.number().int(), invoice_payload: z.string().max(128) })
+    .optional(),
 });

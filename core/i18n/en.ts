@@ -156,6 +156,17 @@ export const en = {
   'role.blocked.managed': "It is managed by an integration (a bot or a subscription), so nobody can assign it by hand.",
   'role.blocked.everyone': "@everyone belongs to every member already.",
   'role.blocked.no_manage_roles': "The bot lacks the Manage Roles permission: give its role Manage Roles.",
+  'stars.declined.order': "This invoice is no longer valid. Run /buy again for a fresh one.",
+  'stars.declined.archived': "This product is no longer on sale.",
+  'stars.declined.price': "The price has changed since this invoice was made. Run /buy again for the current price.",
+  'stars.declined.banned': "Your membership in this community is not active.",
+  'stars.paid': "Payment received, thank you! Your access is being set up: check /my in a moment.",
+  'buy.starsLink': "Pay {price}",
+  'command.buy': "See what is on sale and buy it",
+  'command.my': "What you own, until when, receipts",
+  'command.sales': "Revenue and latest orders (creators)",
+  'command.refund': "Refund an order (creators)",
+  'command.product': "Create, edit, list or archive products (creators)",
   'error.unexpected': 'Something went wrong on our side. Please try again in a moment.',
 } as const;
 

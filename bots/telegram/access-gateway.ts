@@ -1,0 +1,74 @@
+import type { Logger } from 'pino';
+import { Telegram, TelegramError } from 'telegraf';
+import type { AccessGateway, AccessOutcome } from '../../core/access/access-gateway.ts';
+import type { StarsGateway } from '../../core/commerce/providers.ts';
+import { retryRateLimited } from './rate-limit.ts';
+import { renderTelegramMessage } from './render.ts';
+import { htmlOptions } from './replies.ts';
+
+/** Bot API answers that no retry can change, and what a creator should do about each. */
+const permanent: Array<{ match: RegExp; reason: string }> = [
+  { match: /not enough rights/i, reason: 'the bot is not an admin with the right to invite and remove members in this chat' },
+  { match: /user is an administrator|can't remove chat owner/i, reason: 'the member is an administrator of the chat, so the bot cannot remove them' },
+  { match: /supergroup and channel chats only/i, reason: 'this is a basic group: convert it to a supergroup (any public link or history setting does it) so access can be removed' },
+  { match: /chat not found|bot was kicked|bot is not a member/i, reason: 'the bot is no longer in this chat' },
+  { match: /group chat was upgraded to a supergroup/i, reason: 'the group became a supergroup: its new id must be linked (run /setup there)' },
+];
+
+function classify(error: unknown): AccessOutcome {
+  if (!(error instanceof TelegramError) || error.code === 429 || error.code >= 500) throw error;
+  const known = permanent.find((rule) => rule.match.test(error.description));
+  if (known) return { kind: 'blocked', reason: known.reason };
+  throw error;
+}
+
+/**
+ * The Telegram side of access, REST only (the Bot API client, no polling), for workers:
+ * single-use invite links, removal without a lasting ban, private messages, Stars refunds.
+ */
+export function createTelegramAccessGateway(options: { token: string; apiRoot?: string | undefined; log: Logger }): AccessGateway & StarsGateway {
+  const telegram = new Telegram(options.token, { webhookReply: false, ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}) });
+  retryRateLimited(telegram, options.log);
+  const callApi = telegram.callApi.bind(telegram) as unknown as (method: string, payload: object) => Promise<unknown>;
+  return {
+    async setRole() {
+      return { kind: 'blocked', reason: 'not a Telegram resource' };
+    },
+    async inviteToChat({ chatId, expiresAt, name }) {
+      try {
+        const link = await telegram.createChatInviteLink(chatId, { member_limit: 1, expire_date: Math.floor(expiresAt.getTime() / 1000), name: name.slice(0, 32) });
+        return { kind: 'done', inviteLink: link.invite_link };
+      } catch (error) {
+        return classify(error);
+      }
+    },
+    async removeFromChat({ chatId, userId }) {
+      try {
+        await telegram.banChatMember(chatId, Number(userId));
+        await telegram.unbanChatMember(chatId, Number(userId), { only_if_banned: true });
+        return { kind: 'done' };
+      } catch (error) {
+        return classify(error);
+      }
+    },
+    async notify(userId, reply) {
+      const message = renderTelegramMessage(reply);
+      try {
+        await telegram.sendMessage(Number(userId), message.text, htmlOptions(message));
+        return true;
+      } catch (error) {
+        if (error instanceof TelegramError && (error.code === 403 || /chat not found/i.test(error.description))) return false;
+        throw error;
+      }
+    },
+    async refund(userId, chargeId) {
+      try {
+        await callApi('refundStarPayment', { user_id: Number(userId), telegram_payment_charge_id: chargeId });
+      } catch (error) {
+        // A retried job whose first try went through: the charge is refunded, which is the goal.
+        if (error instanceof TelegramError && /CHARGE_ALREADY_REFUNDED/.test(error.description)) return;
+        throw error;
+      }
+    },
+  };
+}

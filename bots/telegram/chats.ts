@@ -1,0 +1,21 @@
+import type { Telegraf } from 'telegraf';
+import { handleCommand } from '../../core/dispatch.ts';
+import { t, toLocale } from '../../core/i18n/index.ts';
+import { type BotContext, callerOf } from './context.ts';
+import { answer } from './replies.ts';
+
+/** The bot joining a group, and free text in private chats. */
+export function mountChats(bot: Telegraf, context: BotContext): void {
+  // Added to a group: tell whoever added the bot what to do next.
+  bot.on('my_chat_member', async (ctx) => {
+    const { chat, from, old_chat_member: before, new_chat_member: after } = ctx.myChatMember;
+    const joined = ['left', 'kicked'].includes(before.status) && ['member', 'administrator'].includes(after.status);
+    if (!joined || chat.type === 'private' || chat.type === 'channel') return;
+    await ctx.telegram.sendMessage(chat.id, t(toLocale(from.language_code) ?? 'en', 'telegram.addedToGroup'));
+  });
+  // Free text in a private chat gets the help; in groups the bot only listens to commands.
+  bot.on('text', (ctx) => {
+    if (ctx.chat.type !== 'private' || ctx.message.text.startsWith('/')) return;
+    return answer(context, ctx, handleCommand(context.deps, callerOf(ctx), 'help', {}));
+  });
+}

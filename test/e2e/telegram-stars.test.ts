@@ -1,0 +1,140 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTelegramAccessGateway } from '../../bots/telegram/access-gateway.ts';
+import { createTelegramBot, type TelegramBot } from '../../bots/telegram/telegram-bot.ts';
+import type { CommandDeps } from '../../core/commands/index.ts';
+import type { CoreDeps } from '../../core/deps.ts';
+import { accessGrants, entitlements, ledgerEntries, memberships, orders, platformSpaces, productGrants, products } from '../../core/db/schema/index.ts';
+import { ensureIdentity } from '../../core/members/resolve-actor.ts';
+import { DEMO_COMMUNITY_SLUG } from '../../core/seed/seed-demo.ts';
+import { startWorkers, type WorkerRuntime } from '../../workers/runner.ts';
+import { silentLog } from '../support/fakes.ts';
+import { createTestQueues, eventually, type TestQueues } from '../support/queues.ts';
+import { startTelegramSim, type TelegramSim } from '../sim/telegram/index.ts';
+import type { SimTgMessage } from '../sim/telegram/types.ts';
+import { createWorld, type World } from './world.ts';
+
+/**
+ * Telegram Stars end to end: telegraf against the simulator, the pre-checkout answered by the
+ * bot, the payment credited through the payments worker, the paid group reached through a
+ * single-use invite link sent by the access worker, and a refund that takes it all back.
+ */
+describe('Telegram Stars checkout', () => {
+  let world: World;
+  let sim: TelegramSim;
+  let bot: TelegramBot;
+  let queues: TestQueues;
+  let workers: WorkerRuntime;
+  let deps: CommandDeps & Pick<CoreDeps, 'access'>;
+  let groupId: number;
+  let admin: number;
+
+  beforeAll(async () => {
+    world = await createWorld();
+    sim = await startTelegramSim({ botUsername: 'lyceum_test_bot' });
+    admin = sim.createUser({ firstName: 'Olivia', languageCode: 'en' }).id;
+    groupId = sim.createGroup({ title: 'Bootcamp Lounge', type: 'supergroup', creatorId: admin }).id;
+    queues = createTestQueues();
+    const telegram = createTelegramAccessGateway({ token: sim.token, apiRoot: sim.apiRoot, log: silentLog });
+    // The simulator checks invite expiry against real time: bring the world's clock to now.
+    world.clock.advance(Date.now() - world.clock.now().getTime());
+    deps = { ...world.deps, queue: queues.queue, payments: { sandbox: false, stars: telegram }, access: { telegram } };
+    workers = await startWorkers(deps, queues.queue, { connection: queues.redis, prefix: queues.prefix, concurrency: 2, log: silentLog, schedulers: false });
+    bot = createTelegramBot({ token: sim.token, apiRoot: sim.apiRoot, deps, log: silentLog });
+    await bot.start();
+    // Link the group to the demo community and make the bootcamp grant a seat in it.
+    await sim.user(admin).sendText(groupId, `/setup@lyceum_test_bot ${await world.linkCode()}`);
+    await sim.waitForBotMessage(groupId);
+    const db = world.database.db;
+    const [space] = await db.select().from(platformSpaces).where(eq(platformSpaces.externalId, String(groupId)));
+    const [bootcamp] = await db.select().from(products).where(eq(products.slug, 'python-bootcamp'));
+    await db.insert(productGrants).values({ communityId: world.communityId, productId: bootcamp!.id, kind: 'telegram_chat', spaceId: space!.id, resourceId: String(groupId) });
+  });
+  afterAll(async () => {
+    await bot?.close();
+    await workers?.close(5_000);
+    await queues?.close();
+    await sim?.close();
+    await world?.database.drop();
+  });
+
+  const newMember = async (name: string) => {
+    const id = sim.createUser({ firstName: name, languageCode: 'en' }).id;
+    await sim.user(id).startBot(DEMO_COMMUNITY_SLUG);
+    await sim.waitForBotMessage(id);
+    return id;
+  };
+  const invoiceFor = async (userId: number): Promise<SimTgMessage> => {
+    await sim.user(userId).sendPrivate('/buy python-bootcamp');
+    return eventually(async () => sim.privateChatMessages(userId).find((message) => message.invoice));
+  };
+  /** The first Stars order for the bootcamp (the first test's buyer). */
+  const firstStarsOrder = async () => {
+    const db = world.database.db;
+    const [row] = await db
+      .select({ order: orders })
+      .from(orders)
+      .innerJoin(products, eq(products.id, orders.productId))
+      .where(and(eq(products.slug, 'python-bootcamp'), eq(orders.provider, 'telegram_stars')))
+      .orderBy(orders.createdAt);
+    return row?.order;
+  };
+
+  it('sells for Stars: invoice, pre-checkout, payment credited once, a single-use link into the paid group', async () => {
+    const buyer = await newMember('Mia');
+    const invoice = await invoiceFor(buyer);
+    expect(invoice.invoice).toMatchObject({ currency: 'XTR', total_amount: 5000 });
+    const paid = await sim.user(buyer).payInvoice(invoice);
+    expect(paid.status).toBe('paid');
+    const order = await eventually(async () => {
+      const row = await firstStarsOrder();
+      return row?.status === 'paid' ? row : undefined;
+    });
+    expect(await world.database.db.select().from(ledgerEntries).where(eq(ledgerEntries.orderId, order.id))).toMatchObject([{ kind: 'charge', amount: 5000, currency: 'XTR' }]);
+    expect(await world.database.db.select().from(entitlements).where(eq(entitlements.orderId, order.id))).toMatchObject([{ status: 'active' }]);
+
+    const urlOf = (message: SimTgMessage) => message.reply_markup?.inline_keyboard.flat().map((button) => (button as { url?: string }).url).find(Boolean);
+    const invite = await eventually(async () => sim.privateChatMessages(buyer).find((message) => message.text?.startsWith('Your access to Bootcamp Lounge is ready')));
+    const link = urlOf(invite)!;
+    expect(sim.callsTo('createChatInviteLink')).toMatchObject([{ ok: true, params: { chat_id: String(groupId), member_limit: 1 } }]);
+    expect(await sim.user(buyer).joinByLink(link)).toMatchObject({ status: 'joined', chatId: groupId });
+    const stranger = sim.createUser({ firstName: 'Leaker' }).id;
+    await expect(sim.user(stranger).joinByLink(link)).rejects.toThrow(/INVITE_HASH_EXPIRED/);
+  });
+
+  it('declines the pre-checkout for an archived product or a changed price, with the reason', async () => {
+    const buyer = await newMember('Noor');
+    const invoice = await invoiceFor(buyer);
+    const db = world.database.db;
+    await db.update(products).set({ starsPrice: 6000 }).where(eq(products.slug, 'python-bootcamp'));
+    expect(await sim.user(buyer).payInvoice(invoice)).toEqual({ status: 'declined', errorMessage: expect.stringMatching(/price has changed/) });
+    await db.update(products).set({ starsPrice: 5000, active: false }).where(eq(products.slug, 'python-bootcamp'));
+    expect(await sim.user(buyer).payInvoice(invoice)).toEqual({ status: 'declined', errorMessage: expect.stringMatching(/no longer on sale/) });
+    await db.update(products).set({ active: true }).where(eq(products.slug, 'python-bootcamp'));
+  });
+
+  it('refunds Stars on /refund: refundStarPayment once, the entitlement revoked, the member removed from the group', async () => {
+    const db = world.database.db;
+    const [paid] = await db.select().from(orders).where(and(eq(orders.status, 'paid'), eq(orders.provider, 'telegram_stars')));
+    // The group's admin is the community's creator for this test.
+    await sim.user(admin).startBot(DEMO_COMMUNITY_SLUG);
+    await sim.waitForBotMessage(admin);
+    const identity = await ensureIdentity(db, { platform: 'telegram', userId: String(admin), displayName: 'Olivia', locale: 'en' });
+    await db.update(memberships).set({ role: 'creator' }).where(and(eq(memberships.memberId, identity.memberId), eq(memberships.communityId, world.communityId)));
+    await sim.user(admin).sendPrivate(`/refund ${paid!.id.slice(0, 8)} asked nicely`);
+    await eventually(async () => {
+      const [row] = await db.select().from(orders).where(eq(orders.id, paid!.id));
+      return row?.status === 'refunded' ? row : undefined;
+    });
+    expect(sim.callsTo('refundStarPayment')).toHaveLength(1);
+    expect((await db.select().from(ledgerEntries).where(eq(ledgerEntries.orderId, paid!.id))).map((row) => row.kind).sort()).toEqual(['charge', 'refund']);
+    expect(await db.select().from(entitlements).where(eq(entitlements.orderId, paid!.id))).toMatchObject([{ status: 'revoked' }]);
+    const grant = await eventually(async () => {
+      const [row] = await db.select().from(accessGrants).where(eq(accessGrants.memberId, paid!.memberId));
+      return row?.observed === 'absent' ? row : undefined;
+    });
+    expect(grant.desired).toBe('absent');
+    expect(sim.callsTo('banChatMember')).toHaveLength(1);
+    expect(sim.callsTo('unbanChatMember')).toHaveLength(1);
+  });
+});
