@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { runConsole } from './bots/console/console.ts';
+import { createDiscordAccessGateway } from './bots/discord/access-gateway.ts';
 import { startDiscordBot } from './bots/discord/discord-bot.ts';
 import { CHECKOUT_RETURN_PATH, mountCheckoutReturn } from './bots/http/checkout-return.ts';
 import { type HttpServer, startHttpServer } from './bots/http/server.ts';
@@ -101,7 +102,10 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
         : undefined,
       stars: telegramRest,
     },
-    access: { telegram: telegramRest },
+    access: {
+      telegram: telegramRest,
+      discord: config.discord ? createDiscordAccessGateway({ token: config.discord.token, apiUrl: config.discord.apiUrl, log }) : undefined,
+    },
   };
   const botDeps = coreDeps;
   const telegram =

@@ -1,72 +1,128 @@
 import {
+  type APIApplicationCommandBasicOption,
+  type APIApplicationCommandStringOption,
   ApplicationCommandOptionType,
   ApplicationCommandType,
   InteractionContextType,
   PermissionFlagsBits,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import { type MessageKey, t } from '../../core/i18n/index.ts';
+import { type CommandTextKey, described, localized } from './command-text.ts';
 
-const described = (key: MessageKey) => ({
-  description: t('en', key),
-  description_localizations: { 'zh-CN': t('zh', key), 'zh-TW': t('zh', key) },
+type Command = RESTPostAPIChatInputApplicationCommandsJSONBody;
+const inGuilds: Pick<Command, 'type' | 'contexts'> = { type: ApplicationCommandType.ChatInput, contexts: [InteractionContextType.Guild] };
+
+const text = (name: string, key: CommandTextKey, limits: Partial<APIApplicationCommandStringOption> = {}): APIApplicationCommandStringOption => ({
+  type: ApplicationCommandOptionType.String,
+  name,
+  ...described(key),
+  ...limits,
 });
+const productRef = text('product', 'command.product.product', { required: true, autocomplete: true, max_length: 100 });
+const intervalChoices = (['none', 'week', 'month', 'year'] as const).map((value) => {
+  const { en, localizations } = localized(value === 'none' ? 'interval.none' : `interval.${value}`);
+  return { name: en, name_localizations: localizations, value };
+});
+
+/** Options shared by /product create and /product edit; limits mirror core's `manageProductInput`. */
+const productFields = {
+  name: (required: boolean) => text('name', 'command.product.name', { required, min_length: 2, max_length: 80 }),
+  price: (required: boolean) => text('price', 'command.product.price', { required, min_length: 1, max_length: 10 }),
+  currency: text('currency', 'command.product.currency', { min_length: 3, max_length: 3 }),
+  description: text('description', 'command.product.description', { max_length: 500 }),
+  trial: { type: ApplicationCommandOptionType.Integer, name: 'trial', ...described('command.product.trial'), min_value: 0, max_value: 365 },
+} satisfies Record<string, APIApplicationCommandBasicOption | ((required: boolean) => APIApplicationCommandBasicOption)>;
+
+/** `/product list|create|edit|archive`. Visible to everyone; core refuses members (RBAC lives there). */
+const productCommand: Command = {
+  name: 'product',
+  ...inGuilds,
+  ...described('command.product'),
+  options: [
+    { type: ApplicationCommandOptionType.Subcommand, name: 'list', ...described('command.product.list') },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: 'create',
+      ...described('command.product.create'),
+      options: [
+        productFields.name(true),
+        productFields.price(true),
+        { type: ApplicationCommandOptionType.String, name: 'interval', ...described('command.product.interval'), choices: intervalChoices },
+        productFields.currency,
+        { type: ApplicationCommandOptionType.Integer, name: 'stars', ...described('command.product.stars'), min_value: 1, max_value: 100_000 },
+        productFields.trial,
+        text('courses', 'command.product.courses', { max_length: 500 }),
+        // Sent to core as "<guild id>/<role id>", with why the bot could not manage it (if so).
+        { type: ApplicationCommandOptionType.Role, name: 'role', ...described('command.product.role') },
+        text('chat', 'command.product.chat', { min_length: 5, max_length: 26 }),
+        productFields.description,
+      ],
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: 'edit',
+      ...described('command.product.edit'),
+      options: [
+        productRef,
+        productFields.name(false),
+        productFields.price(false),
+        productFields.currency,
+        // 0 is how a Discord integer option says "no Stars price" (core's `stars: 'none'`).
+        { type: ApplicationCommandOptionType.Integer, name: 'stars', ...described('command.product.starsEdit'), min_value: 0, max_value: 100_000 },
+        productFields.trial,
+        productFields.description,
+      ],
+    },
+    { type: ApplicationCommandOptionType.Subcommand, name: 'archive', ...described('command.product.archive'), options: [productRef] },
+  ],
+};
 
 /**
  * The slash commands of every guild, registered per guild (bulk overwrite, so registering twice
  * changes nothing). Names stay English on every client; descriptions follow the user's language.
  * Option limits mirror the core's input schemas so Discord rejects oversized text before we see it.
  */
-export const guildCommands: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
+export const guildCommands: Command[] = [
   {
     name: 'courses',
-    type: ApplicationCommandType.ChatInput,
+    ...inGuilds,
     ...described('command.courses'),
-    contexts: [InteractionContextType.Guild],
     options: [
-      {
-        type: ApplicationCommandOptionType.String,
-        name: 'category',
-        ...described('command.courses.category'),
-        autocomplete: true,
-        max_length: 60,
-      },
-      {
-        type: ApplicationCommandOptionType.String,
-        name: 'query',
-        ...described('command.courses.query'),
-        max_length: 100,
-      },
+      text('category', 'command.courses.category', { autocomplete: true, max_length: 60 }),
+      text('query', 'command.courses.query', { max_length: 100 }),
     ],
   },
   {
     name: 'course',
-    type: ApplicationCommandType.ChatInput,
+    ...inGuilds,
     ...described('command.course'),
-    contexts: [InteractionContextType.Guild],
+    options: [text('name', 'command.course.name', { required: true, autocomplete: true, max_length: 100 })],
+  },
+  { name: 'help', ...inGuilds, ...described('command.help') },
+  // Plain text until core suggests products (handleSuggest knows courses and categories only).
+  { name: 'buy', ...inGuilds, ...described('command.buy'), options: [text('product', 'command.buy.product', { autocomplete: true, max_length: 100 })] },
+  { name: 'my', ...inGuilds, ...described('command.my') },
+  { name: 'sales', ...inGuilds, ...described('command.sales') },
+  {
+    name: 'refund',
+    ...inGuilds,
+    ...described('command.refund'),
     options: [
-      {
-        type: ApplicationCommandOptionType.String,
-        name: 'name',
-        ...described('command.course.name'),
-        required: true,
-        autocomplete: true,
-        max_length: 100,
-      },
+      text('order', 'command.refund.order', { required: true, min_length: 8, max_length: 37 }),
+      text('reason', 'command.refund.reason', { required: true, min_length: 3, max_length: 500 }),
     ],
   },
-  { name: 'help', type: ApplicationCommandType.ChatInput, ...described('command.help'), contexts: [InteractionContextType.Guild] },
+  productCommand,
   {
     name: 'setup',
-    type: ApplicationCommandType.ChatInput,
+    ...inGuilds,
     ...described('command.setup'),
-    contexts: [InteractionContextType.Guild],
     // Hidden from members without Manage Server by default; the core checks again either way,
     // because server admins can change who sees a command.
     default_member_permissions: PermissionFlagsBits.ManageGuild.toString(),
     options: [
-      { type: ApplicationCommandOptionType.String, name: 'name', ...described('command.setup.name'), min_length: 2, max_length: 80 },
-      { type: ApplicationCommandOptionType.String, name: 'code', ...described('command.setup.code'), min_length: 8, max_length: 9 },
+      text('name', 'command.setup.name', { min_length: 2, max_length: 80 }),
+      text('code', 'command.setup.code', { min_length: 8, max_length: 9 }),
     ],
   },
 ];

@@ -1,7 +1,9 @@
 import { listCategories } from '../catalog/list-categories.ts';
 import { searchCourses } from '../catalog/search-courses.ts';
 import { visibleStatuses } from '../catalog/types.ts';
+import { listProducts } from '../commerce/products.ts';
 import type { Actor } from '../members/actor.ts';
+import { can } from '../members/rbac.ts';
 import { truncate } from '../reply.ts';
 import type { CommandDeps } from './index.ts';
 
@@ -12,8 +14,9 @@ const MAX_SUGGESTIONS = 25;
 
 /**
  * Autocomplete for typed options: course names for `/course name`, categories for
- * `/courses category`. Only what the actor may see; a course suggests its slug as the value so
- * the command finds exactly that course.
+ * `/courses category`, products for `/buy product` (on sale) and `/product ... product`
+ * (archived too, for creators). Only what the actor may see; a course or product suggests its
+ * slug as the value so the command finds exactly that one.
  */
 export async function suggest(deps: CommandDeps, actor: Actor, request: SuggestRequest): Promise<Suggestion[]> {
   const statuses = visibleStatuses(actor.role);
@@ -35,6 +38,14 @@ export async function suggest(deps: CommandDeps, actor: Actor, request: SuggestR
       .filter(({ category }) => category.toLowerCase().includes(wanted))
       .slice(0, MAX_SUGGESTIONS)
       .map(({ category, courses }) => ({ name: truncate(`${category} (${courses})`, 100), value: truncate(category, 100) }));
+  }
+  if ((request.command === 'buy' || request.command === 'product') && request.option === 'product') {
+    const manage = request.command === 'product' && can(actor.role, 'commerce.manage');
+    const wanted = value.toLowerCase();
+    return (await listProducts(deps.db, { communityId: actor.communityId, includeArchived: manage }))
+      .filter((product) => product.name.toLowerCase().includes(wanted) || product.slug.includes(wanted))
+      .slice(0, MAX_SUGGESTIONS)
+      .map((product) => ({ name: truncate(product.name, 100), value: product.slug }));
   }
   return [];
 }

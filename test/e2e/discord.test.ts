@@ -55,12 +55,15 @@ describe('Discord front door (discord.js against the simulator)', () => {
   it('registers the commands in every guild, with Chinese descriptions, idempotently', async () => {
     for (const id of [guildId, unlinkedGuildId]) {
       const names = sim.commands(id).map((command) => command.name).sort();
-      expect(names).toEqual(['course', 'courses', 'help', 'setup']);
+      expect(names).toEqual(['buy', 'course', 'courses', 'help', 'my', 'product', 'refund', 'sales', 'setup']);
     }
     const courses = sim.commands(guildId).find((command) => command.name === 'courses');
     expect(courses?.description_localizations?.['zh-CN']).toBe('浏览和搜索课程目录');
+    const product = sim.commands(guildId).find((command) => command.name === 'product');
+    expect(product?.options?.map((option) => option.name)).toEqual(['list', 'create', 'edit', 'archive']);
+    expect(product?.description_localizations?.['zh-TW']).toBe('创建、编辑、列出或下架商品（创作者）');
     const joined = sim.createGuild({ name: 'Joined later', ownerId: admin });
-    await waitFor(() => sim.commands(joined.id).length === 4);
+    await waitFor(() => sim.commands(joined.id).length === 9);
   });
 
   it('refuses /setup from a member without Manage Server, and creates nothing', async () => {
@@ -216,6 +219,14 @@ describe('Discord front door when the core is slow', () => {
     const paged = await click.reply();
     expect(click.callbacks.map((callback) => callback.type)).toEqual([6]);
     expect(embed(paged).footer?.text).toMatch(/^Page 2 of/);
+  });
+
+  it('keeps a deferred money command private', async () => {
+    const handle = await sim.user(context.owner).slashCommand(context.guildId, 'my');
+    const mine = await handle.reply();
+    expect(handle.callbacks).toEqual([{ type: 5, data: { flags: EPHEMERAL } }]);
+    expect(mine.ephemeral).toBe(true);
+    expect(embed(mine).title).toBe('Your purchases');
   });
 
   it('turns a public deferral into a private follow-up when the answer is private', async () => {

@@ -1,0 +1,51 @@
+import {
+  ApplicationCommandOptionType,
+  type ChatInputCommandInteraction,
+  type CommandInteractionOption,
+  type Guild,
+  PermissionFlagsBits,
+} from 'discord.js';
+import { type RoleBlocked, whyRoleBlocked } from './role-hierarchy.ts';
+
+/**
+ * A slash command's options as the plain input core parses: `{ name: value }`, with a
+ * subcommand as `action` (`/product create name:X` -> `{ action: 'create', name: 'X' }`). A role
+ * option becomes `"<guild id>/<role id>"` plus `<option>Blocked` when the bot could not manage
+ * that role, judged from the guild's facts; core decides what to say about it. Still untrusted:
+ * core validates it with zod.
+ */
+export async function commandInput(interaction: ChatInputCommandInteraction): Promise<Record<string, unknown>> {
+  const [first] = interaction.options.data;
+  const subcommand = first?.type === ApplicationCommandOptionType.Subcommand ? first : undefined;
+  const input: Record<string, unknown> = subcommand ? { action: subcommand.name } : {};
+  for (const option of subcommand ? (subcommand.options ?? []) : interaction.options.data) {
+    if (option.type === ApplicationCommandOptionType.Role) Object.assign(input, await roleInput(interaction, option));
+    else input[option.name] = option.value;
+  }
+  // A Discord integer option cannot say "none": 0 removes a product's Stars price.
+  if (interaction.commandName === 'product' && input.action === 'edit' && input.stars === 0) input.stars = 'none';
+  return input;
+}
+
+async function roleInput(interaction: ChatInputCommandInteraction, option: CommandInteractionOption): Promise<Record<string, string>> {
+  const roleId = String(option.value);
+  const value = { [option.name]: `${interaction.guildId}/${roleId}` };
+  // Without the guild in cache there are no facts to judge by; the access worker reports later.
+  const blocked = interaction.guild ? await roleBlockedIn(interaction.guild, roleId) : undefined;
+  return blocked ? { ...value, [`${option.name}Blocked`]: blocked } : value;
+}
+
+/** Why the bot could not give members `roleId` in `guild`, from its cache (kept fresh by gateway events). */
+async function roleBlockedIn(guild: Guild, roleId: string): Promise<RoleBlocked | undefined> {
+  const role = guild.roles.cache.get(roleId) ?? (await guild.roles.fetch(roleId));
+  const me = guild.members.me ?? (await guild.members.fetchMe());
+  if (!role) return undefined;
+  const highest = me.roles.highest;
+  return whyRoleBlocked({
+    guildId: guild.id,
+    role: { id: role.id, position: role.position, managed: role.managed },
+    botHighest: { id: highest.id, position: highest.position, managed: highest.managed },
+    botCanManageRoles: me.permissions.has(PermissionFlagsBits.ManageRoles),
+    botOwnsGuild: guild.ownerId === me.id,
+  });
+}

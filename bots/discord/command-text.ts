@@ -1,0 +1,15 @@
+import { type MessageKey, t } from '../../core/i18n/index.ts';
+
+export type CommandTextKey = MessageKey;
+
+/** English text with its Chinese localizations, for a `description` or a choice `name`. */
+export const localized = (key: MessageKey) => {
+  const zh = t('zh', key);
+  return { en: t('en', key), localizations: { 'zh-CN': zh, 'zh-TW': zh } };
+};
+
+/** `description` + `description_localizations` of a command or option. */
+export const described = (key: MessageKey) => {
+  const { en, localizations } = localized(key);
+  return { description: en, description_localizations: localizations };
+};
