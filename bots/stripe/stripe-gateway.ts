@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import type { PaymentFact, SubscriptionStatus } from '../../core/commerce/payment-facts.ts';
 import type { CheckoutRequest, HostedCheckout, ProviderSnapshot, StripeGateway } from '../../core/commerce/providers.ts';
-import { describeStripeEvent } from './stripe-events.ts';
+import { describeStripeEvent, handledStripeEvents } from './stripe-events.ts';
 
 /** The API version the webhook payloads and our reads are shaped by (the package pins it). */
 export const STRIPE_API_VERSION = Stripe.API_VERSION;
@@ -42,7 +42,9 @@ export function createStripeGateway(options: StripeGatewayOptions): StripeGatewa
     readCheckout: (checkoutId) => readCheckout(stripe, checkoutId),
     describeEvent: (payload) => describeStripeEvent(stripe, payload),
     async *listEvents(since) {
-      for await (const event of stripe.events.list({ created: { gte: Math.floor(since.getTime() / 1000) }, limit: 100 })) {
+      // Only the types Lyceum acts on (Stripe takes up to 20): the rest need no recovery.
+      const listed = stripe.events.list({ created: { gte: Math.floor(since.getTime() / 1000) }, types: [...handledStripeEvents], limit: 100 });
+      for await (const event of listed) {
         const object = event.data.object as { id?: string };
         yield { id: event.id, type: event.type, objectId: object.id, payload: event };
       }

@@ -4,6 +4,7 @@ import type Stripe from 'stripe';
 import { z } from 'zod';
 import { recordPaymentEvent } from '../../core/commerce/payment-events.ts';
 import type { CoreDeps } from '../../core/deps.ts';
+import { handledStripeEvents } from './stripe-events.ts';
 
 export const STRIPE_WEBHOOK_PATH = '/webhooks/stripe';
 /** Stripe's events are a few KB; anything near this is not from Stripe. */
@@ -38,7 +39,8 @@ export function mountStripeWebhook(
     const parsed = storedEvent.safeParse(event);
     if (!parsed.success) return refuse(c, options.log, 400, 'not a Stripe event');
     const { id, type, data } = parsed.data;
-    const { stored } = await recordPaymentEvent(options.deps, { provider: 'stripe', providerEventId: id, type, objectId: data.object.id, payload: event });
+    const ignored = !(handledStripeEvents as readonly string[]).includes(type);
+    const { stored } = await recordPaymentEvent(options.deps, { provider: 'stripe', providerEventId: id, type, objectId: data.object.id, payload: event, ignored });
     options.log.info({ eventId: id, type, stored }, 'stripe webhook accepted');
     return c.json({ received: true });
   });

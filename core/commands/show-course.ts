@@ -8,7 +8,8 @@ import type { DomainError } from '../errors.ts';
 import { formatMoney } from '../format.ts';
 import { type Locale, t, toLocale } from '../i18n/index.ts';
 import type { Actor } from '../members/actor.ts';
-import { type Reply, type ReplyField, replyLimits, truncate } from '../reply.ts';
+import { ownedProductIds } from '../commerce/products.ts';
+import { type Reply, type ReplyButton, type ReplyField, replyLimits, truncate } from '../reply.ts';
 
 export const showCourseInput = z.union([
   z.object({ courseId: z.uuid() }),
@@ -63,11 +64,16 @@ export async function showCourse(
       : t(locale, 'course.notForSale'),
   });
 
+  const owned = await ownedProductIds(deps.db, { communityId: actor.communityId, memberId: actor.memberId, productIds: products.map((product) => product.id) });
+  const buy: ReplyButton[] = products
+    .filter((product) => !owned.has(product.id))
+    .slice(0, replyLimits.buttonsPerRow - 1)
+    .map((product) => ({ label: truncate(t(locale, 'products.buy', { product: product.name }), replyLimits.buttonLabel), action: { type: 'product.buy', productId: product.id }, style: 'primary' }));
   return ok({
     title: truncate(course.title, replyLimits.title),
     body: truncate(course.description || course.summary, 1200),
     fields: fields.map((field) => ({ ...field, value: truncate(field.value, replyLimits.fieldValue) })),
-    actions: [{ buttons: [{ label: t(locale, 'course.back'), action: { type: 'courses.page', page: 1 } }] }],
+    actions: [{ buttons: [...buy, { label: t(locale, 'course.back'), action: { type: 'courses.page', page: 1 } }] }],
   });
 }
 

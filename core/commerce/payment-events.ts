@@ -13,6 +13,8 @@ export type IncomingPaymentEvent = {
   communityId?: string | undefined;
   orderId?: string | undefined;
   payload: unknown;
+  /** A type Lyceum does not act on: kept for the record, marked ignored, never queued. */
+  ignored?: boolean;
 };
 
 /**
@@ -34,10 +36,12 @@ export async function recordPaymentEvent(
       communityId: event.communityId ?? null,
       orderId: event.orderId ?? null,
       payload: event.payload as object,
+      ...(event.ignored ? { processedAt: new Date(), outcome: 'ignored' as const } : {}),
     })
     .onConflictDoNothing()
     .returning({ id: paymentEvents.id });
   if (inserted) {
+    if (event.ignored) return { stored: true, paymentEventId: inserted.id };
     await deps.queue.enqueue('payments.process-event', { paymentEventId: inserted.id });
     return { stored: true, paymentEventId: inserted.id };
   }

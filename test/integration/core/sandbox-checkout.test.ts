@@ -50,6 +50,9 @@ describe('sandbox checkout', () => {
   it('sells a product once: pay, entitlement, receipt, sales; a second Pay and a second /buy change nothing', async () => {
     const listed = await handleCommand(deps, as('member'), 'buy', {});
     expect(listed.reply.fields?.map((field) => field.name)).toContain('Python Bootcamp');
+    const card = await handleCommand(deps, as('member'), 'course', { name: 'python-basics' });
+    const cardButtons = card.reply.actions?.flatMap((row) => ('buttons' in row ? row.buttons : [])).map((button) => button.label);
+    expect(cardButtons).toEqual(expect.arrayContaining(['Buy Python Bootcamp', 'Buy All-Access Membership']));
     const checkout = await handleCommand(deps, as('member'), 'buy', { product: 'python-bootcamp' });
     expect(checkout.error).toBeUndefined();
     expect(checkout.reply).toMatchObject({ title: 'Buy Python Bootcamp', ephemeral: true });
@@ -70,6 +73,9 @@ describe('sandbox checkout', () => {
 
     expect((await handleAction(deps, as('member'), pay)).error).toEqual({ code: 'order_not_payable' });
     expect((await handleCommand(deps, as('member'), 'buy', { product: 'python-bootcamp' })).error).toEqual({ code: 'already_owned' });
+    const ownedCard = await handleCommand(deps, as('member'), 'course', { name: 'python-basics' });
+    const ownedButtons = ownedCard.reply.actions?.flatMap((row) => ('buttons' in row ? row.buttons : [])).map((button) => button.label);
+    expect(ownedButtons).not.toContain('Buy Python Bootcamp');
     const mine = await handleCommand(deps, as('member'), 'my', {});
     expect(mine.reply.fields?.[0]).toMatchObject({ name: 'Python Bootcamp', value: 'Active, no end date' });
     expect(mine.reply.fields?.[1]?.value).toContain(`$99.00 · #${order.id.slice(0, 8)}`);
