@@ -61,6 +61,9 @@ export function createTelegramAccessGateway(options: { token: string; apiRoot?: 
         throw error;
       }
     },
+    async cancelSubscription(userId, firstChargeId) {
+      await callApi('editUserStarSubscription', { user_id: Number(userId), telegram_payment_charge_id: firstChargeId, is_canceled: true });
+    },
     async refund(userId, chargeId) {
       try {
         await callApi('refundStarPayment', { user_id: Number(userId), telegram_payment_charge_id: chargeId });

@@ -52,7 +52,10 @@ export type StripeEventRefs = {
 
 /** Telegram Stars refunds go through the Bot API of the bot that took the payment. */
 export interface StarsGateway {
+  /** Refunds one charge; resolves too when Telegram says it was already refunded. */
   refund(userId: string, chargeId: string): Promise<void>;
+  /** Stops a Stars subscription from renewing (editUserStarSubscription), named by its first charge. */
+  cancelSubscription(userId: string, firstChargeId: string): Promise<void>;
 }
 
 /** The providers this process can use; `sandbox` is off in production. */

@@ -82,9 +82,14 @@ export async function refundOrder(
       if (!deps.payments.stars) throw new Error('refund of a Stars order without TELEGRAM_BOT_TOKEN');
       const userId = await telegramUserId(deps.db, order.memberId);
       if (!userId) return err({ code: 'order_not_refundable' });
+      const [subscription] = await deps.db.select().from(subscriptions).where(eq(subscriptions.orderId, order.id));
+      // A refunded subscription must stop renewing at Telegram too, not only in our tables.
+      if (subscription && subscription.status !== 'canceled' && subscription.status !== 'expired') {
+        await deps.payments.stars.cancelSubscription(userId, order.providerPaymentId ?? charges[0]!.providerRef);
+      }
       for (const charge of charges) {
         await deps.payments.stars.refund(userId, charge.providerRef);
-        await recordRefund(deps, order, charge, `refund_${charge.providerRef}`);
+        await recordRefund(deps, order, charge, `refund_${charge.providerRef}`, subscription?.providerSubscriptionId);
       }
       return ok({ refunded: true });
     }
@@ -115,8 +120,11 @@ async function recordRefund(
   order: typeof orders.$inferSelect,
   charge: { providerRef: string; amount: number; currency: string },
   ref: string,
+  subscriptionRef?: string,
 ) {
-  const facts = [{ kind: 'refund', ref, paymentRef: charge.providerRef, amount: charge.amount, currency: charge.currency, occurredAt: deps.clock.now().toISOString() }];
+  const occurredAt = deps.clock.now().toISOString();
+  const facts: object[] = [{ kind: 'refund', ref, paymentRef: charge.providerRef, amount: charge.amount, currency: charge.currency, occurredAt }];
+  if (subscriptionRef) facts.push({ kind: 'subscription', ref: subscriptionRef, status: 'canceled', currentPeriodEnd: null, cancelAtPeriodEnd: false, canceledAt: occurredAt });
   await recordPaymentEvent(deps, {
     provider: order.provider,
     providerEventId: ref,

@@ -161,6 +161,22 @@ describe('Stripe checkout', () => {
     expect(sim.refunds()).toHaveLength(1);
   });
 
+  it('keeps an event about a checkout Lyceum never opened, marked unmatched, and grants nothing', async () => {
+    const stranger = new Stripe(sim.secretKey, sim.clientOptions);
+    const session = await stranger.checkout.sessions.create({
+      mode: 'payment',
+      success_url: 'https://example.com/done',
+      line_items: [{ quantity: 1, price_data: { currency: 'usd', unit_amount: 500, product_data: { name: 'Elsewhere' } } }],
+    });
+    const before = (await world.database.db.select().from(entitlements)).length;
+    sim.completeCheckout(session.id);
+    await settled();
+    const [event] = await world.database.db.select().from(paymentEvents).where(eq(paymentEvents.objectId, session.id));
+    expect(event).toMatchObject({ type: 'checkout.session.completed', outcome: 'unmatched', orderId: null });
+    expect(event!.processedAt).not.toBeNull();
+    expect(await world.database.db.select().from(entitlements)).toHaveLength(before);
+  });
+
   it('refuses missing, bad and stale signatures and oversized bodies, storing nothing', async () => {
     const before = (await world.database.db.select().from(paymentEvents)).length;
     const payload = JSON.stringify({ id: 'evt_forged', type: 'checkout.session.completed', data: { object: { id: 'cs_x' } } });

@@ -1,10 +1,22 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramAccessGateway } from '../../bots/telegram/access-gateway.ts';
 import { createTelegramBot, type TelegramBot } from '../../bots/telegram/telegram-bot.ts';
 import type { CommandDeps } from '../../core/commands/index.ts';
 import type { CoreDeps } from '../../core/deps.ts';
-import { accessGrants, entitlements, ledgerEntries, memberships, orders, platformSpaces, productGrants, products } from '../../core/db/schema/index.ts';
+import {
+  accessGrants,
+  entitlements,
+  ledgerEntries,
+  memberships,
+  orders,
+  platformIdentities,
+  platformSpaces,
+  productGrants,
+  products,
+  subscriptions,
+} from '../../core/db/schema/index.ts';
+import { refundOrder } from '../../core/commerce/refund-order.ts';
 import { ensureIdentity } from '../../core/members/resolve-actor.ts';
 import { DEMO_COMMUNITY_SLUG } from '../../core/seed/seed-demo.ts';
 import { startWorkers, type WorkerRuntime } from '../../workers/runner.ts';
@@ -102,6 +114,40 @@ describe('Telegram Stars checkout', () => {
     await expect(sim.user(stranger).joinByLink(link)).rejects.toThrow(/INVITE_HASH_EXPIRED/);
   });
 
+  it('sells a monthly Stars subscription by invoice link; each renewal is one more charge and a later end', async () => {
+    const buyer = await newMember('Lin');
+    await sim.user(buyer).sendPrivate('/buy all-access');
+    const linkMessage = await eventually(async () => sim.privateChatMessages(buyer).find((message) => message.reply_markup?.inline_keyboard.flat().some((button) => (button as { url?: string }).url?.startsWith('https://t.me/$'))));
+    const link = (linkMessage.reply_markup!.inline_keyboard.flat() as Array<{ url?: string }>).find((button) => button.url)!.url!;
+    expect(sim.callsTo('createInvoiceLink')).toMatchObject([{ ok: true, params: { currency: 'XTR', subscription_period: 2_592_000, prices: [{ amount: 1500 }] } }]);
+    const paid = await sim.user(buyer).payInvoice(link);
+    if (paid.status !== 'paid') throw new Error(`payment ${paid.status}`);
+    const db = world.database.db;
+    const owned = async () => {
+      const [row] = await db
+        .select({ entitlement: entitlements, charges: sql<number>`(select count(*)::int from ${ledgerEntries} where ${ledgerEntries.orderId} = ${orders.id})` })
+        .from(entitlements)
+        .innerJoin(subscriptions, eq(subscriptions.id, entitlements.subscriptionId))
+        .innerJoin(orders, eq(orders.id, subscriptions.orderId))
+        .where(and(eq(orders.provider, 'telegram_stars'), eq(orders.memberId, entitlementsOwner)));
+      return row;
+    };
+    const [identity] = await db.select().from(platformIdentities).where(eq(platformIdentities.platformUserId, String(buyer)));
+    const entitlementsOwner = identity!.memberId;
+    const first = await eventually(async () => ((await owned())?.charges === 1 ? owned() : undefined));
+    expect(first!.entitlement).toMatchObject({ source: 'subscription', status: 'active' });
+    sim.renewStarSubscription({ chargeId: paid.chargeId });
+    const renewed = await eventually(async () => ((await owned())?.charges === 2 ? owned() : undefined));
+    expect(renewed!.entitlement.endsAt!.getTime()).toBeGreaterThan(first!.entitlement.endsAt!.getTime());
+
+    // Refunded: Telegram is told to stop renewing, both charges go back, access ends.
+    const [order] = await db.select().from(orders).where(and(eq(orders.provider, 'telegram_stars'), eq(orders.memberId, entitlementsOwner)));
+    await refundOrder({ ...deps }, { orderId: order!.id, reason: 'test' });
+    expect(sim.callsTo('editUserStarSubscription')).toMatchObject([{ ok: true, params: { telegram_payment_charge_id: paid.chargeId, is_canceled: true } }]);
+    await eventually(async () => ((await owned())?.entitlement.status === 'revoked' ? true : undefined));
+    expect(sim.starCharges().filter((charge) => charge.payload === order!.id).map((charge) => charge.refunded)).toEqual([true, true]);
+  });
+
   it('declines the pre-checkout for an archived product or a changed price, with the reason', async () => {
     const buyer = await newMember('Noor');
     const invoice = await invoiceFor(buyer);
@@ -115,7 +161,7 @@ describe('Telegram Stars checkout', () => {
 
   it('refunds Stars on /refund: refundStarPayment once, the entitlement revoked, the member removed from the group', async () => {
     const db = world.database.db;
-    const [paid] = await db.select().from(orders).where(and(eq(orders.status, 'paid'), eq(orders.provider, 'telegram_stars')));
+    const paid = await firstStarsOrder();
     // The group's admin is the community's creator for this test.
     await sim.user(admin).startBot(DEMO_COMMUNITY_SLUG);
     await sim.waitForBotMessage(admin);
@@ -126,7 +172,8 @@ describe('Telegram Stars checkout', () => {
       const [row] = await db.select().from(orders).where(eq(orders.id, paid!.id));
       return row?.status === 'refunded' ? row : undefined;
     });
-    expect(sim.callsTo('refundStarPayment')).toHaveLength(1);
+    const refunds = sim.callsTo('refundStarPayment').filter((call) => (call.params as { telegram_payment_charge_id: string }).telegram_payment_charge_id === paid!.providerPaymentId);
+    expect(refunds).toHaveLength(1);
     expect((await db.select().from(ledgerEntries).where(eq(ledgerEntries.orderId, paid!.id))).map((row) => row.kind).sort()).toEqual(['charge', 'refund']);
     expect(await db.select().from(entitlements).where(eq(entitlements.orderId, paid!.id))).toMatchObject([{ status: 'revoked' }]);
     const grant = await eventually(async () => {
