@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { decideJoinRequest, type JoinDecision } from './access/join-request.ts';
 import { type Action, decodeAction } from './actions.ts';
 import { expandPayload, isStoredPayload, type PayloadFits, payloadEncoder } from './button-payloads.ts';
 import { type CommandDeps, type CommandName, commands } from './commands/index.ts';
@@ -102,6 +103,11 @@ export async function handleStarsPayment(deps: CommandDeps, caller: Caller, paym
   if (!parsed.success) return failure(caller, { code: 'invalid_input', details: describeIssues(parsed.error) });
   await recordStarsPayment(deps, caller, parsed.data);
   return { reply: { body: t(locale, 'stars.paid'), ephemeral: true } };
+}
+
+/** A request to join a Telegram chat; see `decideJoinRequest`. */
+export function handleJoinRequest(deps: CommandDeps, caller: Caller & { spaceId: string }): Promise<JoinDecision> {
+  return decideJoinRequest(deps, caller);
 }
 
 /** Free text in a private chat that has no commands (Discord DMs). */

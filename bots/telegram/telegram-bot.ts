@@ -6,6 +6,7 @@ import { mountButtons } from './buttons.ts';
 import { mountChats } from './chats.ts';
 import { mountCommands, publishCommands } from './commands.ts';
 import type { BotContext } from './context.ts';
+import { mountJoinRequests } from './join-requests.ts';
 import { mountPayments } from './payments.ts';
 import { retryRateLimited } from './rate-limit.ts';
 import { reportFailure } from './replies.ts';
@@ -35,7 +36,7 @@ export type TelegramBot = {
 };
 
 export { WEBHOOK_PATH } from './webhook.ts';
-const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member', 'pre_checkout_query'] as const;
+const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member', 'pre_checkout_query', 'chat_join_request'] as const;
 
 /**
  * The Telegram front door: one bot serving every group and private chat. Commands arrive as
@@ -70,6 +71,7 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
   mountSetup(bot, context);
   mountButtons(bot, context);
   mountPayments(bot, context);
+  mountJoinRequests(bot, context);
   mountChats(bot, context);
 
   return {

@@ -187,6 +187,7 @@ export const en = {
   'command.product.role': "A role in this server that buyers get",
   'command.product.chat': "A linked Telegram group (chat id) that buyers join",
   'interval.none': "one-time",
+  'access.joinDeclined': "This chat is for paying members of {community}. Open the bot to see how to join.",
   'error.unexpected': 'Something went wrong on our side. Please try again in a moment.',
 } as const;
 

@@ -189,5 +189,6 @@ export const zh: Record<MessageKey, string> = {
   'command.product.role': "购买者获得的本服务器角色",
   'command.product.chat': "购买者加入的已关联 Telegram 群组（chat id）",
   'interval.none': "一次性",
+  'access.joinDeclined': "该群组仅对 {community} 的付费成员开放。打开机器人查看如何加入。",
   'error.unexpected': '我们这边出了点问题，请稍后再试。',
 };

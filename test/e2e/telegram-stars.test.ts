@@ -114,6 +114,22 @@ describe('Telegram Stars checkout', () => {
     await expect(sim.user(stranger).joinByLink(link)).rejects.toThrow(/INVITE_HASH_EXPIRED/);
   });
 
+  it('approves join requests from entitled members only, and tells the others where to buy', async () => {
+    const stranger = sim.createUser({ firstName: 'Stranger', languageCode: 'en' }).id;
+    await sim.user(stranger).requestToJoin(groupId);
+    await eventually(async () => (sim.callsTo('declineChatJoinRequest').length === 1 ? true : undefined));
+    expect(sim.memberStatus(groupId, stranger)).not.toBe('member');
+    const told = await eventually(async () => sim.privateChatMessages(stranger).find((message) => message.text?.includes('paying members')));
+    expect(told.text).toBe('This chat is for paying members of Lyceum Demo Academy. Open the bot to see how to join.');
+
+    const buyer = await newMember('Ana');
+    expect((await sim.user(buyer).payInvoice(await invoiceFor(buyer))).status).toBe('paid');
+    await eventually(async () => (sim.privateChatMessages(buyer).some((message) => message.text?.startsWith('Your access to Bootcamp Lounge')) ? true : undefined));
+    await sim.user(buyer).requestToJoin(groupId);
+    await eventually(async () => (sim.memberStatus(groupId, buyer) === 'member' ? true : undefined));
+    expect(sim.callsTo('approveChatJoinRequest')).toHaveLength(1);
+  });
+
   it('sells a monthly Stars subscription by invoice link; each renewal is one more charge and a later end', async () => {
     const buyer = await newMember('Lin');
     await sim.user(buyer).sendPrivate('/buy all-access');

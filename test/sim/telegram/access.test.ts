@@ -110,6 +110,8 @@ describe('Telegram simulator: group access', () => {
     expect(sim.pendingJoinRequests(supergroup)).toEqual([asker, refused]);
     expect(await bot.telegram.getChatMember(supergroup, asker)).toMatchObject({ status: 'left' });
 
+    // A pending request opens user_chat_id to the bot, though neither user started it.
+    expect((await bot.telegram.sendMessage(refused, 'hello')).chat.id).toBe(refused);
     expect(await bot.telegram.approveChatJoinRequest(supergroup, asker)).toBe(true);
     expect(await bot.telegram.getChatMember(supergroup, asker)).toMatchObject({ status: 'member' });
     await until(() => updatesOf('chat_member').some((update) => update.chat_member.new_chat_member.user.id === asker));
@@ -118,6 +120,8 @@ describe('Telegram simulator: group access', () => {
     expect(await bot.telegram.declineChatJoinRequest(supergroup, refused)).toBe(true);
     expect(await bot.telegram.getChatMember(supergroup, refused)).toMatchObject({ status: 'left' });
     expect(await errorOf(bot.telegram.declineChatJoinRequest(supergroup, refused))).toEqual([400, 'Bad Request: HIDE_REQUESTER_MISSING']);
+    // Processed: the window closes again.
+    expect(await errorOf(bot.telegram.sendMessage(refused, 'still there?'))).toEqual([403, "Forbidden: bot can't initiate conversation with a user"]);
   });
 
   it('bans and unbans in supergroups with the Bot API’s checks, visible through getChatMember', async () => {

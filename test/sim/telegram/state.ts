@@ -18,6 +18,8 @@ import {
   withoutSimFields,
 } from './model.ts';
 import type { UpdateQueue } from './updates.ts';
+
+const JOIN_REQUEST_WINDOW_S = 5 * 60;
 import type { AdminRights, PaymentAttempt, SimTgMessage, SimTgUser } from './types.ts';
 
 export type BotUser = { id: number; is_bot: true; first_name: string; username: string };
@@ -83,11 +85,23 @@ export class SimState {
     if (state.chat.type === 'private') {
       const user = this.users.get(state.chat.id)!;
       if (user.blocked) throw forbidden('bot was blocked by the user');
-      if (!user.started) throw forbidden("bot can't initiate conversation with a user");
+      if (!user.started && !this.hasPendingJoinRequest(user.id)) throw forbidden("bot can't initiate conversation with a user");
     } else if (state.chat.type === 'channel' && !this.botRights(state)) {
       throw badRequest('need administrator rights in the channel chat');
     }
     return state;
+  }
+
+  /**
+   * A join request opens `user_chat_id` to the bot for 5 minutes, until the request is processed
+   * (Bot API: ChatJoinRequest.user_chat_id), even if the user never started the bot.
+   */
+  hasPendingJoinRequest(userId: number): boolean {
+    for (const chat of this.chats.values()) {
+      const request = chat.joinRequests.get(userId);
+      if (request && now() - request.date < JOIN_REQUEST_WINDOW_S) return true;
+    }
+    return false;
   }
 
   botRights(state: ChatState): AdminRights | undefined {
