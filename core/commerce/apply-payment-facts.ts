@@ -169,6 +169,9 @@ async function deriveOrderStatus(
     else if (refunded >= charged) status = 'refunded';
     else if (refunded > 0) status = 'partially_refunded';
     else status = 'paid';
+  } else if (order.status === 'pending' && (await hasSubscription(tx, order.id))) {
+    // A subscription started without money yet (a trial): the checkout is done, not pending.
+    status = 'paid';
   } else if (closed && order.status === 'pending') {
     status = closed.outcome;
   } else {
@@ -184,4 +187,9 @@ async function deriveOrderStatus(
     })
     .where(eq(orders.id, order.id));
   return status;
+}
+
+async function hasSubscription(tx: Queryable, orderId: string): Promise<boolean> {
+  const [row] = await tx.select({ id: subscriptions.id }).from(subscriptions).where(eq(subscriptions.orderId, orderId));
+  return Boolean(row);
 }

@@ -66,7 +66,10 @@ export async function buyProduct(deps: BuyDeps, actor: Actor, input: BuyProductI
       .returning();
     return ok(checkoutReply(actor, product, updated ?? order, provider));
   } catch (error) {
+    // Stripe keeps a failed answer under its idempotency key, so this order can never get a
+    // session: close it, and the next /buy opens a fresh order with a fresh key.
     deps.log.warn({ err: error, orderId: order.id }, 'stripe checkout creation failed');
+    await deps.db.update(orders).set({ status: 'failed', failureReason: 'the checkout could not be opened' }).where(and(eq(orders.id, order.id), eq(orders.status, 'pending')));
     return err({ code: 'checkout_unavailable' });
   }
 }
