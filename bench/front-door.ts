@@ -9,7 +9,6 @@ import pino from 'pino';
 import { startDiscordBot } from '../bots/discord/discord-bot.ts';
 import { createTelegramBot } from '../bots/telegram/telegram-bot.ts';
 import { platformSpaces } from '../core/db/schema/index.ts';
-import { systemClock } from '../core/ports.ts';
 import { startDiscordSim } from '../test/sim/discord/index.ts';
 import { startTelegramSim } from '../test/sim/telegram/index.ts';
 import { seedLargeCatalog } from './catalog-data.ts';

@@ -10,10 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { Registry } from 'prom-client';
-import { startHttpServer } from '../bots/http/server.ts';
-import { createStripeClient, createStripeGateway } from '../bots/stripe/stripe-gateway.ts';
-import { mountStripeWebhook, STRIPE_WEBHOOK_PATH } from '../bots/stripe/webhook-route.ts';
+import { createStripeGateway } from '../bots/stripe/stripe-gateway.ts';
 import { createTelegramAccessGateway } from '../bots/telegram/access-gateway.ts';
 import { buyProduct } from '../core/commerce/buy-product.ts';
 import type { CoreDeps } from '../core/deps.ts';
@@ -22,6 +19,7 @@ import { systemClock } from '../core/ports.ts';
 import { startEmbeddedRedis } from '../scripts/embedded/redis.ts';
 import { startStripeSim } from '../test/sim/stripe/index.ts';
 import { startTelegramSim } from '../test/sim/telegram/index.ts';
+import { startStripeWebhookServer } from '../test/support/stripe-webhooks.ts';
 import { BullJobQueue } from '../workers/bull-job-queue.ts';
 import { startWorkers } from '../workers/runner.ts';
 import { benchDatabase } from './support.ts';
@@ -51,16 +49,7 @@ try {
   const telegram = createTelegramAccessGateway({ token: telegramSim.token, apiRoot: telegramSim.apiRoot, log });
   const stripe = createStripeGateway({ secretKey: stripeSim.secretKey, apiUrl: stripeSim.url, returnUrl: 'http://127.0.0.1/checkout/return' });
   const deps: CoreDeps = { db, queue, clock: systemClock, log, payments: { sandbox: false, stripe }, access: { telegram } };
-  const webhookSecret = 'whsec_bench0123456789abcdef';
-  const http = await startHttpServer({
-    host: '127.0.0.1',
-    port: 0,
-    log,
-    registry: new Registry(),
-    checks: [],
-    mount: (app) => mountStripeWebhook(app, { stripe: createStripeClient({ secretKey: stripeSim.secretKey, apiUrl: stripeSim.url }), webhookSecret, deps, log }),
-  });
-  stripeSim.addWebhookEndpoint(`${http.url}${STRIPE_WEBHOOK_PATH}`, { secret: webhookSecret });
+  const http = await startStripeWebhookServer(stripeSim, deps, log);
 
   // Buyers and their open checkouts (not timed).
   const sessions: string[] = [];

@@ -1,11 +1,8 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { Registry } from 'prom-client';
 import { createDiscordAccessGateway } from '../../bots/discord/access-gateway.ts';
-import { startHttpServer } from '../../bots/http/server.ts';
-import { createStripeClient, createStripeGateway } from '../../bots/stripe/stripe-gateway.ts';
-import { mountStripeWebhook, STRIPE_WEBHOOK_PATH } from '../../bots/stripe/webhook-route.ts';
+import { createStripeGateway } from '../../bots/stripe/stripe-gateway.ts';
 import { createTelegramAccessGateway } from '../../bots/telegram/access-gateway.ts';
 import { createLinkCode } from '../../core/communities/link-codes.ts';
 import { connectDatabase } from '../../core/db/client.ts';
@@ -16,6 +13,7 @@ import { consolePersonas, seedDemoCommunity } from '../../core/seed/seed-demo.ts
 import { type DiscordSim, startDiscordSim } from '../../test/sim/discord/index.ts';
 import { startStripeSim, type StripeSim } from '../../test/sim/stripe/index.ts';
 import { startTelegramSim, type TelegramSim } from '../../test/sim/telegram/index.ts';
+import { startStripeWebhookServer } from '../../test/support/stripe-webhooks.ts';
 import { BullJobQueue } from '../../workers/bull-job-queue.ts';
 import { startWorkers } from '../../workers/runner.ts';
 import { startEmbeddedPostgres } from '../embedded/postgres.ts';
@@ -73,17 +71,8 @@ export async function startDemoRuntime(): Promise<DemoRuntime> {
   };
   const workers = await startWorkers(deps, queue, { connection: redis, prefix: 'demo', concurrency: 2, log, schedulers: false });
   cleanups.push(() => workers.close(5_000));
-  const webhookSecret = 'whsec_demo0123456789abcdef';
-  const http = await startHttpServer({
-    host: '127.0.0.1',
-    port: 0,
-    log,
-    registry: new Registry(),
-    checks: [],
-    mount: (app) => mountStripeWebhook(app, { stripe: createStripeClient({ secretKey: stripe.secretKey, apiUrl: stripe.url }), webhookSecret, deps, log }),
-  });
+  const http = await startStripeWebhookServer(stripe, deps, log);
   cleanups.push(() => http.close());
-  stripe.addWebhookEndpoint(`${http.url}${STRIPE_WEBHOOK_PATH}`, { secret: webhookSecret });
 
   const now = systemClock.now();
   const { communityId } = await seedDemoCommunity(database.db, now);

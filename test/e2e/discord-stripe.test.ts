@@ -1,16 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordAccessGateway } from '../../bots/discord/access-gateway.ts';
 import { type DiscordBot, startDiscordBot } from '../../bots/discord/discord-bot.ts';
-import { type HttpServer, startHttpServer } from '../../bots/http/server.ts';
-import { createStripeClient, createStripeGateway } from '../../bots/stripe/stripe-gateway.ts';
-import { mountStripeWebhook, STRIPE_WEBHOOK_PATH } from '../../bots/stripe/webhook-route.ts';
+import type { HttpServer } from '../../bots/http/server.ts';
+import { createStripeGateway } from '../../bots/stripe/stripe-gateway.ts';
 import type { CoreDeps } from '../../core/deps.ts';
 import { ledgerEntries, orders, platformSpaces, productGrants, products } from '../../core/db/schema/index.ts';
 import { startWorkers, type WorkerRuntime } from '../../workers/runner.ts';
 import { silentLog } from '../support/fakes.ts';
+import { startStripeWebhookServer } from '../support/stripe-webhooks.ts';
 import { createTestQueues, eventually, type TestQueues } from '../support/queues.ts';
 import { type DiscordSim, type SimMessage, startDiscordSim } from '../sim/discord/index.ts';
 import { startStripeSim, type StripeSim } from '../sim/stripe/index.ts';
@@ -36,7 +34,6 @@ describe('Discord subscription paid with Stripe', () => {
   let member: string;
   let roleId: string;
   let subscriptionId: string;
-  const webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
 
   beforeAll(async () => {
     world = await createWorld();
@@ -51,15 +48,7 @@ describe('Discord subscription paid with Stripe', () => {
       access: { discord: createDiscordAccessGateway({ token: discord.botToken, apiUrl: discord.apiUrl, log: silentLog }) },
     };
     workers = await startWorkers(deps, queues.queue, { connection: queues.redis, prefix: queues.prefix, concurrency: 2, log: silentLog, schedulers: false });
-    http = await startHttpServer({
-      host: '127.0.0.1',
-      port: 0,
-      log: silentLog,
-      registry: new Registry(),
-      checks: [],
-      mount: (app) => mountStripeWebhook(app, { stripe: createStripeClient({ secretKey: stripe.secretKey, apiUrl: stripe.url }), webhookSecret, deps, log: silentLog }),
-    });
-    stripe.addWebhookEndpoint(`${http.url}${STRIPE_WEBHOOK_PATH}`, { secret: webhookSecret });
+    http = await startStripeWebhookServer(stripe, deps, silentLog);
 
     const owner = discord.createUser({ username: 'olivia' }).id;
     member = discord.createUser({ username: 'mia' }).id;

@@ -1,12 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { Registry } from 'prom-client';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mountCheckoutReturn } from '../../bots/http/checkout-return.ts';
-import { type HttpServer, startHttpServer } from '../../bots/http/server.ts';
-import { createStripeClient, createStripeGateway } from '../../bots/stripe/stripe-gateway.ts';
-import { mountStripeWebhook, STRIPE_WEBHOOK_PATH } from '../../bots/stripe/webhook-route.ts';
+import type { HttpServer } from '../../bots/http/server.ts';
+import { createStripeGateway } from '../../bots/stripe/stripe-gateway.ts';
+import { STRIPE_WEBHOOK_PATH } from '../../bots/stripe/webhook-route.ts';
 import type { CommandDeps } from '../../core/commands/index.ts';
 import { entitlements, ledgerEntries, orders, paymentEvents } from '../../core/db/schema/index.ts';
 import { handleCommand } from '../../core/dispatch.ts';
@@ -14,6 +11,7 @@ import type { Caller } from '../../core/members/actor.ts';
 import { CONSOLE_SPACE_ID, consolePersonas } from '../../core/seed/seed-demo.ts';
 import { startWorkers, type WorkerRuntime } from '../../workers/runner.ts';
 import { silentLog } from '../support/fakes.ts';
+import { startStripeWebhookServer } from '../support/stripe-webhooks.ts';
 import { createTestQueues, eventually, type TestQueues } from '../support/queues.ts';
 import { startStripeSim, type StripeSim } from '../sim/stripe/index.ts';
 import { createWorld, type World } from './world.ts';
@@ -27,10 +25,10 @@ describe('Stripe checkout', () => {
   let sim: StripeSim;
   let queues: TestQueues;
   let workers: WorkerRuntime;
-  let http: HttpServer;
+  let http: HttpServer & { webhookSecret: string };
   let deps: CommandDeps;
   let buyer = 0;
-  const webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
+  let webhookSecret: string;
 
   beforeAll(async () => {
     world = await createWorld();
@@ -39,18 +37,8 @@ describe('Stripe checkout', () => {
     const stripe = createStripeGateway({ secretKey: sim.secretKey, apiUrl: sim.url, returnUrl: 'http://127.0.0.1/checkout/return' });
     deps = { ...world.deps, queue: queues.queue, payments: { sandbox: false, stripe } };
     workers = await startWorkers(deps, queues.queue, { connection: queues.redis, prefix: queues.prefix, concurrency: 4, log: silentLog, schedulers: false });
-    http = await startHttpServer({
-      host: '127.0.0.1',
-      port: 0,
-      log: silentLog,
-      registry: new Registry(),
-      checks: [],
-      mount: (app) => {
-        mountCheckoutReturn(app);
-        mountStripeWebhook(app, { stripe: createStripeClient({ secretKey: sim.secretKey, apiUrl: sim.url }), webhookSecret, deps, log: silentLog });
-      },
-    });
-    sim.addWebhookEndpoint(`${http.url}${STRIPE_WEBHOOK_PATH}`, { secret: webhookSecret });
+    http = await startStripeWebhookServer(sim, deps, silentLog);
+    webhookSecret = http.webhookSecret;
   });
   afterAll(async () => {
     await http?.close();

@@ -4,6 +4,7 @@ export * from './communities.ts';
 export * from './members.ts';
 export * from './catalog.ts';
 export * from './commerce.ts';
+export * from './ledger.ts';
 export * from './access.ts';
 export * from './messaging.ts';
 export * from './support.ts';

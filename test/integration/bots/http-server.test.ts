@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mountCheckoutReturn } from '../../../bots/http/checkout-return.ts';
 import { type HttpServer, startHttpServer } from '../../../bots/http/server.ts';
 import { registerJobMetrics } from '../../../workers/metrics.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
@@ -33,6 +34,7 @@ describe('startHttpServer', () => {
           },
         },
       ],
+      mount: mountCheckoutReturn,
     });
   });
   afterAll(async () => {
@@ -69,6 +71,13 @@ describe('startHttpServer', () => {
     const body = await response.text();
     expect(body).toContain('lyceum_queue_jobs{queue="maintenance",state="waiting"} 1');
     expect(body).toContain('lyceum_queue_jobs{queue="payments",state="waiting"} 0');
+  });
+
+  it('sends members back from Stripe Checkout to the chat, in English and Chinese', async () => {
+    const paid = await (await fetch(`${server.url}/checkout/return?result=paid`)).text();
+    expect(paid).toContain('your access arrives in the chat');
+    expect(paid).toContain('正在确认付款');
+    expect(await (await fetch(`${server.url}/checkout/return?result=canceled`)).text()).toContain('Nothing was charged');
   });
 
   it('answers 404 for unknown paths', async () => {
