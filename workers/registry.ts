@@ -3,6 +3,7 @@ import type { JobDefinition } from './define-job.ts';
 import { applyGrantJob } from './access/apply-grant.job.ts';
 import { processPaymentEventJob } from './payments/process-event.job.ts';
 import { refundOrderJob } from './payments/refund-order.job.ts';
+import { sweepStarsPaymentsJob } from './payments/sweep-stars-payments.job.ts';
 import { sweepStripeEventsJob } from './payments/sweep-stripe-events.job.ts';
 import { pruneButtonPayloadsJob } from './maintenance/prune-button-payloads.job.ts';
 import { refreshCourseStatsJob } from './maintenance/refresh-course-stats.job.ts';
@@ -14,5 +15,6 @@ export const jobRegistry = {
   'payments.process-event': processPaymentEventJob,
   'payments.refund-order': refundOrderJob,
   'payments.sweep-stripe-events': sweepStripeEventsJob,
+  'payments.sweep-stars-payments': sweepStarsPaymentsJob,
   'access.apply-grant': applyGrantJob,
 } satisfies { [K in JobKey]: JobDefinition<K> };

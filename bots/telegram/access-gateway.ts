@@ -1,10 +1,30 @@
 import type { Logger } from 'pino';
 import { Telegram, TelegramError } from 'telegraf';
+import { z } from 'zod';
 import type { AccessGateway, AccessOutcome } from '../../core/access/access-gateway.ts';
 import type { StarsGateway } from '../../core/commerce/providers.ts';
 import { retryRateLimited } from './rate-limit.ts';
 import { renderTelegramMessage } from './render.ts';
 import { htmlOptions } from './replies.ts';
+
+/** The parts of getStarTransactions' answer the payments sweep reads (newest first). */
+const starTransactions = z.object({
+  transactions: z.array(
+    z.looseObject({
+      id: z.string().min(1).max(255),
+      amount: z.number().int().positive(),
+      date: z.number().int(),
+      source: z
+        .looseObject({
+          type: z.string(),
+          user: z.looseObject({ id: z.number().int() }).optional(),
+          invoice_payload: z.string().max(128).optional(),
+          subscription_period: z.number().int().positive().optional(),
+        })
+        .optional(),
+    }),
+  ),
+});
 
 /** Bot API answers that no retry can change, and what a creator should do about each. */
 const permanent: Array<{ match: RegExp; reason: string }> = [
@@ -63,6 +83,26 @@ export function createTelegramAccessGateway(options: { token: string; apiRoot?: 
     },
     async cancelSubscription(userId, firstChargeId) {
       await callApi('editUserStarSubscription', { user_id: Number(userId), telegram_payment_charge_id: firstChargeId, is_canceled: true });
+    },
+    async *listPayments(since) {
+      const page = 100;
+      for (let offset = 0; ; offset += page) {
+        const { transactions } = starTransactions.parse(await callApi('getStarTransactions', { offset, limit: page }));
+        for (const transaction of transactions) {
+          if (transaction.date * 1000 < since.getTime()) return;
+          const source = transaction.source;
+          if (source?.type !== 'user' || !source.user || !source.invoice_payload) continue;
+          yield {
+            chargeId: transaction.id,
+            userId: String(source.user.id),
+            amount: transaction.amount,
+            payload: source.invoice_payload,
+            paidAt: new Date(transaction.date * 1000),
+            subscriptionPeriodS: source.subscription_period,
+          };
+        }
+        if (transactions.length < page) return;
+      }
     },
     async refund(userId, chargeId) {
       try {

@@ -56,7 +56,12 @@ export interface StarsGateway {
   refund(userId: string, chargeId: string): Promise<void>;
   /** Stops a Stars subscription from renewing (editUserStarSubscription), named by its first charge. */
   cancelSubscription(userId: string, firstChargeId: string): Promise<void>;
+  /** The bot's incoming Stars payments since `since`, newest first (getStarTransactions). */
+  listPayments(since: Date): AsyncIterable<StarsPayment>;
 }
+
+/** One incoming Stars payment as Telegram's transaction list shows it. */
+export type StarsPayment = { chargeId: string; userId: string; amount: number; payload: string; paidAt: Date; subscriptionPeriodS?: number | undefined };
 
 /** The providers this process can use; `sandbox` is off in production. */
 export type PaymentProviders = { stripe?: StripeGateway | undefined; stars?: StarsGateway | undefined; sandbox: boolean };

@@ -49,7 +49,7 @@ export async function recordStarsPayment(
   deps: Pick<CoreDeps, 'db' | 'queue' | 'clock'>,
   caller: Caller,
   payment: z.infer<typeof starsPaymentInput>,
-): Promise<{ orderId: string | undefined }> {
+): Promise<{ orderId: string | undefined; stored: boolean }> {
   const found = await findStarsOrder(deps, caller, payment.payload);
   const occurredAt = deps.clock.now();
   const facts: PaymentFact[] = [
@@ -58,7 +58,7 @@ export async function recordStarsPayment(
   if (found && payment.subscriptionExpiresAt) {
     facts.push({ kind: 'subscription', ref: `stars-${found.order.id}`, status: 'active', currentPeriodEnd: new Date(payment.subscriptionExpiresAt * 1000), cancelAtPeriodEnd: false, canceledAt: null });
   }
-  await recordPaymentEvent(deps, {
+  const { stored } = await recordPaymentEvent(deps, {
     provider: 'telegram_stars',
     providerEventId: payment.chargeId,
     type: payment.subscriptionExpiresAt ? 'stars.subscription_payment' : 'stars.payment',
@@ -67,7 +67,7 @@ export async function recordStarsPayment(
     orderId: found?.order.id,
     payload: { facts, telegramUserId: caller.userId },
   });
-  return { orderId: found?.order.id };
+  return { orderId: found?.order.id, stored };
 }
 
 /** The caller's own Stars order named by an invoice payload (the order id). */

@@ -68,6 +68,12 @@ export const jobs = {
     payload: z.object({}),
     key: () => 'sweep-stripe-events',
   }),
+  /** Lists the bot's recent Stars transactions and credits any payment no update brought. */
+  'payments.sweep-stars-payments': job({
+    queue: 'payments',
+    payload: z.object({}),
+    key: () => 'sweep-stars-payments',
+  }),
   /** Asks the provider to refund an order in full; the ledger follows from its confirmation. */
   'payments.refund-order': job({
     queue: 'payments',
@@ -101,6 +107,7 @@ export const schedules: Array<{ id: string; job: JobKey; payload: JobPayload<Job
   { id: 'refresh-course-stats-hourly', job: 'maintenance.refresh-course-stats', payload: {}, cron: '7 * * * *' },
   { id: 'prune-button-payloads-daily', job: 'maintenance.prune-button-payloads', payload: {}, cron: '23 4 * * *' },
   { id: 'sweep-stripe-events', job: 'payments.sweep-stripe-events', payload: {}, every: 10 * 60_000 },
+  { id: 'sweep-stars-payments', job: 'payments.sweep-stars-payments', payload: {}, every: 10 * 60_000 },
 ];
 
 type AnySpec = { queue: QueueName; payload: z.ZodType; key?: (payload: never) => string };

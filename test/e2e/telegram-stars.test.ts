@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { Telegraf } from 'telegraf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramAccessGateway } from '../../bots/telegram/access-gateway.ts';
 import { createTelegramBot, type TelegramBot } from '../../bots/telegram/telegram-bot.ts';
@@ -162,6 +163,33 @@ describe('Telegram Stars checkout', () => {
     expect(sim.callsTo('editUserStarSubscription')).toMatchObject([{ ok: true, params: { telegram_payment_charge_id: paid.chargeId, is_canceled: true } }]);
     await eventually(async () => ((await owned())?.entitlement.status === 'revoked' ? true : undefined));
     expect(sim.starCharges().filter((charge) => charge.payload === order!.id).map((charge) => charge.refunded)).toEqual([true, true]);
+  });
+
+  it('credits a payment whose update was acknowledged but never handled, through the Stars sweep', async () => {
+    const buyer = await newMember('Kai');
+    const invoice = await invoiceFor(buyer);
+    // Lyceum "crashes" after Telegram counts the successful_payment update as delivered: a bare
+    // bot answers the pre-checkout and swallows the rest.
+    await bot.close();
+    const crashed = new Telegraf(sim.token, { telegram: { apiRoot: sim.apiRoot, webhookReply: false } });
+    crashed.on('pre_checkout_query', (ctx) => ctx.answerPreCheckoutQuery(true));
+    await new Promise<void>((resolve) => void crashed.launch({ allowedUpdates: ['message', 'pre_checkout_query'] }, resolve));
+    const paid = await sim.user(buyer).payInvoice(invoice);
+    if (paid.status !== 'paid') throw new Error(`payment ${paid.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    crashed.stop();
+    bot = createTelegramBot({ token: sim.token, apiRoot: sim.apiRoot, deps, log: silentLog });
+    await bot.start();
+    const db = world.database.db;
+    const [charge] = await db.select().from(ledgerEntries).where(eq(ledgerEntries.providerRef, paid.chargeId));
+    expect(charge).toBeUndefined();
+
+    await Promise.all([queues.queue.enqueue('payments.sweep-stars-payments', {}), queues.queue.enqueue('payments.sweep-stars-payments', {})]);
+    const credited = await eventually(async () => (await db.select().from(ledgerEntries).where(eq(ledgerEntries.providerRef, paid.chargeId)))[0]);
+    expect(credited).toMatchObject({ kind: 'charge', amount: 5000, currency: 'XTR' });
+    await queues.queue.enqueue('payments.sweep-stars-payments', {});
+    await eventually(async () => (sim.privateChatMessages(buyer).some((message) => message.text?.startsWith('Your access to Bootcamp Lounge')) ? true : undefined));
+    expect(await db.select().from(ledgerEntries).where(eq(ledgerEntries.providerRef, paid.chargeId))).toHaveLength(1);
   });
 
   it('declines the pre-checkout for an archived product or a changed price, with the reason', async () => {
