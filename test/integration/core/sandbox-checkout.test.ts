@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeAction } from '../../../core/actions.ts';
 import type { CommandDeps } from '../../../core/commands/index.ts';
-import { entitlements, ledgerEntries, orders, paymentEvents } from '../../../core/db/schema/index.ts';
+import { entitlements, ledgerEntries, orders, paymentEvents, products } from '../../../core/db/schema/index.ts';
 import { handleAction, handleCommand } from '../../../core/dispatch.ts';
 import type { Caller } from '../../../core/members/actor.ts';
 import type { ReplyButton } from '../../../core/reply.ts';
@@ -45,7 +45,8 @@ describe('sandbox checkout', () => {
     if (!button || !('action' in button)) throw new Error('no sandbox Pay button');
     return encodeAction(button.action);
   };
-  const memberOrders = () => database.db.select().from(orders).where(eq(orders.productId, orders.productId));
+  /** The first order of the file: the member's bootcamp. */
+  const firstOrder = async () => (await database.db.select().from(orders).orderBy(orders.createdAt).limit(1))[0];
 
   it('sells a product once: pay, entitlement, receipt, sales; a second Pay and a second /buy change nothing', async () => {
     const listed = await handleCommand(deps, as('member'), 'buy', {});
@@ -103,10 +104,20 @@ describe('sandbox checkout', () => {
   });
 
   it('refuses another member’s order and products of another community', async () => {
-    const [order] = await memberOrders();
+    const order = await firstOrder();
     const forged = encodeAction({ type: 'order.pay_sandbox', orderId: order!.id });
     expect((await handleAction(deps, as('staff'), forged)).error).toEqual({ code: 'order_not_found' });
     expect((await handleCommand(deps, as('member'), 'buy', { product: 'no-such-thing' })).error).toEqual({ code: 'product_not_found' });
+  });
+
+  it('refuses the sandbox in production: no checkout, and an old Pay button pays nothing', async () => {
+    const production = commandDeps(database.db, { queue: queues.queue, payments: { sandbox: false } });
+    const open = await handleCommand(deps, as('staff'), 'buy', { product: 'all-access' });
+    expect(open.error).toBeUndefined();
+    expect((await handleCommand(production, as('staff'), 'buy', { product: 'all-access' })).error).toEqual({ code: 'provider_unavailable' });
+    const pay = payButton(open.reply.actions?.flatMap((row) => ('buttons' in row ? row.buttons : [])));
+    expect((await handleAction(production, as('staff'), pay)).error).toEqual({ code: 'provider_unavailable' });
+    expect(await database.db.select().from(orders).where(eq(orders.status, 'paid'))).toHaveLength(0);
   });
 
   it('lets a creator create, edit and archive a product; buyers keep their price', async () => {
@@ -117,7 +128,8 @@ describe('sandbox checkout', () => {
     expect(checkout.reply.body).toContain('$19.50');
     const edited = await handleCommand(deps, as('creator'), 'product', { action: 'edit', product: 'sql-sprint', price: '25' });
     expect(edited.reply.body).toContain('$25.00');
-    const [pending] = await database.db.select().from(orders).where(eq(orders.status, 'pending'));
+    const [sprint] = await database.db.select().from(products).where(eq(products.slug, 'sql-sprint'));
+    const [pending] = await database.db.select().from(orders).where(and(eq(orders.status, 'pending'), eq(orders.productId, sprint!.id)));
     expect(pending).toMatchObject({ amount: 1950 });
     expect((await handleCommand(deps, as('member'), 'product', { action: 'archive', product: 'sql-sprint' })).error).toMatchObject({ code: 'forbidden' });
     await handleCommand(deps, as('creator'), 'product', { action: 'archive', product: 'sql-sprint' });
