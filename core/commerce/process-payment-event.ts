@@ -14,7 +14,6 @@ export type ProcessOutcome =
   | { outcome: 'applied'; orderId: string; status: LockedOrder['status']; newEntries: number }
   | { outcome: 'unmatched' | 'ignored' | 'already_processed' };
 
-
 /**
  * Applies one stored payment event. Stripe events are only a trigger: the order's checkout is
  * re-read from Stripe under the order's lock and everything it says is applied, so duplicates,
