@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { decideJoinRequest, type JoinDecision } from './access/join-request.ts';
+import { type PresenceChange, recordPresence } from './access/member-presence.ts';
 import { type Action, decodeAction } from './actions.ts';
 import { expandPayload, isStoredPayload, type PayloadFits, payloadEncoder } from './button-payloads.ts';
 import { type CommandDeps, type CommandName, commands } from './commands/index.ts';
@@ -108,6 +109,11 @@ export async function handleStarsPayment(deps: CommandDeps, caller: Caller, paym
 /** A request to join a Telegram chat; see `decideJoinRequest`. */
 export function handleJoinRequest(deps: CommandDeps, caller: Caller & { spaceId: string }): Promise<JoinDecision> {
   return decideJoinRequest(deps, caller);
+}
+
+/** Someone joined or left a server or chat; see `recordPresence`. */
+export function handlePresence(deps: CommandDeps, change: PresenceChange): Promise<{ enqueued: number }> {
+  return recordPresence(deps, change);
 }
 
 /** Free text in a private chat that has no commands (Discord DMs). */

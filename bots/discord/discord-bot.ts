@@ -6,6 +6,7 @@ import { mountCommandRegistration } from './command-registration.ts';
 import { mountComponents } from './components.ts';
 import type { BotContext } from './context.ts';
 import { mountDirectMessages } from './direct-messages.ts';
+import { mountMembers } from './members.ts';
 import { mountSlashCommands } from './slash-commands.ts';
 
 export type DiscordBotOptions = {
@@ -41,9 +42,10 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   const log = options.log.child({ platform: 'discord' });
   const context: BotContext = { deps: options.deps, log, deferAfterMs: options.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS };
   const client = new Client({
-    // DMs arrive on uncached channels, hence the Channel partial. No privileged intents needed.
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages],
-    partials: [Partials.Channel],
+    // DMs arrive on uncached channels, hence the Channel partial. GuildMembers (privileged: turn
+    // on "Server Members Intent" for the app) tells us when a buyer joins or comes back.
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers, GatewayIntentBits.DirectMessages],
+    partials: [Partials.Channel, Partials.GuildMember],
     ...(options.apiUrl ? { rest: { api: options.apiUrl } } : {}),
   });
 
@@ -52,6 +54,7 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   mountComponents(client, context);
   mountAutocomplete(client, context);
   mountDirectMessages(client, context);
+  mountMembers(client, context);
   client.rest.on('rateLimited', (info) => log.warn({ route: info.route, retryAfter: info.retryAfter }, 'rate limited by Discord'));
   client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
 

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { Telegraf } from 'telegraf';
 import type { CommandDeps } from '../../core/commands/index.ts';
 import { mountButtons } from './buttons.ts';
+import { mountChatMembers } from './chat-members.ts';
 import { mountChats } from './chats.ts';
 import { mountCommands, publishCommands } from './commands.ts';
 import type { BotContext } from './context.ts';
@@ -36,7 +37,7 @@ export type TelegramBot = {
 };
 
 export { WEBHOOK_PATH } from './webhook.ts';
-const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member', 'pre_checkout_query', 'chat_join_request'] as const;
+const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member', 'chat_member', 'pre_checkout_query', 'chat_join_request'] as const;
 
 /**
  * The Telegram front door: one bot serving every group and private chat. Commands arrive as
@@ -72,6 +73,7 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
   mountButtons(bot, context);
   mountPayments(bot, context);
   mountJoinRequests(bot, context);
+  mountChatMembers(bot, context);
   mountChats(bot, context);
 
   return {

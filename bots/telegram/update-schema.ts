@@ -49,6 +49,14 @@ export const updateSchema = z.looseObject({
     })
     .optional(),
   my_chat_member: z.looseObject({ chat, from: user }).optional(),
+  chat_member: z
+    .looseObject({
+      chat,
+      from: user,
+      old_chat_member: z.looseObject({ status: z.string().max(32), user }),
+      new_chat_member: z.looseObject({ status: z.string().max(32), user }),
+    })
+    .optional(),
   chat_join_request: z.looseObject({ chat, from: user, user_chat_id: z.number().int(), date: z.number().int() }).optional(),
   pre_checkout_query: z
     .looseObject({ id: z.string().min(1).max(64), from: user, currency: z.string().max(8), total_amount: z.number().int(), invoice_payload: z.string().max(128) })

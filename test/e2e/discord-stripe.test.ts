@@ -5,7 +5,7 @@ import { type DiscordBot, startDiscordBot } from '../../bots/discord/discord-bot
 import type { HttpServer } from '../../bots/http/server.ts';
 import { createStripeGateway } from '../../bots/stripe/stripe-gateway.ts';
 import type { CoreDeps } from '../../core/deps.ts';
-import { ledgerEntries, orders, platformSpaces, productGrants, products } from '../../core/db/schema/index.ts';
+import { accessGrants, ledgerEntries, orders, platformSpaces, productGrants, products } from '../../core/db/schema/index.ts';
 import { startWorkers, type WorkerRuntime } from '../../workers/runner.ts';
 import { silentLog } from '../support/fakes.ts';
 import { startStripeWebhookServer } from '../support/stripe-webhooks.ts';
@@ -97,11 +97,22 @@ describe('Discord subscription paid with Stripe', () => {
     expect(ledger.map((row) => `${row.kind}:${row.amount}:${row.currency}`)).toEqual(['charge:2900:USD']);
   });
 
+  it('gives the role back to a member who left the server and came back', async () => {
+    discord.removeMember(guildId, member);
+    await eventually(async () => {
+      const [grant] = await world.database.db.select().from(accessGrants).where(eq(accessGrants.resourceId, roleId));
+      return grant?.observed === 'absent' ? true : undefined;
+    });
+    discord.addMember(guildId, member);
+    await eventually(async () => (discord.memberRoles(guildId, member).includes(roleId) ? true : undefined));
+    expect(roleCalls()).toEqual(['PUT', 'PUT']);
+  });
+
   it('takes the role away once when the subscription is cancelled', async () => {
     stripe.cancelSubscription(subscriptionId);
     await eventually(async () => (discord.memberRoles(guildId, member).length === 0 ? true : undefined));
     await stripe.webhooks.idle();
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(roleCalls()).toEqual(['PUT', 'DELETE']);
+    expect(roleCalls()).toEqual(['PUT', 'PUT', 'DELETE']);
   });
 });

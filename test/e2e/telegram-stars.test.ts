@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { Telegraf } from 'telegraf';
+import { Telegraf, Telegram } from 'telegraf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramAccessGateway } from '../../bots/telegram/access-gateway.ts';
 import { createTelegramBot, type TelegramBot } from '../../bots/telegram/telegram-bot.ts';
@@ -111,8 +111,31 @@ describe('Telegram Stars checkout', () => {
     const link = urlOf(invite)!;
     expect(sim.callsTo('createChatInviteLink')).toMatchObject([{ ok: true, params: { chat_id: String(groupId), member_limit: 1 } }]);
     expect(await sim.user(buyer).joinByLink(link)).toMatchObject({ status: 'joined', chatId: groupId });
+    await eventually(async () => {
+      const [grant] = await world.database.db.select().from(accessGrants).where(eq(accessGrants.memberId, order.memberId));
+      return grant?.observed === 'present' ? true : undefined;
+    });
     const stranger = sim.createUser({ firstName: 'Leaker' }).id;
     await expect(sim.user(stranger).joinByLink(link)).rejects.toThrow(/INVITE_HASH_EXPIRED/);
+  });
+
+  it('removes someone who let themselves in through a leaked link without an entitlement, and only them', async () => {
+    const telegram = new Telegram(sim.token, { apiRoot: sim.apiRoot, webhookReply: false });
+    const leaked = (await telegram.createChatInviteLink(groupId, { name: 'shared somewhere' })).invite_link;
+    const bans = () => sim.callsTo('banChatMember').length;
+    const before = bans();
+    const intruder = sim.createUser({ firstName: 'Intruder' }).id;
+    await sim.user(intruder).joinByLink(leaked);
+    await eventually(async () => (sim.memberStatus(groupId, intruder) === 'left' && bans() === before + 1 ? true : undefined));
+    expect(sim.callsTo('unbanChatMember').at(-1)).toMatchObject({ ok: true, params: { user_id: intruder, only_if_banned: true } });
+    // An entitled member using the same link stays.
+    const buyer = await newMember('Ola');
+    expect((await sim.user(buyer).payInvoice(await invoiceFor(buyer))).status).toBe('paid');
+    await eventually(async () => (sim.privateChatMessages(buyer).some((message) => message.text?.startsWith('Your access to Bootcamp Lounge')) ? true : undefined));
+    await sim.user(buyer).joinByLink(leaked);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sim.memberStatus(groupId, buyer)).toBe('member');
+    expect(bans()).toBe(before + 1);
   });
 
   it('approves join requests from entitled members only, and tells the others where to buy', async () => {
@@ -225,7 +248,9 @@ describe('Telegram Stars checkout', () => {
       return row?.observed === 'absent' ? row : undefined;
     });
     expect(grant.desired).toBe('absent');
-    expect(sim.callsTo('banChatMember')).toHaveLength(1);
-    expect(sim.callsTo('unbanChatMember')).toHaveLength(1);
+    const [buyerIdentity] = await db.select().from(platformIdentities).where(eq(platformIdentities.memberId, paid!.memberId));
+    const about = (method: string) => sim.callsTo(method).filter((call) => String((call.params as { user_id: unknown }).user_id) === buyerIdentity!.platformUserId);
+    expect(about('banChatMember')).toHaveLength(1);
+    expect(about('unbanChatMember')).toHaveLength(1);
   });
 });
