@@ -99,7 +99,6 @@ export const guildCommands: Command[] = [
     options: [text('name', 'command.course.name', { required: true, autocomplete: true, max_length: 100 })],
   },
   { name: 'help', ...inGuilds, ...described('command.help') },
-  // Plain text until core suggests products (handleSuggest knows courses and categories only).
   { name: 'buy', ...inGuilds, ...described('command.buy'), options: [text('product', 'command.buy.product', { autocomplete: true, max_length: 100 })] },
   { name: 'my', ...inGuilds, ...described('command.my') },
   { name: 'sales', ...inGuilds, ...described('command.sales') },
@@ -113,6 +112,12 @@ export const guildCommands: Command[] = [
     ],
   },
   productCommand,
+  {
+    name: 'access',
+    ...inGuilds,
+    ...described('command.access'),
+    options: [{ type: ApplicationCommandOptionType.Subcommand, name: 'retry', ...described('command.access.retry') }],
+  },
   {
     name: 'setup',
     ...inGuilds,

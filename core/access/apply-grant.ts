@@ -5,6 +5,7 @@ import type { DomainError } from '../errors.ts';
 import { t, toLocale } from '../i18n/index.ts';
 import { ok, type Result } from '../result.ts';
 import type { AccessGateway, AccessOutcome } from './access-gateway.ts';
+import { alertCreatorsOnce } from './alert-creators.ts';
 
 /** How long a Telegram invite link stays usable. */
 export const INVITE_TTL_MS = 24 * 3_600_000;
@@ -40,6 +41,7 @@ export async function applyGrant(
     result = { outcome: outcome.kind };
     if (after) {
       if (outcome.kind === 'done') await tellMember(deps, grant, outcome);
+      if (outcome.kind === 'blocked') await alertCreators(deps, grant, outcome.reason);
       return ok(result);
     }
     // The desired state flipped while we were at the platform: go again with the new one.
@@ -53,6 +55,7 @@ async function loadGrant(deps: Pick<CoreDeps, 'db'>, grantId: string) {
   const [row] = await deps.db
     .select({
       id: accessGrants.id,
+      communityId: accessGrants.communityId,
       desired: accessGrants.desired,
       observed: accessGrants.observed,
       resourceKind: accessGrants.resourceKind,
@@ -86,11 +89,13 @@ async function applyOnce(deps: Pick<CoreDeps, 'clock' | 'access'>, grant: Loaded
 
 function recordOf(grant: LoadedGrant, outcome: AccessOutcome, now: Date) {
   const attempt = { attempts: sql`${accessGrants.attempts} + 1`, lastAttemptAt: now };
-  if (outcome.kind !== 'done') return { ...attempt, lastError: outcome.reason };
+  if (outcome.kind === 'waiting') return { ...attempt, lastError: outcome.reason };
+  if (outcome.kind === 'blocked') return { ...attempt, lastError: outcome.reason, blockedAt: now };
   const invited = grant.resourceKind === 'telegram_chat' && grant.desired === 'present';
   return {
     ...attempt,
     lastError: null,
+    blockedAt: null,
     syncedAt: now,
     observed: invited ? ('invited' as const) : grant.desired,
     inviteLink: invited ? (outcome.inviteLink ?? null) : null,
@@ -109,4 +114,17 @@ async function tellMember(deps: Pick<CoreDeps, 'access' | 'log'>, grant: LoadedG
       : { body: t(locale, grant.desired === 'present' ? 'access.granted' : 'access.removed', { place }) };
   const reached = await gateway.notify(grant.userId, reply);
   if (!reached) deps.log.info({ grantId: grant.id }, 'member could not be told about their access (private messages closed)');
+}
+
+/** A permanent refusal: the community's creators hear about it once per resource, not per member. */
+async function alertCreators(deps: Pick<CoreDeps, 'db' | 'access' | 'log'>, grant: LoadedGrant, reason: string) {
+  const gateway = grant.platform === 'discord' ? deps.access?.discord : deps.access?.telegram;
+  if (!gateway || (grant.platform !== 'discord' && grant.platform !== 'telegram')) return;
+  await alertCreatorsOnce(deps, gateway, {
+    communityId: grant.communityId,
+    platform: grant.platform,
+    key: `${grant.resourceKind}/${grant.spaceExternalId}/${grant.resourceId}`,
+    place: grant.spaceTitle || grant.spaceExternalId,
+    reason,
+  });
 }

@@ -4,6 +4,7 @@ import type { DomainError } from '../errors.ts';
 import type { Actor } from '../members/actor.ts';
 import type { Reply } from '../reply.ts';
 import type { Result } from '../result.ts';
+import { accessInput, manageAccess } from '../access/retry-access.ts';
 import { buyProduct, buyProductInput } from '../commerce/buy-product.ts';
 import { manageProduct, manageProductInput } from '../commerce/manage-products.ts';
 import { showMyPurchases } from '../commerce/my-purchases.ts';
@@ -33,6 +34,7 @@ export const commands = {
   product: define({ input: manageProductInput, run: manageProduct }),
   sales: define({ input: z.object({}), run: (deps, actor) => showSales(deps, actor) }),
   refund: define({ input: refundOrderInput, run: requestRefund }),
+  access: define({ input: accessInput, run: manageAccess }),
 };
 
 export type CommandName = keyof typeof commands;

@@ -41,7 +41,7 @@ function mainOption(command: string, freeText: string): string | undefined {
 }
 
 function leadingOption(command: string): string | undefined {
-  if (command === 'product') return 'action';
+  if (command === 'product' || command === 'access') return 'action';
   if (command === 'refund') return 'order';
   return undefined;
 }

@@ -188,6 +188,10 @@ export const en = {
   'command.product.chat': "A linked Telegram group (chat id) that buyers join",
   'interval.none': "one-time",
   'access.joinDeclined': "This chat is for paying members of {community}. Open the bot to see how to join.",
+  'access.alert': "Lyceum could not give members their access in {place}: {reason} Fix it, then run /access retry: everything that failed is applied again.",
+  'access.retrying': "Retrying {count} blocked grants now.",
+  'command.access': "Access: retry what a missing permission blocked (creators)",
+  'command.access.retry': "Apply again every grant that was blocked",
   'error.unexpected': 'Something went wrong on our side. Please try again in a moment.',
 } as const;
 

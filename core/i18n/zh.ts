@@ -190,5 +190,9 @@ export const zh: Record<MessageKey, string> = {
   'command.product.chat': "购买者加入的已关联 Telegram 群组（chat id）",
   'interval.none': "一次性",
   'access.joinDeclined': "该群组仅对 {community} 的付费成员开放。打开机器人查看如何加入。",
+  'access.alert': "Lyceum 无法在 {place} 为成员开通权限：{reason} 修复后运行 /access retry，失败的权限会全部重新处理。",
+  'access.retrying': "正在重试 {count} 个被阻止的权限。",
+  'command.access': "权限：重试因缺少权限而失败的授权（创作者）",
+  'command.access.retry': "重新处理所有被阻止的授权",
   'error.unexpected': '我们这边出了点问题，请稍后再试。',
 };

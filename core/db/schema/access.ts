@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, foreignKey, index, integer, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
 import { at, createdAt, id, updatedAt } from './columns.ts';
-import { platformSpaces } from './communities.ts';
+import { communities, platformSpaces } from './communities.ts';
 import { accessDesired, accessObserved, accessResource } from './enums.ts';
 import { memberRef } from './members.ts';
 
@@ -27,6 +27,8 @@ export const accessGrants = pgTable(
     inviteExpiresAt: at('invite_expires_at'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
+    /** Set when the platform refused for good (a missing permission): no retries until `/access retry`. */
+    blockedAt: at('blocked_at'),
     lastAttemptAt: at('last_attempt_at'),
     syncedAt: at('synced_at'),
     createdAt: createdAt(),
@@ -45,4 +47,23 @@ export const accessGrants = pgTable(
       ),
     check('access_grants_attempts_non_negative', sql`${t.attempts} >= 0`),
   ],
+);
+
+/**
+ * Problems a community's creators were told about, once per cause (not once per member): a row
+ * exists while the alert stands, and is dropped when `/access retry` clears the cause.
+ */
+export const communityAlerts = pgTable(
+  'community_alerts',
+  {
+    id: id(),
+    communityId: uuid('community_id')
+      .notNull()
+      .references(() => communities.id, { onDelete: 'cascade' }),
+    /** What went wrong where, e.g. `discord-role/<guild>/<role>`: one alert per key. */
+    key: text('key').notNull(),
+    message: text('message').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [unique('community_alerts_key').on(t.communityId, t.key)],
 );

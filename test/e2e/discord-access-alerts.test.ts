@@ -1,0 +1,104 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDiscordAccessGateway } from '../../bots/discord/access-gateway.ts';
+import { type DiscordBot, startDiscordBot } from '../../bots/discord/discord-bot.ts';
+import { accessGrants, auditLog, memberships, platformIdentities, platformSpaces, productGrants, products } from '../../core/db/schema/index.ts';
+import { startWorkers, type WorkerRuntime } from '../../workers/runner.ts';
+import { commandDeps } from '../support/core-deps.ts';
+import { silentLog } from '../support/fakes.ts';
+import { createTestQueues, eventually, type TestQueues } from '../support/queues.ts';
+import { type DiscordSim, type SimMessage, startDiscordSim } from '../sim/discord/index.ts';
+import { createWorld, type World } from './world.ts';
+
+const ROLE_ROUTE = '/guilds/:id/members/:id/roles/:id';
+const MANAGE_ROLES = 1n << 28n;
+type Component = { type: number; label?: string; custom_id?: string };
+const button = (message: SimMessage, prefix: string) => {
+  const found = (message.components as Array<{ components: Component[] }>).flatMap((row) => row.components).find((c) => c.label?.startsWith(prefix));
+  if (!found?.custom_id) throw new Error(`no "${prefix}" button`);
+  return found.custom_id;
+};
+
+/**
+ * A permission the bot lost: every blocked grant is tried once, the creators hear about it once
+ * (not once per member), and `/access retry` repairs everything after the fix.
+ */
+describe('blocked access: one creator alert, no retry storm, /access retry', () => {
+  let world: World;
+  let sim: DiscordSim;
+  let bot: DiscordBot;
+  let queues: TestQueues;
+  let workers: WorkerRuntime;
+  let guildId: string;
+  let botRoleId: string;
+  let creator: string;
+  let roleId: string;
+  const buyers: string[] = [];
+
+  beforeAll(async () => {
+    world = await createWorld();
+    queues = createTestQueues();
+    const deps = commandDeps(world.database.db, { clock: world.clock, queue: queues.queue, payments: { sandbox: true } });
+    sim = await startDiscordSim();
+    creator = sim.createUser({ username: 'olivia' }).id;
+    ({ id: guildId, botRoleId } = sim.createGuild({ name: 'Makers', ownerId: creator }));
+    for (const name of ['mia', 'noah']) {
+      const id = sim.createUser({ username: name }).id;
+      sim.addMember(guildId, id);
+      buyers.push(id);
+    }
+    roleId = sim.createRole(guildId, { name: 'Club' }).id;
+    bot = await startDiscordBot({ token: sim.botToken, applicationId: sim.applicationId, apiUrl: sim.apiUrl, deps, log: silentLog });
+    await bot.ready;
+    const access = { discord: createDiscordAccessGateway({ token: sim.botToken, apiUrl: sim.apiUrl, log: silentLog }) };
+    workers = await startWorkers({ ...deps, access }, queues.queue, { connection: queues.redis, prefix: queues.prefix, concurrency: 2, log: silentLog, schedulers: false });
+    await (await sim.user(creator).slashCommand(guildId, 'setup', { code: await world.linkCode() })).reply();
+    const db = world.database.db;
+    const [identity] = await db.select().from(platformIdentities).where(and(eq(platformIdentities.platform, 'discord'), eq(platformIdentities.platformUserId, creator)));
+    await db.update(memberships).set({ role: 'creator' }).where(and(eq(memberships.communityId, world.communityId), eq(memberships.memberId, identity!.memberId)));
+    const [space] = await db.select().from(platformSpaces).where(eq(platformSpaces.externalId, guildId));
+    const [bootcamp] = await db.select().from(products).where(eq(products.slug, 'python-bootcamp'));
+    await db.insert(productGrants).values({ communityId: world.communityId, productId: bootcamp!.id, kind: 'discord_role', spaceId: space!.id, resourceId: roleId });
+  });
+  afterAll(async () => {
+    await workers?.close(5_000);
+    await bot?.close();
+    await sim?.close();
+    await queues?.close();
+    await world?.database.drop();
+  });
+
+  const roleCalls = () => sim.calls.filter((call) => call.route === ROLE_ROUTE && call.method === 'PUT');
+  const creatorDms = () => sim.dmMessages(creator).filter((message) => message.authorId === sim.botUser.id);
+
+  it('tries each blocked grant once and alerts the creator once, saying what to fix', async () => {
+    const granted = BigInt(sim.roles(guildId).find((role) => role.id === botRoleId)!.permissions);
+    sim.setBotPermissions(guildId, granted & ~MANAGE_ROLES);
+    for (const buyer of buyers) {
+      const checkout = await (await sim.user(buyer).slashCommand(guildId, 'buy', { product: 'python-bootcamp' })).reply();
+      await (await sim.user(buyer).clickButton(checkout, button(checkout, 'Pay'))).reply();
+    }
+    await eventually(async () => {
+      const blocked = await world.database.db.select().from(accessGrants).where(eq(accessGrants.resourceId, roleId));
+      return blocked.length === 2 && blocked.every((grant) => grant.blockedAt) ? blocked : undefined;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(roleCalls().map((call) => call.status)).toEqual([403, 403]);
+    expect(creatorDms()).toHaveLength(1);
+    expect(creatorDms()[0]!.content).toContain('Manage Roles');
+    expect(creatorDms()[0]!.content).toContain('/access retry');
+    sim.setBotPermissions(guildId, granted);
+  });
+
+  it('repairs every blocked grant on /access retry, audited, and refuses members', async () => {
+    const refused = await (await sim.user(buyers[0]!).slashCommand(guildId, 'access retry')).reply();
+    expect(refused.content).toBe('You do not have permission to do that.');
+    const reply = await (await sim.user(creator).slashCommand(guildId, 'access retry')).reply();
+    expect(reply).toMatchObject({ ephemeral: true, content: 'Retrying 2 blocked grants now.' });
+    await eventually(async () => (buyers.every((buyer) => sim.memberRoles(guildId, buyer).includes(roleId)) ? true : undefined));
+    expect(roleCalls().map((call) => call.status)).toEqual([403, 403, 204, 204]);
+    const [audit] = await world.database.db.select().from(auditLog).where(eq(auditLog.action, 'access.retry'));
+    expect(audit?.details).toEqual({ grants: 2 });
+    expect(creatorDms()).toHaveLength(1);
+  });
+});
