@@ -44,6 +44,10 @@ export type DomainError =
   | { code: 'order_not_refundable' }
   /** The order is no longer waiting for payment (paid, expired or the price changed). */
   | { code: 'order_not_payable' }
+  /** /cancel found no subscription of the member that is still renewing. */
+  | { code: 'nothing_to_cancel' }
+  /** The member has several renewing subscriptions: /cancel needs the product's name. */
+  | { code: 'which_subscription' }
   /** A Discord role the bot cannot grant: above its own, managed by an integration, @everyone, or no Manage Roles. */
   | { code: 'role_not_assignable'; reason: 'above_bot' | 'managed' | 'everyone' | 'no_manage_roles' };
 
@@ -70,6 +74,8 @@ const messageKeys = {
   order_not_refundable: 'error.order_not_refundable',
   order_not_payable: 'error.order_not_payable',
   role_not_assignable: 'error.role_not_assignable',
+  nothing_to_cancel: 'error.nothing_to_cancel',
+  which_subscription: 'error.which_subscription',
 } as const satisfies Record<DomainErrorCode, `error.${DomainErrorCode}`>;
 
 /** The one rendering of a domain error for every edge: short, private to the actor. */

@@ -1,6 +1,7 @@
 import type { JobKey } from '../core/queue/contract.ts';
 import type { JobDefinition } from './define-job.ts';
 import { applyGrantJob } from './access/apply-grant.job.ts';
+import { runLifecycleJob } from './access/run-lifecycle.job.ts';
 import { processPaymentEventJob } from './payments/process-event.job.ts';
 import { refundOrderJob } from './payments/refund-order.job.ts';
 import { sweepStarsPaymentsJob } from './payments/sweep-stars-payments.job.ts';
@@ -17,4 +18,5 @@ export const jobRegistry = {
   'payments.sweep-stripe-events': sweepStripeEventsJob,
   'payments.sweep-stars-payments': sweepStarsPaymentsJob,
   'access.apply-grant': applyGrantJob,
+  'access.run-lifecycle': runLifecycleJob,
 } satisfies { [K in JobKey]: JobDefinition<K> };

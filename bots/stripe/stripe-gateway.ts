@@ -49,6 +49,10 @@ export function createStripeGateway(options: StripeGatewayOptions): StripeGatewa
         yield { id: event.id, type: event.type, objectId: object.id, payload: event };
       }
     },
+    async cancelAtPeriodEnd(input) {
+      await stripe.subscriptions.update(input.subscriptionRef, { cancel_at_period_end: true }, { idempotencyKey: `cancel-at-end-${input.orderId}` });
+      return readCheckout(stripe, input.checkoutId);
+    },
     async refund(input) {
       for (const paymentRef of input.paymentRefs) {
         await stripe.refunds.create(

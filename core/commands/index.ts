@@ -6,6 +6,7 @@ import type { Reply } from '../reply.ts';
 import type { Result } from '../result.ts';
 import { accessInput, manageAccess } from '../access/retry-access.ts';
 import { buyProduct, buyProductInput } from '../commerce/buy-product.ts';
+import { cancelInput, cancelSubscription } from '../commerce/cancel-subscription.ts';
 import { manageProduct, manageProductInput } from '../commerce/manage-products.ts';
 import { showMyPurchases } from '../commerce/my-purchases.ts';
 import { refundOrderInput, requestRefund } from '../commerce/refund-order.ts';
@@ -31,6 +32,7 @@ export const commands = {
   help: define({ input: z.object({}), run: (_deps, actor) => showHelp(actor) }),
   buy: define({ input: buyProductInput, run: buyProduct }),
   my: define({ input: z.object({}), run: (deps, actor) => showMyPurchases(deps, actor) }),
+  cancel: define({ input: cancelInput, run: cancelSubscription }),
   product: define({ input: manageProductInput, run: manageProduct }),
   sales: define({ input: z.object({}), run: (deps, actor) => showSales(deps, actor) }),
   refund: define({ input: refundOrderInput, run: requestRefund }),

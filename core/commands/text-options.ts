@@ -31,6 +31,7 @@ function mainOption(command: string, freeText: string): string | undefined {
     case 'setup':
       return /^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$/.test(freeText) ? 'code' : 'name';
     case 'buy':
+    case 'cancel':
     case 'product':
       return 'product';
     case 'refund':

@@ -20,14 +20,20 @@ export async function paySandboxOrder(
 ): Promise<Result<Reply, DomainError>> {
   if (!deps.payments.sandbox) return err({ code: 'provider_unavailable' });
   const [order] = await deps.db
-    .select({ order: orders, productActive: products.active })
+    .select({ order: orders, productActive: products.active, interval: products.interval })
     .from(orders)
     .innerJoin(products, eq(products.id, orders.productId))
     .where(and(eq(orders.id, input.orderId), eq(orders.communityId, actor.communityId), eq(orders.memberId, actor.memberId), eq(orders.provider, 'sandbox')));
   if (!order) return err({ code: 'order_not_found' });
   if (order.order.status !== 'pending' || !order.productActive) return err({ code: 'order_not_payable' });
   const { id, amount, currency, communityId } = order.order;
-  const facts = [{ kind: 'charge', ref: `sbx_${id}`, paymentRef: `sbx_${id}`, amount, currency, occurredAt: deps.clock.now().toISOString() }];
+  const now = deps.clock.now();
+  const facts: object[] = [{ kind: 'charge', ref: `sbx_${id}`, paymentRef: `sbx_${id}`, amount, currency, occurredAt: now.toISOString() }];
+  // A sandbox subscription runs one period and is never renewed: the lifecycle then ends it.
+  if (order.interval) {
+    const periodEnd = addInterval(now, order.interval).toISOString();
+    facts.push({ kind: 'subscription', ref: `sbx_sub_${id}`, status: 'active', currentPeriodEnd: periodEnd, cancelAtPeriodEnd: true, canceledAt: null });
+  }
   await recordPaymentEvent(deps, {
     provider: 'sandbox',
     providerEventId: `sbx_${id}_paid`,
@@ -38,4 +44,13 @@ export async function paySandboxOrder(
     payload: { facts },
   });
   return ok({ body: t(actor.locale, 'buy.sandboxPaid'), ephemeral: true });
+}
+
+/** One billing period after `from`, on the calendar (a month is a month, not 30 days). */
+export function addInterval(from: Date, interval: 'week' | 'month' | 'year'): Date {
+  const next = new Date(from);
+  if (interval === 'week') next.setUTCDate(next.getUTCDate() + 7);
+  else if (interval === 'month') next.setUTCMonth(next.getUTCMonth() + 1);
+  else next.setUTCFullYear(next.getUTCFullYear() + 1);
+  return next;
 }

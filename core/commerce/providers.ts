@@ -31,6 +31,8 @@ export interface StripeGateway {
   createCheckout(request: CheckoutRequest): Promise<HostedCheckout>;
   /** Everything Stripe now says about the order's checkout: payment, subscription, refunds, disputes. */
   readCheckout(checkoutId: string): Promise<ProviderSnapshot>;
+  /** Stops the subscription renewing at its period's end (cancel_at_period_end), then reads it back. */
+  cancelAtPeriodEnd(request: { orderId: string; checkoutId: string; subscriptionRef: string }): Promise<ProviderSnapshot>;
   /** The order (Lyceum's id in metadata) or payment an event is about; may read Stripe to find out. */
   describeEvent(payload: unknown): Promise<StripeEventRefs>;
   /** Stripe's events created after `since` (GET /v1/events, oldest first), for the sweep. */

@@ -5,6 +5,8 @@ import { entitlements, orders, products, subscriptions } from '../db/schema/inde
 /** How long a subscription whose renewal failed keeps access while the provider retries. */
 export const GRACE_DAYS = 3;
 const DAY_MS = 86_400_000;
+/** How late a Stars renewal may arrive after the period's end before access ends. */
+export const RENEWAL_MARGIN_MS = 2 * 3_600_000;
 
 type EntitlementState = Pick<
   typeof entitlements.$inferInsert,
@@ -12,9 +14,10 @@ type EntitlementState = Pick<
 >;
 
 /**
- * Keeps the order's one entitlement equal to what its order and subscription say. One-time
- * purchases are active once paid; subscriptions follow their provider status (past_due is a
- * grace period); a full refund or a chargeback revokes. Nothing is created before there is
+ * Keeps the order's one entitlement equal to what its order and subscription say, at `now`.
+ * One-time purchases are active once paid; subscriptions follow their provider status (past_due
+ * is a grace period that ends GRACE_DAYS after the period); a Stars or sandbox period that was
+ * not renewed ends by the clock; a full refund or a chargeback revokes. Nothing is created before there is
  * something to grant, and the row is only ever updated afterwards (one per order/subscription).
  */
 export async function refreshEntitlement(tx: Queryable, orderId: string, now: Date): Promise<void> {
@@ -65,12 +68,17 @@ function desiredState(
   if (order.status === 'refunded') return revoke('refunded');
   if (order.status === 'disputed') return revoke('disputed');
   const periodEnd = subscription.currentPeriodEnd;
+  const expired = (at: Date | null): EntitlementState => ({ status: 'expired', endsAt: at ?? now, graceUntil: null });
   switch (subscription.status) {
     case 'trialing':
     case 'active':
+      // Stars and the sandbox say nothing when a period is not renewed: the clock ends it.
+      if (subscription.provider !== 'stripe' && periodEnd && periodEnd.getTime() + RENEWAL_MARGIN_MS < now.getTime()) return expired(periodEnd);
       return { status: 'active', endsAt: periodEnd, graceUntil: null };
-    case 'past_due':
-      return { status: 'grace', endsAt: periodEnd, graceUntil: new Date((periodEnd ?? now).getTime() + GRACE_DAYS * DAY_MS) };
+    case 'past_due': {
+      const graceUntil = new Date((periodEnd ?? now).getTime() + GRACE_DAYS * DAY_MS);
+      return graceUntil < now ? expired(graceUntil) : { status: 'grace', endsAt: periodEnd, graceUntil };
+    }
     case 'canceled':
     case 'expired':
       return { status: 'expired', endsAt: subscription.canceledAt ?? periodEnd ?? now, graceUntil: null };

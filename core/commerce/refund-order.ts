@@ -84,7 +84,7 @@ export async function refundOrder(
       if (!userId) return err({ code: 'order_not_refundable' });
       const [subscription] = await deps.db.select().from(subscriptions).where(eq(subscriptions.orderId, order.id));
       // A refunded subscription must stop renewing at Telegram too, not only in our tables.
-      if (subscription && subscription.status !== 'canceled' && subscription.status !== 'expired') {
+      if (subscription && !subscription.cancelAtPeriodEnd && subscription.status !== 'canceled' && subscription.status !== 'expired') {
         await deps.payments.stars.cancelSubscription(userId, order.providerPaymentId ?? charges[0]!.providerRef);
       }
       for (const charge of charges) {
@@ -106,7 +106,8 @@ async function chargesOf(db: Queryable, orderId: string) {
     .where(and(eq(ledgerEntries.orderId, orderId), inArray(ledgerEntries.kind, ['charge'])));
 }
 
-async function telegramUserId(db: Queryable, memberId: string) {
+/** The member's Telegram user id, which Stars refunds and cancellations are addressed to. */
+export async function telegramUserId(db: Queryable, memberId: string) {
   const [row] = await db
     .select({ userId: platformIdentities.platformUserId })
     .from(platformIdentities)

@@ -192,6 +192,13 @@ export const en = {
   'access.retrying': "Retrying {count} blocked grants now.",
   'command.access': "Access: retry what a missing permission blocked (creators)",
   'command.access.retry': "Apply again every grant that was blocked",
+  'lifecycle.reminder': "Your {product} ends on {date} and will not renew. Run /buy to keep your access.",
+  'cancel.done': "Your {product} will not renew. You keep access until {date}.",
+  'error.nothing_to_cancel': "You have no subscription here that is still renewing. See /my.",
+  'error.which_subscription': "You have more than one subscription: say which, e.g. /cancel <product>.",
+  'command.cancel': "Stop a subscription renewing (you keep access until its end)",
+  'command.cancel.product': "Which subscription, if you have several",
+  'help.cancel': "/cancel [product]: stop a subscription renewing",
   'error.unexpected': 'Something went wrong on our side. Please try again in a moment.',
 } as const;
 

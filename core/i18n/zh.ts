@@ -194,5 +194,12 @@ export const zh: Record<MessageKey, string> = {
   'access.retrying': "正在重试 {count} 个被阻止的权限。",
   'command.access': "权限：重试因缺少权限而失败的授权（创作者）",
   'command.access.retry': "重新处理所有被阻止的授权",
+  'lifecycle.reminder': "你的 {product} 将于 {date} 到期，且不会自动续费。运行 /buy 以保留权限。",
+  'cancel.done': "你的 {product} 将不再续费，权限保留至 {date}。",
+  'error.nothing_to_cancel': "你在这里没有仍在续费的订阅。请看 /my。",
+  'error.which_subscription': "你有多个订阅：请指明是哪一个，例如 /cancel <商品>。",
+  'command.cancel': "停止订阅续费（权限保留到本期结束）",
+  'command.cancel.product': "如有多个订阅，指明是哪一个",
+  'help.cancel': "/cancel [商品]：停止订阅续费",
   'error.unexpected': '我们这边出了点问题，请稍后再试。',
 };

@@ -89,6 +89,12 @@ export const jobs = {
     payload: z.object({ grantId: z.uuid() }),
     key: (payload) => `apply-grant-${payload.grantId}`,
   }),
+  /** Ends entitlements whose period or grace ran out and sends the reminders that are due. */
+  'access.run-lifecycle': job({
+    queue: 'access',
+    payload: z.object({}),
+    key: () => 'run-lifecycle',
+  }),
   /** Drops stored button payloads no reply has used for 30 days (see core/button-payloads). */
   'maintenance.prune-button-payloads': job({
     queue: 'maintenance',
@@ -108,6 +114,7 @@ export const schedules: Array<{ id: string; job: JobKey; payload: JobPayload<Job
   { id: 'prune-button-payloads-daily', job: 'maintenance.prune-button-payloads', payload: {}, cron: '23 4 * * *' },
   { id: 'sweep-stripe-events', job: 'payments.sweep-stripe-events', payload: {}, every: 10 * 60_000 },
   { id: 'sweep-stars-payments', job: 'payments.sweep-stars-payments', payload: {}, every: 10 * 60_000 },
+  { id: 'run-lifecycle', job: 'access.run-lifecycle', payload: {}, every: 15 * 60_000 },
 ];
 
 type AnySpec = { queue: QueueName; payload: z.ZodType; key?: (payload: never) => string };

@@ -123,6 +123,20 @@ describe('Stripe checkout', () => {
     expect(await rowsOf(orderId)).toMatchObject({ ledger: ['charge:2900'], entitlements: ['subscription:expired'] });
   });
 
+  it('stops a subscription renewing on /cancel: Stripe is told, access lasts to the period end', async () => {
+    const caller = newBuyer();
+    const { sessionId, memberId } = await checkout(caller, 'all-access');
+    const { subscriptionId } = sim.completeCheckout(sessionId);
+    await settled();
+    const canceled = await handleCommand(deps, caller, 'cancel', {});
+    expect(canceled.error).toBeUndefined();
+    expect(canceled.reply.body).toMatch(/^Your All-Access Membership will not renew\. You keep access until \d{4}-\d{2}-\d{2}\.$/);
+    expect(sim.subscription(subscriptionId!)).toMatchObject({ cancel_at_period_end: true, status: 'trialing' });
+    const [owned] = await world.database.db.select().from(entitlements).where(eq(entitlements.memberId, memberId));
+    expect(owned?.status).toBe('active');
+    expect((await handleCommand(deps, caller, 'cancel', {})).error).toEqual({ code: 'nothing_to_cancel' });
+  });
+
   it('finds an event no webhook delivered with the sweep, and applies it once even racing a webhook', async () => {
     const { sessionId, orderId } = await checkout(newBuyer(), 'python-bootcamp');
     sim.webhooks.drop({ next: 100 });

@@ -180,10 +180,16 @@ describe('Telegram Stars checkout', () => {
     const renewed = await eventually(async () => ((await owned())?.charges === 2 ? owned() : undefined));
     expect(renewed!.entitlement.endsAt!.getTime()).toBeGreaterThan(first!.entitlement.endsAt!.getTime());
 
-    // Refunded: Telegram is told to stop renewing, both charges go back, access ends.
+    // /cancel: Telegram is told to stop renewing (once), access stays until the period ends.
+    await sim.user(buyer).sendPrivate('/cancel');
+    await eventually(async () => sim.privateChatMessages(buyer).find((message) => message.text?.startsWith('Your All-Access Membership will not renew. You keep access until ')));
+    expect(sim.callsTo('editUserStarSubscription')).toMatchObject([{ ok: true, params: { telegram_payment_charge_id: paid.chargeId, is_canceled: true } }]);
+    expect((await owned())!.entitlement.status).toBe('active');
+
+    // Refunded: both charges go back and access ends; Telegram was already told to stop.
     const [order] = await db.select().from(orders).where(and(eq(orders.provider, 'telegram_stars'), eq(orders.memberId, entitlementsOwner)));
     await refundOrder({ ...deps }, { orderId: order!.id, reason: 'test' });
-    expect(sim.callsTo('editUserStarSubscription')).toMatchObject([{ ok: true, params: { telegram_payment_charge_id: paid.chargeId, is_canceled: true } }]);
+    expect(sim.callsTo('editUserStarSubscription')).toHaveLength(1);
     await eventually(async () => ((await owned())?.entitlement.status === 'revoked' ? true : undefined));
     expect(sim.starCharges().filter((charge) => charge.payload === order!.id).map((charge) => charge.refunded)).toEqual([true, true]);
   });

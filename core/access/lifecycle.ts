@@ -1,0 +1,98 @@
+import { and, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
+import { applyPaymentFacts, withOrderLock } from '../commerce/apply-payment-facts.ts';
+import { entitlements, platformIdentities, products, subscriptions } from '../db/schema/index.ts';
+import type { CoreDeps } from '../deps.ts';
+import type { DomainError } from '../errors.ts';
+import { t, toLocale } from '../i18n/index.ts';
+import { ok, type Result } from '../result.ts';
+
+const DAY_MS = 86_400_000;
+/** Reminders before an entitlement that will not renew ends, largest first. */
+export const REMINDERS = [
+  { key: '3d', before: 3 * DAY_MS },
+  { key: '1d', before: DAY_MS },
+] as const;
+const BATCH = 500;
+
+type LifecycleDeps = Pick<CoreDeps, 'db' | 'queue' | 'clock' | 'access' | 'log'>;
+
+/**
+ * The clock's part of access, run by a job scheduler: entitlements whose period or grace has
+ * passed are re-derived at `now` (a Stars or sandbox period nobody renewed ends, a grace that ran
+ * out ends) and their grants follow; members whose access ends without renewing are reminded
+ * 3 days and 1 day before, once each. Idempotent: running it twice at the same time changes
+ * nothing more and reminds nobody twice.
+ */
+export async function runLifecycle(deps: LifecycleDeps): Promise<Result<{ ended: number; reminded: number }, DomainError>> {
+  const now = deps.clock.now();
+  return ok({ ended: await endDue(deps, now), reminded: await remind(deps, now) });
+}
+
+async function endDue(deps: LifecycleDeps, now: Date): Promise<number> {
+  const due = await deps.db
+    .select({ id: entitlements.id, orderId: sql<string>`coalesce(${entitlements.orderId}, ${subscriptions.orderId})` })
+    .from(entitlements)
+    .leftJoin(subscriptions, eq(subscriptions.id, entitlements.subscriptionId))
+    .where(
+      and(
+        inArray(entitlements.status, ['active', 'grace']),
+        or(lte(entitlements.endsAt, now), lte(entitlements.graceUntil, now)),
+        // Stripe's own state decides its active subscriptions; its grace still ends by the clock.
+        or(sql`${subscriptions.provider} is distinct from 'stripe'`, eq(entitlements.status, 'grace')),
+      ),
+    )
+    .limit(BATCH);
+  let ended = 0;
+  for (const entitlement of due) {
+    const applied = await withOrderLock(deps.db, entitlement.orderId, (tx, order) => applyPaymentFacts(tx, order, order.provider, [], now));
+    const [after] = await deps.db.select({ status: entitlements.status }).from(entitlements).where(eq(entitlements.id, entitlement.id));
+    if (after && after.status !== 'active' && after.status !== 'grace') ended += 1;
+    for (const grant of applied?.changedGrants ?? []) await deps.queue.enqueue('access.apply-grant', { grantId: grant.grantId });
+  }
+  return ended;
+}
+
+async function remind(deps: LifecycleDeps, now: Date): Promise<number> {
+  const horizon = new Date(now.getTime() + REMINDERS[0].before);
+  const ending = await deps.db
+    .select({ id: entitlements.id, memberId: entitlements.memberId, endsAt: entitlements.endsAt, details: entitlements.details, product: products.name })
+    .from(entitlements)
+    .innerJoin(products, eq(products.id, entitlements.productId))
+    .innerJoin(subscriptions, eq(subscriptions.id, entitlements.subscriptionId))
+    .where(and(eq(entitlements.status, 'active'), isNotNull(entitlements.endsAt), lte(entitlements.endsAt, horizon), eq(subscriptions.cancelAtPeriodEnd, true)))
+    .limit(BATCH);
+  let reminded = 0;
+  for (const entitlement of ending) {
+    const left = entitlement.endsAt!.getTime() - now.getTime();
+    if (left <= 0) continue;
+    const due = [...REMINDERS].reverse().find((reminder) => left <= reminder.before);
+    const sent = (entitlement.details.reminders as string[] | undefined) ?? [];
+    if (!due || sent.includes(due.key)) continue;
+    // Claim the reminder first, so two runs never send it twice.
+    const claimed = await deps.db
+      .update(entitlements)
+      .set({ details: sql`jsonb_set(${entitlements.details}, '{reminders}', coalesce(${entitlements.details}->'reminders', '[]'::jsonb) || ${JSON.stringify([due.key])}::jsonb)` })
+      .where(and(eq(entitlements.id, entitlement.id), sql`not coalesce(${entitlements.details}->'reminders', '[]'::jsonb) ? ${due.key}`))
+      .returning({ id: entitlements.id });
+    if (!claimed.length) continue;
+    if (await tellMember(deps, entitlement.memberId, entitlement.product, entitlement.endsAt!)) reminded += 1;
+  }
+  return reminded;
+}
+
+/** A private message on every platform where the member has an account the bot can reach. */
+async function tellMember(deps: LifecycleDeps, memberId: string, product: string, endsAt: Date): Promise<boolean> {
+  const identities = await deps.db
+    .select({ platform: platformIdentities.platform, userId: platformIdentities.platformUserId, locale: platformIdentities.locale })
+    .from(platformIdentities)
+    .where(eq(platformIdentities.memberId, memberId));
+  let reached = false;
+  for (const identity of identities) {
+    const gateway = identity.platform === 'discord' ? deps.access?.discord : identity.platform === 'telegram' ? deps.access?.telegram : undefined;
+    if (!gateway) continue;
+    const locale = toLocale(identity.locale) ?? 'en';
+    const body = t(locale, 'lifecycle.reminder', { product, date: endsAt.toISOString().slice(0, 10) });
+    reached = (await gateway.notify(identity.userId, { body })) || reached;
+  }
+  return reached;
+}
