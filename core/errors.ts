@@ -44,6 +44,10 @@ export type DomainError =
   | { code: 'order_not_refundable' }
   /** The order is no longer waiting for payment (paid, expired or the price changed). */
   | { code: 'order_not_payable' }
+  /** No member of the actor's community matches that mention, id, @username or name. */
+  | { code: 'member_not_found' }
+  /** /revoke found nothing live to revoke for that member and product. */
+  | { code: 'nothing_to_revoke' }
   /** /cancel found no subscription of the member that is still renewing. */
   | { code: 'nothing_to_cancel' }
   /** The member has several renewing subscriptions: /cancel needs the product's name. */
@@ -75,6 +79,8 @@ const messageKeys = {
   order_not_payable: 'error.order_not_payable',
   role_not_assignable: 'error.role_not_assignable',
   nothing_to_cancel: 'error.nothing_to_cancel',
+  member_not_found: 'error.member_not_found',
+  nothing_to_revoke: 'error.nothing_to_revoke',
   which_subscription: 'error.which_subscription',
 } as const satisfies Record<DomainErrorCode, `error.${DomainErrorCode}`>;
 

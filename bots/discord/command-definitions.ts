@@ -117,7 +117,35 @@ export const guildCommands: Command[] = [
     name: 'access',
     ...inGuilds,
     ...described('command.access'),
-    options: [{ type: ApplicationCommandOptionType.Subcommand, name: 'retry', ...described('command.access.retry') }],
+    options: [
+      { type: ApplicationCommandOptionType.Subcommand, name: 'retry', ...described('command.access.retry') },
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: 'status',
+        ...described('command.access.status'),
+        options: [{ type: ApplicationCommandOptionType.User, name: 'member', ...described('command.access.member'), required: true }],
+      },
+    ],
+  },
+  {
+    name: 'grant',
+    ...inGuilds,
+    ...described('command.grant'),
+    options: [
+      { type: ApplicationCommandOptionType.User, name: 'member', ...described('command.grant.member'), required: true },
+      text('product', 'command.grant.product', { required: true, autocomplete: true, max_length: 100 }),
+      { type: ApplicationCommandOptionType.Integer, name: 'days', ...described('command.grant.days'), min_value: 1, max_value: 3650 },
+    ],
+  },
+  {
+    name: 'revoke',
+    ...inGuilds,
+    ...described('command.revoke'),
+    options: [
+      { type: ApplicationCommandOptionType.User, name: 'member', ...described('command.grant.member'), required: true },
+      text('product', 'command.grant.product', { required: true, autocomplete: true, max_length: 100 }),
+      text('reason', 'command.revoke.reason', { required: true, min_length: 3, max_length: 500 }),
+    ],
   },
   {
     name: 'setup',

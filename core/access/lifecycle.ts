@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
 import { applyPaymentFacts, withOrderLock } from '../commerce/apply-payment-facts.ts';
+import { projectMemberAccess } from '../commerce/project-access.ts';
 import { entitlements, platformIdentities, products, subscriptions } from '../db/schema/index.ts';
 import type { CoreDeps } from '../deps.ts';
 import type { DomainError } from '../errors.ts';
@@ -30,7 +31,7 @@ export async function runLifecycle(deps: LifecycleDeps): Promise<Result<{ ended:
 
 async function endDue(deps: LifecycleDeps, now: Date): Promise<number> {
   const due = await deps.db
-    .select({ id: entitlements.id, orderId: sql<string>`coalesce(${entitlements.orderId}, ${subscriptions.orderId})` })
+    .select({ id: entitlements.id, orderId: sql<string | null>`coalesce(${entitlements.orderId}, ${subscriptions.orderId})` })
     .from(entitlements)
     .leftJoin(subscriptions, eq(subscriptions.id, entitlements.subscriptionId))
     .where(
@@ -44,12 +45,30 @@ async function endDue(deps: LifecycleDeps, now: Date): Promise<number> {
     .limit(BATCH);
   let ended = 0;
   for (const entitlement of due) {
+    if (!entitlement.orderId) {
+      ended += await endManual(deps, entitlement.id, now);
+      continue;
+    }
     const applied = await withOrderLock(deps.db, entitlement.orderId, (tx, order) => applyPaymentFacts(tx, order, order.provider, [], now));
     const [after] = await deps.db.select({ status: entitlements.status }).from(entitlements).where(eq(entitlements.id, entitlement.id));
     if (after && after.status !== 'active' && after.status !== 'grace') ended += 1;
     for (const grant of applied?.changedGrants ?? []) await deps.queue.enqueue('access.apply-grant', { grantId: grant.grantId });
   }
   return ended;
+}
+
+/** A creator's time-boxed /grant (no order behind it) ends on its date. */
+async function endManual(deps: LifecycleDeps, entitlementId: string, now: Date): Promise<number> {
+  const changed = await deps.db.transaction(async (tx) => {
+    const [ended] = await tx
+      .update(entitlements)
+      .set({ status: 'expired' })
+      .where(and(eq(entitlements.id, entitlementId), eq(entitlements.source, 'manual'), lte(entitlements.endsAt, now)))
+      .returning({ communityId: entitlements.communityId, memberId: entitlements.memberId });
+    return ended ? projectMemberAccess(tx, ended.communityId, ended.memberId) : undefined;
+  });
+  for (const grant of changed ?? []) await deps.queue.enqueue('access.apply-grant', { grantId: grant.grantId });
+  return changed ? 1 : 0;
 }
 
 async function remind(deps: LifecycleDeps, now: Date): Promise<number> {

@@ -4,7 +4,9 @@ import type { DomainError } from '../errors.ts';
 import type { Actor } from '../members/actor.ts';
 import type { Reply } from '../reply.ts';
 import type { Result } from '../result.ts';
+import { grantAccess, grantInput } from '../access/grant-access.ts';
 import { accessInput, manageAccess } from '../access/retry-access.ts';
+import { revokeAccess, revokeInput } from '../access/revoke-access.ts';
 import { buyProduct, buyProductInput } from '../commerce/buy-product.ts';
 import { cancelInput, cancelSubscription } from '../commerce/cancel-subscription.ts';
 import { manageProduct, manageProductInput } from '../commerce/manage-products.ts';
@@ -37,6 +39,8 @@ export const commands = {
   sales: define({ input: z.object({}), run: (deps, actor) => showSales(deps, actor) }),
   refund: define({ input: refundOrderInput, run: requestRefund }),
   access: define({ input: accessInput, run: manageAccess }),
+  grant: define({ input: grantInput, run: grantAccess }),
+  revoke: define({ input: revokeInput, run: revokeAccess }),
 };
 
 export type CommandName = keyof typeof commands;

@@ -39,8 +39,8 @@ export async function suggest(deps: CommandDeps, actor: Actor, request: SuggestR
       .slice(0, MAX_SUGGESTIONS)
       .map(({ category, courses }) => ({ name: truncate(`${category} (${courses})`, 100), value: truncate(category, 100) }));
   }
-  if ((request.command === 'buy' || request.command === 'product') && request.option === 'product') {
-    const manage = request.command === 'product' && can(actor.role, 'commerce.manage');
+  if (['buy', 'product', 'grant', 'revoke'].includes(request.command) && request.option === 'product') {
+    const manage = request.command !== 'buy' && can(actor.role, 'commerce.manage');
     const wanted = value.toLowerCase();
     return (await listProducts(deps.db, { communityId: actor.communityId, includeArchived: manage }))
       .filter((product) => product.name.toLowerCase().includes(wanted) || product.slug.includes(wanted))

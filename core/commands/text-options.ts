@@ -36,6 +36,8 @@ function mainOption(command: string, freeText: string): string | undefined {
       return 'product';
     case 'refund':
       return 'reason';
+    case 'access':
+      return 'member';
     default:
       return undefined;
   }
@@ -44,5 +46,6 @@ function mainOption(command: string, freeText: string): string | undefined {
 function leadingOption(command: string): string | undefined {
   if (command === 'product' || command === 'access') return 'action';
   if (command === 'refund') return 'order';
+  if (command === 'grant' || command === 'revoke') return 'member';
   return undefined;
 }

@@ -29,6 +29,12 @@ export async function refreshEntitlement(tx: Queryable, orderId: string, now: Da
     .where(eq(orders.id, orderId));
   if (!row) return;
   const { order, kind, subscription } = row;
+  // A creator's /revoke is final: later payment events do not bring the access back.
+  const [existing] = await tx
+    .select({ details: entitlements.details })
+    .from(entitlements)
+    .where(subscription ? eq(entitlements.subscriptionId, subscription.id) : eq(entitlements.orderId, order.id));
+  if (existing?.details.revokedBy) return;
   const state = desiredState(order, kind === 'subscription' ? subscription : undefined, kind, now);
   if (!state) return;
   const revoked = state.status === 'revoked';

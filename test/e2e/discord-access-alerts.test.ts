@@ -101,4 +101,20 @@ describe('blocked access: one creator alert, no retry storm, /access retry', () 
     expect(audit?.details).toEqual({ grants: 2 });
     expect(creatorDms()).toHaveLength(1);
   });
+
+  it('lets the creator /grant a member the role product, explain it with /access status, and /revoke it', async () => {
+    const guest = sim.createUser({ username: 'guest' }).id;
+    sim.addMember(guildId, guest);
+    await (await sim.user(guest).slashCommand(guildId, 'my')).reply();
+    const granted = await (await sim.user(creator).slashCommand(guildId, 'grant', { member: guest, product: 'python-bootcamp', days: 30 })).reply();
+    expect(granted.ephemeral).toBe(true);
+    expect(granted.content).toMatch(/^Granted Python Bootcamp to guest until \d{4}-\d{2}-\d{2}\.$/);
+    await eventually(async () => (sim.memberRoles(guildId, guest).includes(roleId) ? true : undefined));
+    const status = await (await sim.user(creator).slashCommand(guildId, 'access status', { member: guest })).reply();
+    const fields = (status.embeds[0] as { fields: Array<{ value: string }> }).fields;
+    expect(fields[0]!.value).toMatch(/^Python Bootcamp · manual · Active · /);
+    expect(fields[1]!.value).toMatch(new RegExp(`role ${roleId} · present/present · 1 attempts$`));
+    await (await sim.user(creator).slashCommand(guildId, 'revoke', { member: guest, product: 'python-bootcamp', reason: 'gift ended early' })).reply();
+    await eventually(async () => (sim.memberRoles(guildId, guest).length === 0 ? true : undefined));
+  });
 });

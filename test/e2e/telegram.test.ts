@@ -54,7 +54,7 @@ describe('Telegram front door (telegraf against the simulator, polling)', () => 
       calls.find((call) => call.scope?.type === scope && call.language_code === language)?.commands.map((c) => c.command);
     expect(menu('default')).toEqual(['courses', 'course', 'buy', 'my', 'cancel', 'help']);
     expect(menu('default', 'zh')).toEqual(['courses', 'course', 'buy', 'my', 'cancel', 'help']);
-    expect(menu('all_chat_administrators')).toEqual(['courses', 'course', 'buy', 'my', 'cancel', 'help', 'product', 'sales', 'refund', 'access', 'setup']);
+    expect(menu('all_chat_administrators')).toEqual(['courses', 'course', 'buy', 'my', 'cancel', 'help', 'product', 'sales', 'refund', 'access', 'grant', 'revoke', 'setup']);
   });
 
   it('says what to do next when added to a group, in the language of who added it', async () => {

@@ -1,0 +1,77 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeAction } from '../../../core/actions.ts';
+import { runLifecycle } from '../../../core/access/lifecycle.ts';
+import type { CommandDeps } from '../../../core/commands/index.ts';
+import { applyPaymentFacts, withOrderLock } from '../../../core/commerce/apply-payment-facts.ts';
+import { processPaymentEvent } from '../../../core/commerce/process-payment-event.ts';
+import { auditLog, entitlements, orders, paymentEvents } from '../../../core/db/schema/index.ts';
+import { handleAction, handleCommand } from '../../../core/dispatch.ts';
+import type { Caller } from '../../../core/members/actor.ts';
+import { CONSOLE_SPACE_ID, consolePersonas, seedDemoCommunity } from '../../../core/seed/seed-demo.ts';
+import { commandDeps, RecordingQueue } from '../../support/core-deps.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { FakeClock } from '../../support/fakes.ts';
+
+const DAY = 86_400_000;
+
+/** /grant, /revoke and /access status in the console community, on real Postgres. */
+describe('creator access tools', () => {
+  let database: TestDatabase;
+  let deps: CommandDeps;
+  const clock = new FakeClock(new Date('2026-12-01T12:00:00Z'));
+  const queue = new RecordingQueue();
+  const as = (role: keyof typeof consolePersonas): Caller => ({ platform: 'console', userId: consolePersonas[role].userId, displayName: consolePersonas[role].displayName, locale: 'en', spaceId: CONSOLE_SPACE_ID });
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await seedDemoCommunity(database.db, clock.now());
+    deps = commandDeps(database.db, { clock, queue });
+  });
+  afterAll(() => database.drop());
+
+  it('grants a product for a number of days, audited; only creators may', async () => {
+    expect((await handleCommand(deps, as('member'), 'grant', { member: 'Sam', product: 'python-bootcamp' })).error).toMatchObject({ code: 'forbidden' });
+    expect((await handleCommand(deps, as('creator'), 'grant', { member: 'Nobody', product: 'python-bootcamp' })).error).toEqual({ code: 'member_not_found' });
+    const granted = await handleCommand(deps, as('creator'), 'grant', { member: 'mia', product: 'python-bootcamp', days: '7' });
+    expect(granted.reply.body).toBe('Granted Python Bootcamp to Mia until 2026-12-08.');
+    const mine = await handleCommand(deps, as('member'), 'my', {});
+    expect(mine.reply.fields?.[0]).toMatchObject({ name: 'Python Bootcamp', value: 'Active until 2026-12-08' });
+    const [audit] = await database.db.select().from(auditLog).where(eq(auditLog.action, 'access.grant'));
+    expect(audit?.details).toMatchObject({ days: 7 });
+  });
+
+  it('explains a member’s access in one message', async () => {
+    const status = await handleCommand(deps, as('staff'), 'access', { action: 'status', member: 'Mia' });
+    expect(status.reply.title).toBe('Access of Mia');
+    expect(status.reply.fields?.[0]?.value).toBe('Python Bootcamp · manual · Active · 2026-12-08');
+    expect((await handleCommand(deps, as('member'), 'access', { action: 'status', member: 'Mia' })).error).toMatchObject({ code: 'forbidden' });
+  });
+
+  it('ends a time-boxed grant on its date', async () => {
+    clock.advance(8 * DAY);
+    const result = await runLifecycle({ ...deps, access: {} });
+    expect(result).toMatchObject({ ok: true, value: { ended: 1 } });
+    const status = await handleCommand(deps, as('creator'), 'access', { action: 'status', member: 'Mia' });
+    expect(status.reply.fields?.[0]?.value).toBe('Python Bootcamp · manual · Expired · 2026-12-08');
+  });
+
+  it('revokes a paid product for good: a duplicate payment event does not bring it back', async () => {
+    const checkout = await handleCommand(deps, as('staff'), 'buy', { product: 'python-bootcamp' });
+    const [order] = await database.db.select().from(orders).where(eq(orders.status, 'pending'));
+    await handleAction(deps, as('staff'), encodeAction({ type: 'order.pay_sandbox', orderId: order!.id }));
+    expect(checkout.error).toBeUndefined();
+    const [event] = await database.db.select().from(paymentEvents).where(eq(paymentEvents.orderId, order!.id));
+    await processPaymentEvent(deps, event!.id);
+    expect((await database.db.select().from(entitlements).where(eq(entitlements.orderId, order!.id)))[0]?.status).toBe('active');
+
+    const revoked = await handleCommand(deps, as('creator'), 'revoke', { member: 'Sam', product: 'python-bootcamp', reason: 'shared the course files' });
+    expect(revoked.reply.body).toBe('Revoked Python Bootcamp from Sam. Their access is being removed.');
+    await withOrderLock(database.db, order!.id, (tx, locked) => applyPaymentFacts(tx, locked, 'sandbox', [{ kind: 'charge', ref: `sbx_${order!.id}`, amount: 9900, currency: 'USD', occurredAt: clock.now() }], clock.now()));
+    const [after] = await database.db.select().from(entitlements).where(eq(entitlements.orderId, order!.id));
+    expect(after).toMatchObject({ status: 'revoked', revokeReason: 'shared the course files' });
+    expect((await handleCommand(deps, as('creator'), 'revoke', { member: 'Sam', product: 'python-bootcamp', reason: 'again' })).error).toEqual({ code: 'nothing_to_revoke' });
+    const audits = await database.db.select().from(auditLog).where(and(eq(auditLog.action, 'access.revoke')));
+    expect(audits).toHaveLength(1);
+  });
+});
