@@ -6,6 +6,7 @@ import { expandPayload, isStoredPayload, type PayloadFits, payloadEncoder } from
 import { type CommandDeps, type CommandName, commands } from './commands/index.ts';
 import { directMessageHint } from './commands/direct-message.ts';
 import { startPrivateChat } from './commands/start.ts';
+import { migrateTelegramChat } from './communities/migrate-chat.ts';
 import { type Suggestion, type SuggestRequest, suggest } from './commands/suggest.ts';
 import { type SpaceFacts, setupInput, setupSpace } from './communities/setup-space.ts';
 import type { CoreDeps } from './deps.ts';
@@ -114,6 +115,11 @@ export function handleJoinRequest(deps: CommandDeps, caller: Caller & { spaceId:
 /** Someone joined or left a server or chat; see `recordPresence`. */
 export function handlePresence(deps: CommandDeps, change: PresenceChange): Promise<{ enqueued: number }> {
   return recordPresence(deps, change);
+}
+
+/** A Telegram group upgraded to a supergroup; see `migrateTelegramChat`. */
+export function handleChatMigration(deps: CommandDeps, change: { fromChatId: string; toChatId: string }): Promise<{ moved: boolean }> {
+  return migrateTelegramChat(deps, change);
 }
 
 /** Free text in a private chat that has no commands (Discord DMs). */

@@ -21,6 +21,8 @@ const message = z.looseObject({
   chat,
   from: user.optional(),
   text: z.string().max(4096).optional(),
+  migrate_to_chat_id: z.number().int().optional(),
+  migrate_from_chat_id: z.number().int().optional(),
   successful_payment: z
     .looseObject({
       currency: z.string().max(8),

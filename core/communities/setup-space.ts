@@ -135,6 +135,10 @@ async function showStatus(deps: Pick<CoreDeps, 'db' | 'clock'>, caller: Caller, 
     ],
     ephemeral: true,
   };
+  const basic = spaces.filter((space) => space.kind === 'telegram_group');
+  if (basic.length) {
+    reply.fields!.push({ name: t(locale, 'setup.basicGroupTitle'), value: t(locale, 'setup.basicGroup', { groups: basic.map((space) => space.title || space.kind).join(', ') }) });
+  }
   if (can(actor.role, 'community.manage')) {
     const { code } = await deps.db.transaction(async (tx) => {
       const created = await createLinkCode(tx, { communityId: actor.communityId, memberId: actor.memberId, now: deps.clock.now() });

@@ -220,6 +220,8 @@ export const en = {
   'command.access.status': "Everything about one member’s access",
   'command.access.member': "The member",
   'help.creatorAccess': "/grant <member> <product> [days], /revoke <member> <product> <reason>, /access status <member>, /access retry",
+  'setup.basicGroupTitle': "Before you sell access to a group",
+  'setup.basicGroup': "{groups}: a basic group. Telegram lets bots remove members only from supergroups, so make it one before selling access (in the group settings, turn on \"Chat history for new members\" or give it a public link). Lyceum follows the upgrade and keeps every grant.",
   'error.unexpected': 'Something went wrong on our side. Please try again in a moment.',
 } as const;
 

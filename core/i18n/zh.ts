@@ -222,5 +222,7 @@ export const zh: Record<MessageKey, string> = {
   'command.access.status': "查看某个成员的全部权限",
   'command.access.member': "成员",
   'help.creatorAccess': "/grant <成员> <商品> [天数]、/revoke <成员> <商品> <原因>、/access status <成员>、/access retry",
+  'setup.basicGroupTitle': "出售群组权限之前",
+  'setup.basicGroup': "{groups}：这是普通群组。Telegram 只允许机器人从超级群组中移除成员，所以在出售权限之前请先升级（在群组设置中开启“新成员可见历史消息”或设置公开链接）。Lyceum 会跟随升级并保留所有授权。",
   'error.unexpected': '我们这边出了点问题，请稍后再试。',
 };

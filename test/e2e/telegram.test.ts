@@ -1,9 +1,12 @@
 import { serve, type ServerType } from '@hono/node-server';
+import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramBot, type TelegramBot, WEBHOOK_PATH } from '../../bots/telegram/telegram-bot.ts';
+import { platformSpaces, productGrants, products } from '../../core/db/schema/index.ts';
 import { DEMO_COMMUNITY_SLUG } from '../../core/seed/seed-demo.ts';
 import { silentLog } from '../support/fakes.ts';
+import { eventually } from '../support/queues.ts';
 import { type SimTgMessage, startTelegramSim, type TelegramSim } from '../sim/telegram/index.ts';
 import { createWorld, forgedCourseButton, type World } from './world.ts';
 
@@ -189,6 +192,26 @@ describe('Telegram front door (telegraf against the simulator, polling)', () => 
     const press = await sim.user(member).pressButton(list, forgedCourseButton(world.otherCourseId), { forge: true });
     expect(await press.answered()).toEqual({ text: 'That course is not in this community’s catalogue.', show_alert: true });
     expect(sim.privateChatMessages(member).find((message) => message.message_id === list.message_id)?.text).toBe(list.text);
+  });
+
+  it('warns at /setup that a basic group must become a supergroup, and follows its upgrade with its grants', async () => {
+    const basic = sim.createGroup({ title: 'Old Chat', type: 'group', creatorId: admin, memberIds: [member] }).id;
+    await sim.user(admin).sendText(basic, `/setup@lyceum_test_bot ${await world.linkCode()}`);
+    const linked = await sim.waitForBotMessage(basic);
+    expect(linked.text).toContain('Old Chat: a basic group. Telegram lets bots remove members only from supergroups');
+    const db = world.database.db;
+    const [space] = await db.select().from(platformSpaces).where(eq(platformSpaces.externalId, String(basic)));
+    const [product] = await db.select().from(products).where(eq(products.slug, 'python-bootcamp'));
+    await db.insert(productGrants).values({ communityId: world.communityId, productId: product!.id, kind: 'telegram_chat', spaceId: space!.id, resourceId: String(basic) });
+
+    const upgraded = sim.migrateToSupergroup(basic);
+    const moved = await eventually(async () => {
+      const [row] = await db.select().from(platformSpaces).where(eq(platformSpaces.id, space!.id));
+      return row?.externalId === String(upgraded.id) ? row : undefined;
+    });
+    expect(moved.kind).toBe('telegram_supergroup');
+    const grants = await db.select().from(productGrants).where(eq(productGrants.spaceId, space!.id));
+    expect(grants.map((grant) => grant.resourceId)).toEqual([String(upgraded.id)]);
   });
 
   it('retries a rate-limited send after retry_after, and the reply arrives once', async () => {
