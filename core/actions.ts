@@ -17,6 +17,10 @@ export const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('product.buy'), productId: z.uuid(), provider: z.enum(['stripe', 'stars', 'sandbox']).optional() }),
   /** The sandbox provider's "Pay" button for a pending order (never offered in production). */
   z.object({ type: z.literal('order.pay_sandbox'), orderId: z.uuid() }),
+  /** /my: apply the member's access again (a fresh invite, a role they lost). */
+  z.object({ type: z.literal('access.restore') }),
+  /** /my: open Stripe's billing portal for the member's subscription order. */
+  z.object({ type: z.literal('billing.portal'), orderId: z.uuid() }),
 ]);
 
 const providerCodes = { stripe: 's', stars: 't', sandbox: 'x' } as const;
@@ -51,6 +55,10 @@ export function encodeAction(action: Action): string {
       return ['pb', uuidToCompact(action.productId), action.provider ? providerCodes[action.provider] : ''].join(SEPARATOR);
     case 'order.pay_sandbox':
       return ['op', uuidToCompact(action.orderId)].join(SEPARATOR);
+    case 'access.restore':
+      return 'ar';
+    case 'billing.portal':
+      return ['bp', uuidToCompact(action.orderId)].join(SEPARATOR);
   }
 }
 
@@ -74,6 +82,10 @@ export function decodeAction(encoded: string): Action | undefined {
       candidate = { type: 'product.buy', productId: compactToUuid(productId), provider: provider ? (providerByCode[provider] ?? provider) : undefined };
     } else if (tag === 'op' && parts.length === 1) {
       candidate = { type: 'order.pay_sandbox', orderId: compactToUuid(parts[0] ?? '') };
+    } else if (tag === 'ar' && parts.length === 0) {
+      candidate = { type: 'access.restore' };
+    } else if (tag === 'bp' && parts.length === 1) {
+      candidate = { type: 'billing.portal', orderId: compactToUuid(parts[0] ?? '') };
     }
   } catch {
     return undefined;

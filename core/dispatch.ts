@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { decideJoinRequest, type JoinDecision } from './access/join-request.ts';
 import { type PresenceChange, recordPresence } from './access/member-presence.ts';
+import { openBillingPortal, restoreAccess } from './access/restore-access.ts';
 import { type Action, decodeAction } from './actions.ts';
 import { expandPayload, isStoredPayload, type PayloadFits, payloadEncoder } from './button-payloads.ts';
 import { type CommandDeps, type CommandName, commands } from './commands/index.ts';
@@ -143,6 +144,10 @@ function runAction(deps: CommandDeps, actor: Actor, action: Action): Promise<Res
       return buyProduct(deps, actor, { product: action.productId, provider: action.provider });
     case 'order.pay_sandbox':
       return paySandboxOrder(deps, actor, { orderId: action.orderId });
+    case 'access.restore':
+      return restoreAccess(deps, actor);
+    case 'billing.portal':
+      return openBillingPortal(deps, actor, action.orderId);
   }
 }
 

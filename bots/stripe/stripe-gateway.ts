@@ -49,6 +49,9 @@ export function createStripeGateway(options: StripeGatewayOptions): StripeGatewa
         yield { id: event.id, type: event.type, objectId: object.id, payload: event };
       }
     },
+    async billingPortalUrl(customerRef) {
+      return (await stripe.billingPortal.sessions.create({ customer: customerRef, return_url: options.returnUrl })).url;
+    },
     async cancelAtPeriodEnd(input) {
       await stripe.subscriptions.update(input.subscriptionRef, { cancel_at_period_end: true }, { idempotencyKey: `cancel-at-end-${input.orderId}` });
       return readCheckout(stripe, input.checkoutId);

@@ -1,11 +1,11 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
-import { entitlements, orders, products } from '../db/schema/index.ts';
+import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { accessGrants, entitlements, orders, products, subscriptions } from '../db/schema/index.ts';
 import type { CoreDeps } from '../deps.ts';
 import type { DomainError } from '../errors.ts';
 import { formatMoney } from '../format.ts';
 import { type Locale, t } from '../i18n/index.ts';
 import type { Actor } from '../members/actor.ts';
-import { type Reply, type ReplyField, replyLimits, truncate } from '../reply.ts';
+import { type ActionRow, type Reply, type ReplyButton, type ReplyField, replyLimits, truncate } from '../reply.ts';
 import { ok, type Result } from '../result.ts';
 
 const RECEIPTS = 5;
@@ -40,7 +40,26 @@ export async function showMyPurchases(deps: Pick<CoreDeps, 'db'>, actor: Actor):
       value: truncate(receipts.map((row) => receiptLine(locale, row)).join('\n'), replyLimits.fieldValue),
     });
   }
-  return ok({ title: t(locale, 'my.title'), fields, ephemeral: true });
+  return ok({ title: t(locale, 'my.title'), fields, actions: await selfService(deps, actor), ephemeral: true });
+}
+
+/** "Get my access back" when the member holds platform access; "Billing" for a Stripe subscription. */
+async function selfService(deps: Pick<CoreDeps, 'db'>, actor: Actor): Promise<ActionRow[]> {
+  const [grant] = await deps.db
+    .select({ id: accessGrants.id })
+    .from(accessGrants)
+    .where(and(eq(accessGrants.communityId, actor.communityId), eq(accessGrants.memberId, actor.memberId), eq(accessGrants.desired, 'present')))
+    .limit(1);
+  const [subscription] = await deps.db
+    .select({ orderId: subscriptions.orderId })
+    .from(subscriptions)
+    .innerJoin(orders, eq(orders.id, subscriptions.orderId))
+    .where(and(eq(subscriptions.communityId, actor.communityId), eq(subscriptions.memberId, actor.memberId), eq(subscriptions.provider, 'stripe'), isNotNull(orders.providerCustomerId), inArray(subscriptions.status, ['trialing', 'active', 'past_due'])))
+    .limit(1);
+  const buttons: ReplyButton[] = [];
+  if (grant) buttons.push({ label: t(actor.locale, 'my.restore'), action: { type: 'access.restore' } });
+  if (subscription) buttons.push({ label: t(actor.locale, 'my.billing'), action: { type: 'billing.portal', orderId: subscription.orderId } });
+  return buttons.length ? [{ buttons }] : [];
 }
 
 function entitlementLine(

@@ -31,6 +31,8 @@ export interface StripeGateway {
   createCheckout(request: CheckoutRequest): Promise<HostedCheckout>;
   /** Everything Stripe now says about the order's checkout: payment, subscription, refunds, disputes. */
   readCheckout(checkoutId: string): Promise<ProviderSnapshot>;
+  /** A Stripe billing portal link for the customer (update card, invoices, cancel). */
+  billingPortalUrl(customerRef: string): Promise<string>;
   /** Stops the subscription renewing at its period's end (cancel_at_period_end), then reads it back. */
   cancelAtPeriodEnd(request: { orderId: string; checkoutId: string; subscriptionRef: string }): Promise<ProviderSnapshot>;
   /** The order (Lyceum's id in metadata) or payment an event is about; may read Stripe to find out. */

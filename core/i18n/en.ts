@@ -222,6 +222,12 @@ export const en = {
   'help.creatorAccess': "/grant <member> <product> [days], /revoke <member> <product> <reason>, /access status <member>, /access retry",
   'setup.basicGroupTitle': "Before you sell access to a group",
   'setup.basicGroup': "{groups}: a basic group. Telegram lets bots remove members only from supergroups, so make it one before selling access (in the group settings, turn on \"Chat history for new members\" or give it a public link). Lyceum follows the upgrade and keeps every grant.",
+  'my.restore': "Get my access back",
+  'my.billing': "Billing",
+  'my.restoring': "Applying your access again: a fresh invite or your role is on its way.",
+  'my.nothingToRestore': "You have no platform access to restore here.",
+  'my.billingBody': "Manage your card, invoices and subscription on Stripe.",
+  'my.billingOpen': "Open billing",
   'error.unexpected': 'Something went wrong on our side. Please try again in a moment.',
 } as const;
 

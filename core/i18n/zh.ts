@@ -224,5 +224,11 @@ export const zh: Record<MessageKey, string> = {
   'help.creatorAccess': "/grant <成员> <商品> [天数]、/revoke <成员> <商品> <原因>、/access status <成员>、/access retry",
   'setup.basicGroupTitle': "出售群组权限之前",
   'setup.basicGroup': "{groups}：这是普通群组。Telegram 只允许机器人从超级群组中移除成员，所以在出售权限之前请先升级（在群组设置中开启“新成员可见历史消息”或设置公开链接）。Lyceum 会跟随升级并保留所有授权。",
+  'my.restore': "恢复我的权限",
+  'my.billing': "账单",
+  'my.restoring': "正在重新开通你的权限：新的邀请链接或角色马上就到。",
+  'my.nothingToRestore': "你在这里没有可恢复的平台权限。",
+  'my.billingBody': "在 Stripe 上管理你的银行卡、发票和订阅。",
+  'my.billingOpen': "打开账单",
   'error.unexpected': '我们这边出了点问题，请稍后再试。',
 };

@@ -6,7 +6,8 @@ import { createStripeGateway } from '../../bots/stripe/stripe-gateway.ts';
 import { STRIPE_WEBHOOK_PATH } from '../../bots/stripe/webhook-route.ts';
 import type { CommandDeps } from '../../core/commands/index.ts';
 import { entitlements, ledgerEntries, orders, paymentEvents } from '../../core/db/schema/index.ts';
-import { handleCommand } from '../../core/dispatch.ts';
+import { encodeAction } from '../../core/actions.ts';
+import { handleAction, handleCommand } from '../../core/dispatch.ts';
 import type { Caller } from '../../core/members/actor.ts';
 import { CONSOLE_SPACE_ID, consolePersonas } from '../../core/seed/seed-demo.ts';
 import { startWorkers, type WorkerRuntime } from '../../workers/runner.ts';
@@ -135,6 +136,13 @@ describe('Stripe checkout', () => {
     const [owned] = await world.database.db.select().from(entitlements).where(eq(entitlements.memberId, memberId));
     expect(owned?.status).toBe('active');
     expect((await handleCommand(deps, caller, 'cancel', {})).error).toEqual({ code: 'nothing_to_cancel' });
+    const mine = await handleCommand(deps, caller, 'my', {});
+    const billing = mine.reply.actions?.flatMap((row) => ('buttons' in row ? row.buttons : [])).find((button) => button.label === 'Billing');
+    if (!billing || !('action' in billing)) throw new Error('no Billing button on /my');
+    const portal = await handleAction(deps, caller, encodeAction(billing.action));
+    const link = portal.reply.actions?.flatMap((row) => ('buttons' in row ? row.buttons : [])).find((button) => 'url' in button);
+    expect(link && 'url' in link ? link.url : '').toMatch(/^http/);
+    expect(portal.reply.confidential).toBe(true);
   });
 
   it('finds an event no webhook delivered with the sweep, and applies it once even racing a webhook', async () => {

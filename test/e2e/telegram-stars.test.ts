@@ -119,6 +119,29 @@ describe('Telegram Stars checkout', () => {
     await expect(sim.user(stranger).joinByLink(link)).rejects.toThrow(/INVITE_HASH_EXPIRED/);
   });
 
+  it('lets a member who left get back in from /my with a fresh single-use link', async () => {
+    const buyer = await newMember('Rui');
+    expect((await sim.user(buyer).payInvoice(await invoiceFor(buyer))).status).toBe('paid');
+    const inviteText = 'Your access to Bootcamp Lounge is ready';
+    const links = () => sim.privateChatMessages(buyer).filter((message) => message.text?.startsWith(inviteText)).map((message) => (message.reply_markup!.inline_keyboard.flat() as Array<{ url?: string }>).find((button) => button.url)!.url!);
+    await eventually(async () => (links().length === 1 ? true : undefined));
+    await sim.user(buyer).joinByLink(links()[0]!);
+    await sim.user(buyer).leaveChat(groupId);
+    const db = world.database.db;
+    const [identity] = await db.select().from(platformIdentities).where(eq(platformIdentities.platformUserId, String(buyer)));
+    await eventually(async () => {
+      const [grant] = await db.select().from(accessGrants).where(eq(accessGrants.memberId, identity!.memberId));
+      return grant?.observed === 'absent' ? true : undefined;
+    });
+    await sim.user(buyer).sendPrivate('/my');
+    const mine = await eventually(async () => sim.privateChatMessages(buyer).find((message) => message.text?.startsWith('Your purchases')));
+    const restore = (mine.reply_markup!.inline_keyboard.flat() as Array<{ text: string; callback_data?: string }>).find((button) => button.text === 'Get my access back')!;
+    await sim.user(buyer).pressButton(mine, restore.callback_data!);
+    await eventually(async () => (links().length === 2 ? true : undefined));
+    expect(links()[1]).not.toBe(links()[0]);
+    expect(await sim.user(buyer).joinByLink(links()[1]!)).toMatchObject({ status: 'joined' });
+  });
+
   it('removes someone who let themselves in through a leaked link without an entitlement, and only them', async () => {
     const telegram = new Telegram(sim.token, { apiRoot: sim.apiRoot, webhookReply: false });
     const leaked = (await telegram.createChatInviteLink(groupId, { name: 'shared somewhere' })).invite_link;

@@ -14,6 +14,8 @@ describe('encodeAction', () => {
       { type: 'product.buy', productId: courseId },
       { type: 'product.buy', productId: courseId, provider: 'stars' },
       { type: 'order.pay_sandbox', orderId: courseId },
+      { type: 'access.restore' },
+      { type: 'billing.portal', orderId: courseId },
     ];
     for (const action of actions) expect(decodeAction(encodeAction(action))).toEqual(action);
   });
