@@ -1,6 +1,7 @@
 import type { JobKey } from '../core/queue/contract.ts';
 import type { JobDefinition } from './define-job.ts';
 import { applyGrantJob } from './access/apply-grant.job.ts';
+import { notifyGraceJob } from './access/notify-grace.job.ts';
 import { runLifecycleJob } from './access/run-lifecycle.job.ts';
 import { processPaymentEventJob } from './payments/process-event.job.ts';
 import { refundOrderJob } from './payments/refund-order.job.ts';
@@ -19,4 +20,5 @@ export const jobRegistry = {
   'payments.sweep-stars-payments': sweepStarsPaymentsJob,
   'access.apply-grant': applyGrantJob,
   'access.run-lifecycle': runLifecycleJob,
+  'access.notify-grace': notifyGraceJob,
 } satisfies { [K in JobKey]: JobDefinition<K> };

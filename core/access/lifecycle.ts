@@ -1,11 +1,12 @@
 import { and, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
 import { applyPaymentFacts, withOrderLock } from '../commerce/apply-payment-facts.ts';
 import { projectMemberAccess } from '../commerce/project-access.ts';
-import { entitlements, platformIdentities, products, subscriptions } from '../db/schema/index.ts';
+import { entitlements, products, subscriptions } from '../db/schema/index.ts';
 import type { CoreDeps } from '../deps.ts';
 import type { DomainError } from '../errors.ts';
-import { t, toLocale } from '../i18n/index.ts';
+import { t } from '../i18n/index.ts';
 import { ok, type Result } from '../result.ts';
+import { notifyMember } from './notify-member.ts';
 
 const DAY_MS = 86_400_000;
 /** Reminders before an entitlement that will not renew ends, largest first. */
@@ -99,19 +100,6 @@ async function remind(deps: LifecycleDeps, now: Date): Promise<number> {
   return reminded;
 }
 
-/** A private message on every platform where the member has an account the bot can reach. */
-async function tellMember(deps: LifecycleDeps, memberId: string, product: string, endsAt: Date): Promise<boolean> {
-  const identities = await deps.db
-    .select({ platform: platformIdentities.platform, userId: platformIdentities.platformUserId, locale: platformIdentities.locale })
-    .from(platformIdentities)
-    .where(eq(platformIdentities.memberId, memberId));
-  let reached = false;
-  for (const identity of identities) {
-    const gateway = identity.platform === 'discord' ? deps.access?.discord : identity.platform === 'telegram' ? deps.access?.telegram : undefined;
-    if (!gateway) continue;
-    const locale = toLocale(identity.locale) ?? 'en';
-    const body = t(locale, 'lifecycle.reminder', { product, date: endsAt.toISOString().slice(0, 10) });
-    reached = (await gateway.notify(identity.userId, { body })) || reached;
-  }
-  return reached;
+function tellMember(deps: LifecycleDeps, memberId: string, product: string, endsAt: Date): Promise<boolean> {
+  return notifyMember(deps, memberId, (locale) => ({ body: t(locale, 'lifecycle.reminder', { product, date: endsAt.toISOString().slice(0, 10) }) }));
 }

@@ -29,6 +29,8 @@ export type AppliedFacts = {
   status: LockedOrder['status'];
   /** Access grants whose desired state changed: the caller enqueues them after commit. */
   changedGrants: ChangedGrant[];
+  /** The entitlement just went into grace (a renewal failed): the member should hear about it. */
+  enteredGrace?: string | undefined;
 };
 
 /**
@@ -69,9 +71,10 @@ export async function applyPaymentFacts(
     }
   }
   const status = await deriveOrderStatus(tx, order, closed, now);
-  await refreshEntitlement(tx, order.id, now);
+  const change = await refreshEntitlement(tx, order.id, now);
   const changedGrants = await projectMemberAccess(tx, order.communityId, order.memberId);
-  return { newEntries, status, changedGrants };
+  const enteredGrace = change && change.to === 'grace' && change.from !== 'grace' ? change.entitlementId : undefined;
+  return { newEntries, status, changedGrants, enteredGrace };
 }
 
 type Movement = { amount: number; currency: string; occurredAt: Date; paymentRef?: string | undefined };

@@ -48,6 +48,7 @@ export async function processPaymentEvent(
   });
   if (!applied) return ok({ outcome: 'unmatched' });
   for (const grant of applied.changedGrants) await deps.queue.enqueue('access.apply-grant', { grantId: grant.grantId });
+  if (applied.enteredGrace) await deps.queue.enqueue('access.notify-grace', { entitlementId: applied.enteredGrace });
   return ok({ outcome: 'applied', orderId, status: applied.status, newEntries: applied.newEntries });
 }
 

@@ -8,10 +8,9 @@ const DAY_MS = 86_400_000;
 /** How late a Stars renewal may arrive after the period's end before access ends. */
 export const RENEWAL_MARGIN_MS = 2 * 3_600_000;
 
-type EntitlementState = Pick<
-  typeof entitlements.$inferInsert,
-  'status' | 'endsAt' | 'graceUntil' | 'revokedAt' | 'revokeReason'
->;
+type EntitlementState = Pick<typeof entitlements.$inferInsert, 'endsAt' | 'graceUntil' | 'revokedAt' | 'revokeReason'> & {
+  status: (typeof entitlements.$inferSelect)['status'];
+};
 
 /**
  * Keeps the order's one entitlement equal to what its order and subscription say, at `now`.
@@ -20,40 +19,47 @@ type EntitlementState = Pick<
  * not renewed ends by the clock; a full refund or a chargeback revokes. Nothing is created before there is
  * something to grant, and the row is only ever updated afterwards (one per order/subscription).
  */
-export async function refreshEntitlement(tx: Queryable, orderId: string, now: Date): Promise<void> {
+export type EntitlementChange = { entitlementId: string; from: EntitlementStatus | undefined; to: EntitlementStatus };
+type EntitlementStatus = (typeof entitlements.$inferSelect)['status'];
+
+export async function refreshEntitlement(tx: Queryable, orderId: string, now: Date): Promise<EntitlementChange | undefined> {
   const [row] = await tx
     .select({ order: orders, kind: products.kind, subscription: subscriptions })
     .from(orders)
     .innerJoin(products, eq(products.id, orders.productId))
     .leftJoin(subscriptions, eq(subscriptions.orderId, orders.id))
     .where(eq(orders.id, orderId));
-  if (!row) return;
+  if (!row) return undefined;
   const { order, kind, subscription } = row;
   // A creator's /revoke is final: later payment events do not bring the access back.
   const [existing] = await tx
-    .select({ details: entitlements.details })
+    .select({ details: entitlements.details, status: entitlements.status })
     .from(entitlements)
     .where(subscription ? eq(entitlements.subscriptionId, subscription.id) : eq(entitlements.orderId, order.id));
-  if (existing?.details.revokedBy) return;
+  if (existing?.details.revokedBy) return undefined;
   const state = desiredState(order, kind === 'subscription' ? subscription : undefined, kind, now);
-  if (!state) return;
+  if (!state) return undefined;
   const revoked = state.status === 'revoked';
   // The first revocation's time stays when the same facts are applied again.
   const revokedAt = revoked ? sql`coalesce(${entitlements.revokedAt}, ${now.toISOString()}::timestamptz)` : null;
   const values = { ...state, revokedAt: revoked ? now : null, revokeReason: revoked ? state.revokeReason : null };
   const set = { ...values, revokedAt };
   const owner = { communityId: order.communityId, memberId: order.memberId, productId: order.productId };
-  if (kind === 'subscription' && subscription) {
-    await tx
-      .insert(entitlements)
-      .values({ ...owner, source: 'subscription', subscriptionId: subscription.id, startsAt: now, ...values })
-      .onConflictDoUpdate({ target: entitlements.subscriptionId, set });
-  } else if (kind === 'one_time') {
-    await tx
-      .insert(entitlements)
-      .values({ ...owner, source: 'order', orderId: order.id, startsAt: order.paidAt ?? now, ...values })
-      .onConflictDoUpdate({ target: entitlements.orderId, set });
-  }
+  const [written] =
+    kind === 'subscription' && subscription
+      ? await tx
+          .insert(entitlements)
+          .values({ ...owner, source: 'subscription', subscriptionId: subscription.id, startsAt: now, ...values })
+          .onConflictDoUpdate({ target: entitlements.subscriptionId, set })
+          .returning({ id: entitlements.id })
+      : kind === 'one_time'
+        ? await tx
+            .insert(entitlements)
+            .values({ ...owner, source: 'order', orderId: order.id, startsAt: order.paidAt ?? now, ...values })
+            .onConflictDoUpdate({ target: entitlements.orderId, set })
+            .returning({ id: entitlements.id })
+        : [];
+  return written ? { entitlementId: written.id, from: existing?.status, to: state.status } : undefined;
 }
 
 function desiredState(

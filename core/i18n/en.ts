@@ -228,6 +228,8 @@ export const en = {
   'my.nothingToRestore': "You have no platform access to restore here.",
   'my.billingBody': "Manage your card, invoices and subscription on Stripe.",
   'my.billingOpen': "Open billing",
+  'grace.notice': "Your payment for {product} did not go through. You keep access until {date}; update your payment before then to stay in.",
+  'grace.updatePayment': "Update payment",
   'error.unexpected': 'Something went wrong on our side. Please try again in a moment.',
 } as const;
 

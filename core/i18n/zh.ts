@@ -230,5 +230,7 @@ export const zh: Record<MessageKey, string> = {
   'my.nothingToRestore': "你在这里没有可恢复的平台权限。",
   'my.billingBody': "在 Stripe 上管理你的银行卡、发票和订阅。",
   'my.billingOpen': "打开账单",
+  'grace.notice': "你的 {product} 扣款未成功。权限保留至 {date}；请在此之前更新付款方式以继续使用。",
+  'grace.updatePayment': "更新付款方式",
   'error.unexpected': '我们这边出了点问题，请稍后再试。',
 };

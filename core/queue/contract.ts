@@ -89,6 +89,12 @@ export const jobs = {
     payload: z.object({ grantId: z.uuid() }),
     key: (payload) => `apply-grant-${payload.grantId}`,
   }),
+  /** Tells a member their renewal failed, until when access lasts, and how to update payment. */
+  'access.notify-grace': job({
+    queue: 'access',
+    payload: z.object({ entitlementId: z.uuid() }),
+    key: (payload) => `notify-grace-${payload.entitlementId}`,
+  }),
   /** Ends entitlements whose period or grace ran out and sends the reminders that are due. */
   'access.run-lifecycle': job({
     queue: 'access',

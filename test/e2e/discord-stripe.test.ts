@@ -108,6 +108,15 @@ describe('Discord subscription paid with Stripe', () => {
     expect(roleCalls()).toEqual(['PUT', 'PUT']);
   });
 
+  it('keeps the role through a failed renewal and sends the member an "Update payment" link', async () => {
+    stripe.failRenewal(subscriptionId);
+    const notice = await eventually(async () => discord.dmMessages(member).find((message) => message.content.startsWith('Your payment for All-Access Membership did not go through')));
+    const link = (notice.components as Array<{ components: Component[] }>).flatMap((row) => row.components).find((component) => component.style === 5);
+    expect(link).toMatchObject({ label: 'Update payment' });
+    expect(link!.url).toMatch(/^http/);
+    expect(discord.memberRoles(guildId, member)).toContain(roleId);
+  });
+
   it('takes the role away once when the subscription is cancelled', async () => {
     stripe.cancelSubscription(subscriptionId);
     await eventually(async () => (discord.memberRoles(guildId, member).length === 0 ? true : undefined));
