@@ -22,7 +22,7 @@ import { connectDatabase, type DatabaseConnection } from './core/db/client.ts';
 import { migrateDatabase } from './core/db/migrate.ts';
 import type { CoreDeps } from './core/deps.ts';
 import { createLogger } from './core/logger.ts';
-import { systemClock } from './core/ports.ts';
+import { AdjustableClock, systemClock } from './core/ports.ts';
 import { seedDemoCommunity } from './core/seed/seed-demo.ts';
 import { provideServices } from './scripts/embedded/services.ts';
 import { BullJobQueue } from './workers/bull-job-queue.ts';
@@ -90,10 +90,12 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
   const queue = new BullJobQueue(redis, config.workers.queuePrefix);
   cleanups.push(() => redis.quit(), () => queue.close());
   const telegramRest = config.telegram ? createTelegramAccessGateway({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, log }) : undefined;
+  // Outside production the console may move time forward (`/time +3d`) to show the lifecycle.
+  const demoClock = config.env === 'production' ? undefined : new AdjustableClock();
   const coreDeps: CoreDeps = {
     db: database.db,
     queue,
-    clock: systemClock,
+    clock: demoClock ?? systemClock,
     log,
     payments: {
       sandbox: config.env !== 'production',
@@ -148,6 +150,7 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
     process.stdout.write(`Logs: ${logFile}\n\n`);
     await runConsole({
       deps: coreDeps,
+      clock: demoClock,
       input: process.stdin,
       output: process.stdout,
       log,

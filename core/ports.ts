@@ -14,3 +14,17 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * The system clock moved forward by hand, for demos outside production (the console's `/time`),
+ * so reminders, grace and expiry can be watched without waiting days.
+ */
+export class AdjustableClock implements Clock {
+  #offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.#offsetMs);
+  }
+  advance(ms: number): void {
+    this.#offsetMs += ms;
+  }
+}

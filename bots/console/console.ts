@@ -1,7 +1,9 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from 'pino';
+import { runLifecycle } from '../../core/access/lifecycle.ts';
 import type { CommandDeps } from '../../core/commands/index.ts';
+import type { AdjustableClock } from '../../core/ports.ts';
 import { handleAction, handleCommand, type Outcome } from '../../core/dispatch.ts';
 import { describeUnexpected } from '../../core/errors.ts';
 import { type Locale, t, toLocale } from '../../core/i18n/index.ts';
@@ -17,6 +19,8 @@ export type ConsoleOptions = {
   input: Readable;
   output: Writable;
   log: Logger;
+  /** The demo clock `/time` moves; absent in production, where time is not the console's to move. */
+  clock?: AdjustableClock | undefined;
   /** Ctrl-C at the prompt: the terminal is in raw mode, so no SIGINT reaches the process. */
   onInterrupt?: () => void;
 };
@@ -70,6 +74,9 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
           session.locale = command.locale;
           write(t(session.locale, 'console.language'));
           break;
+        case 'time':
+          write(await moveTime(options, command.advanceMs, session.locale));
+          break;
         case 'command':
           show(await handleCommand(options.deps, caller(), command.name, command.options));
           break;
@@ -102,6 +109,15 @@ async function greet(
   const locale = toLocale(caller.locale) ?? 'en';
   const community = resolved.ok ? resolved.value.communityName : '?';
   write(t(locale, key, { community, name: caller.displayName, role: t(locale, `role.${role}`) }));
+}
+
+/** `/time +3d`: the demo clock moves on and the access lifecycle runs at the new time. */
+async function moveTime(options: ConsoleOptions, advanceMs: number, locale: Locale): Promise<string> {
+  if (!options.clock) return t(locale, 'console.timeUnavailable');
+  options.clock.advance(advanceMs);
+  const result = await runLifecycle(options.deps);
+  const { ended, reminded } = result.ok ? result.value : { ended: 0, reminded: 0 };
+  return t(locale, 'console.time', { now: options.clock.now().toISOString().slice(0, 16).replace('T', ' '), ended, reminded });
 }
 
 const isTerminal = (stream: Readable) => (stream as { isTTY?: boolean }).isTTY === true;

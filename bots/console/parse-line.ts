@@ -8,6 +8,7 @@ export type ConsoleInput =
   | { kind: 'quit' }
   | { kind: 'persona'; role: MemberRole }
   | { kind: 'language'; locale: Locale }
+  | { kind: 'time'; advanceMs: number }
   | { kind: 'command'; name: CommandName; options: Record<string, string> }
   | { kind: 'press'; encoded: string }
   | { kind: 'unknown-command'; command: string }
@@ -16,7 +17,7 @@ export type ConsoleInput =
 const roles: MemberRole[] = ['owner', 'creator', 'staff', 'member'];
 
 /**
- * Parses one console line: `/command key:value free text`, a console verb (/as, /lang, /quit),
+ * Parses one console line: `/command key:value free text`, a console verb (/as, /lang, /time, /quit),
  * or a button key from the last message. Options are parsed as on Telegram (`parseTextOptions`).
  */
 export function parseConsoleLine(line: string, keys: Map<string, string>): ConsoleInput {
@@ -33,6 +34,8 @@ export function parseConsoleLine(line: string, keys: Map<string, string>): Conso
   if (verb === 'as' && roles.includes(argument as MemberRole)) return { kind: 'persona', role: argument as MemberRole };
   const locale = toLocale(argument);
   if (verb === 'lang' && locale) return { kind: 'language', locale };
+  const time = /^\+(\d{1,4})([dh])$/.exec(argument);
+  if (verb === 'time' && time) return { kind: 'time', advanceMs: Number(time[1]) * (time[2] === 'd' ? 86_400_000 : 3_600_000) };
   const name = verb === 'search' ? 'courses' : verb;
   if (!isCommandName(name)) return { kind: 'unknown-command', command: `/${head}` };
   return { kind: 'command', name, options: parseTextOptions(name, argument) };

@@ -12,10 +12,11 @@ export function parseTextOptions(command: string, argument: string): Record<stri
     else if (key) options[key] = value ?? '';
     else if (word) words.push(word);
   }
-  // `/product edit pro price:59` and `/refund 1a2b3c4d changed my mind`: the first word is the
-  // sub-command or order, the rest fills the next option.
-  const leading = leadingOption(command);
-  if (leading && words.length && options[leading] === undefined) options[leading] = words.shift()!;
+  // `/product edit pro price:59`, `/refund 1a2b3c4d changed my mind`, `/grant Mia pro`: the first
+  // words are the sub-command, order, member or product; the rest fills the main option.
+  for (const leading of leadingOptions(command)) {
+    if (words.length && options[leading] === undefined) options[leading] = words.shift()!;
+  }
   const freeText = words.join(' ');
   const option = freeText ? mainOption(command, freeText) : undefined;
   if (option && options[option] === undefined) options[option] = freeText;
@@ -35,6 +36,7 @@ function mainOption(command: string, freeText: string): string | undefined {
     case 'product':
       return 'product';
     case 'refund':
+    case 'revoke':
       return 'reason';
     case 'access':
       return 'member';
@@ -43,9 +45,9 @@ function mainOption(command: string, freeText: string): string | undefined {
   }
 }
 
-function leadingOption(command: string): string | undefined {
-  if (command === 'product' || command === 'access') return 'action';
-  if (command === 'refund') return 'order';
-  if (command === 'grant' || command === 'revoke') return 'member';
-  return undefined;
+function leadingOptions(command: string): string[] {
+  if (command === 'product' || command === 'access') return ['action'];
+  if (command === 'refund') return ['order'];
+  if (command === 'grant' || command === 'revoke') return ['member', 'product'];
+  return [];
 }

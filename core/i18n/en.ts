@@ -51,7 +51,7 @@ export const en = {
   'role.member': 'member',
   'console.welcome': 'Lyceum console: {community}. You are {name} ({role}).',
   'console.usage':
-    'Commands: /courses [category:<name>] [query], /course <name>, /buy [product], /my, /help. Creators: /product, /sales, /refund. Console: /as <owner|creator|staff|member>, /lang <en|zh>, /quit. Type a key in [brackets] to press that button.',
+    'Commands: /courses [category:<name>] [query], /course <name>, /buy [product], /my, /help. Creators: /product, /sales, /refund. Console: /as <owner|creator|staff|member>, /lang <en|zh>, /time +3d (move the demo clock), /quit. Type a key in [brackets] to press that button.',
   'console.persona': 'You are now {name} ({role}).',
   'console.language': 'Language set to English.',
   'console.unknownCommand': 'Unknown command {command}. Type /help.',
@@ -230,6 +230,8 @@ export const en = {
   'my.billingOpen': "Open billing",
   'grace.notice': "Your payment for {product} did not go through. You keep access until {date}; update your payment before then to stay in.",
   'grace.updatePayment': "Update payment",
+  'console.time': "Time is now {now} UTC. Access lifecycle: {ended} ended, {reminded} reminded.",
+  'console.timeUnavailable': "Time cannot be moved here (production).",
   'error.unexpected': 'Something went wrong on our side. Please try again in a moment.',
 } as const;
 

@@ -53,7 +53,7 @@ export const zh: Record<MessageKey, string> = {
   'role.member': '成员',
   'console.welcome': 'Lyceum 控制台：{community}。你现在是 {name}（{role}）。',
   'console.usage':
-    '命令：/courses [category:<分类>] [关键词]、/course <名称>、/buy [商品]、/my、/help。创作者：/product、/sales、/refund。控制台：/as <owner|creator|staff|member>、/lang <en|zh>、/quit。输入方括号中的键即可按下对应按钮。',
+    '命令：/courses [category:<分类>] [关键词]、/course <名称>、/buy [商品]、/my、/help。创作者：/product、/sales、/refund。控制台：/as <owner|creator|staff|member>、/lang <en|zh>、/time +3d（调整演示时钟）、/quit。输入方括号中的键即可按下对应按钮。',
   'console.persona': '你现在是 {name}（{role}）。',
   'console.language': '已切换为中文。',
   'console.unknownCommand': '未知命令 {command}。输入 /help 查看帮助。',
@@ -232,5 +232,7 @@ export const zh: Record<MessageKey, string> = {
   'my.billingOpen': "打开账单",
   'grace.notice': "你的 {product} 扣款未成功。权限保留至 {date}；请在此之前更新付款方式以继续使用。",
   'grace.updatePayment': "更新付款方式",
+  'console.time': "现在时间是 {now} UTC。权限生命周期：{ended} 个到期，{reminded} 个已提醒。",
+  'console.timeUnavailable': "此处不能调整时间（生产环境）。",
   'error.unexpected': '我们这边出了点问题，请稍后再试。',
 };

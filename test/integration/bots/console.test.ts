@@ -2,19 +2,20 @@ import { commandDeps } from '../../support/core-deps.ts';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConsole } from '../../../bots/console/console.ts';
+import { AdjustableClock } from '../../../core/ports.ts';
 import { seedDemoCommunity } from '../../../core/seed/seed-demo.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { silentLog } from '../../support/fakes.ts';
 
 /** Drives the console like a person at the terminal: one line at a time, reading the answer. */
-function openConsole(database: TestDatabase) {
+function openConsole(database: TestDatabase, clock?: AdjustableClock) {
   const input = new PassThrough();
   const output = new PassThrough();
   let screen = '';
   output.on('data', (chunk: Buffer) => {
     screen += chunk.toString();
   });
-  const done = runConsole({ deps: commandDeps(database.db), input, output, log: silentLog });
+  const done = runConsole({ deps: commandDeps(database.db, clock ? { clock } : {}), clock, input, output, log: silentLog });
   const prompt = /(member|creator|staff|owner)> $/;
   const settle = async () => {
     const deadline = Date.now() + 10_000;
@@ -44,6 +45,17 @@ describe('runConsole', () => {
     await seedDemoCommunity(database.db, new Date());
   });
   afterAll(() => database.drop());
+
+  it('moves the demo clock with /time, and the access lifecycle runs at the new time', async () => {
+    const session = openConsole(database, new AdjustableClock());
+    await session.type('/as creator');
+    expect(await session.type('/grant Mia python-bootcamp days:2')).toMatch(/Granted Python Bootcamp to Mia until \d{4}-\d{2}-\d{2}\./);
+    expect(await session.type('/time +1d')).toMatch(/Access lifecycle: 0 ended, 0 reminded\./);
+    expect(await session.type('/time +2d')).toMatch(/Access lifecycle: 1 ended, 0 reminded\./);
+    expect(await session.type('/access status Mia')).toContain('Python Bootcamp · manual · Expired');
+    session.end();
+    await session.done;
+  });
 
   it('lists, pages, searches in English and Chinese, opens courses and switches persona', async () => {
     const session = openConsole(database);

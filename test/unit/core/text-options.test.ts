@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { parseTextOptions } from '../../../core/commands/text-options.ts';
+
+describe('parseTextOptions', () => {
+  it('fills the main option from free words, keeping key:value and quoted values', () => {
+    expect(parseTextOptions('courses', 'category:"Data Science" pandas basics')).toEqual({ category: 'Data Science', query: 'pandas basics' });
+    expect(parseTextOptions('buy', 'python-bootcamp')).toEqual({ product: 'python-bootcamp' });
+  });
+
+  it('reads leading words as the sub-command, order, member and product', () => {
+    expect(parseTextOptions('product', 'edit pro price:59')).toEqual({ action: 'edit', product: 'pro', price: '59' });
+    expect(parseTextOptions('refund', '1a2b3c4d changed my mind')).toEqual({ order: '1a2b3c4d', reason: 'changed my mind' });
+    expect(parseTextOptions('grant', '@mia pro days:7')).toEqual({ member: '@mia', product: 'pro', days: '7' });
+    expect(parseTextOptions('revoke', 'Mia pro shared the files')).toEqual({ member: 'Mia', product: 'pro', reason: 'shared the files' });
+    expect(parseTextOptions('access', 'status @mia')).toEqual({ action: 'status', member: '@mia' });
+  });
+
+  it('lets an explicit key win over a leading word', () => {
+    expect(parseTextOptions('grant', 'member:Mia product:pro')).toEqual({ member: 'Mia', product: 'pro' });
+  });
+});
