@@ -44,6 +44,14 @@ export type DomainError =
   | { code: 'order_not_refundable' }
   /** The order is no longer waiting for payment (paid, expired or the price changed). */
   | { code: 'order_not_payable' }
+  /** /link with a code that is unknown, used, expired or from another community. */
+  | { code: 'invalid_link_code' }
+  /** /link with one's own code, on the account that asked for it. */
+  | { code: 'link_same_account' }
+  /** The member the code belongs to already has an account on this platform. */
+  | { code: 'link_platform_taken' }
+  /** This account already bought something here: linking would have to merge purchases. */
+  | { code: 'link_has_purchases' }
   /** No member of the actor's community matches that mention, id, @username or name. */
   | { code: 'member_not_found' }
   /** /revoke found nothing live to revoke for that member and product. */
@@ -80,6 +88,10 @@ const messageKeys = {
   role_not_assignable: 'error.role_not_assignable',
   nothing_to_cancel: 'error.nothing_to_cancel',
   member_not_found: 'error.member_not_found',
+  invalid_link_code: 'error.invalid_link_code',
+  link_same_account: 'error.link_same_account',
+  link_platform_taken: 'error.link_platform_taken',
+  link_has_purchases: 'error.link_has_purchases',
   nothing_to_revoke: 'error.nothing_to_revoke',
   which_subscription: 'error.which_subscription',
 } as const satisfies Record<DomainErrorCode, `error.${DomainErrorCode}`>;

@@ -101,6 +101,7 @@ export const guildCommands: Command[] = [
   { name: 'help', ...inGuilds, ...described('command.help') },
   { name: 'buy', ...inGuilds, ...described('command.buy'), options: [text('product', 'command.buy.product', { autocomplete: true, max_length: 100 })] },
   { name: 'my', ...inGuilds, ...described('command.my') },
+  { name: 'link', ...inGuilds, ...described('command.link'), options: [text('code', 'command.link.code', { min_length: 8, max_length: 9 })] },
   { name: 'cancel', ...inGuilds, ...described('command.cancel'), options: [text('product', 'command.cancel.product', { max_length: 100 })] },
   { name: 'sales', ...inGuilds, ...described('command.sales') },
   {

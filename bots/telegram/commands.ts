@@ -7,7 +7,7 @@ import { type Locale, type MessageKey, t } from '../../core/i18n/index.ts';
 import { type BotContext, callerOf } from './context.ts';
 import { answer } from './replies.ts';
 
-const MEMBER_COMMANDS: CommandName[] = ['courses', 'course', 'buy', 'my', 'cancel', 'help'];
+const MEMBER_COMMANDS: CommandName[] = ['courses', 'course', 'buy', 'my', 'cancel', 'link', 'help'];
 /** Typed by creators; core's RBAC refuses everyone else, the menu only shows them to admins. */
 const CREATOR_COMMANDS: CommandName[] = ['product', 'sales', 'refund', 'access', 'grant', 'revoke'];
 

@@ -8,6 +8,7 @@ import { grantAccess, grantInput } from '../access/grant-access.ts';
 import { accessInput, manageAccess } from '../access/retry-access.ts';
 import { revokeAccess, revokeInput } from '../access/revoke-access.ts';
 import { buyProduct, buyProductInput } from '../commerce/buy-product.ts';
+import { linkAccounts, linkInput } from '../members/link-accounts.ts';
 import { cancelInput, cancelSubscription } from '../commerce/cancel-subscription.ts';
 import { manageProduct, manageProductInput } from '../commerce/manage-products.ts';
 import { showMyPurchases } from '../commerce/my-purchases.ts';
@@ -35,6 +36,7 @@ export const commands = {
   buy: define({ input: buyProductInput, run: buyProduct }),
   my: define({ input: z.object({}), run: (deps, actor) => showMyPurchases(deps, actor) }),
   cancel: define({ input: cancelInput, run: cancelSubscription }),
+  link: define({ input: linkInput, run: linkAccounts }),
   product: define({ input: manageProductInput, run: manageProduct }),
   sales: define({ input: z.object({}), run: (deps, actor) => showSales(deps, actor) }),
   refund: define({ input: refundOrderInput, run: requestRefund }),

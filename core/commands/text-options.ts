@@ -31,6 +31,8 @@ function mainOption(command: string, freeText: string): string | undefined {
       return 'name';
     case 'setup':
       return /^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$/.test(freeText) ? 'code' : 'name';
+    case 'link':
+      return 'code';
     case 'buy':
     case 'cancel':
     case 'product':

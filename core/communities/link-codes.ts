@@ -7,22 +7,29 @@ import { spaceLinkCodes } from '../db/schema/index.ts';
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 export const LINK_CODE_TTL_MS = 24 * 3600 * 1000;
 
-const hashCode = (code: string) => createHash('sha256').update(code.replaceAll('-', '').toUpperCase()).digest('hex');
+/** What is stored instead of a code: its SHA-256, over the code without dashes, upper-cased. */
+export const hashCode = (code: string) => createHash('sha256').update(code.replaceAll('-', '').toUpperCase()).digest('hex');
+
+/** A fresh `K7Q2-M9XD`: 8 characters of the unambiguous alphabet (about 40 bits). */
+export function newCode(): string {
+  const raw = Array.from({ length: 8 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
+  return `${raw.slice(0, 4)}-${raw.slice(4)}`;
+}
 
 /** Creates a one-time code (e.g. `K7Q2-M9XD`) that links one more space to the community. */
 export async function createLinkCode(
   db: Queryable,
   params: { communityId: string; memberId: string; now: Date },
 ): Promise<{ code: string; expiresAt: Date }> {
-  const raw = Array.from({ length: 8 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
+  const code = newCode();
   const expiresAt = new Date(params.now.getTime() + LINK_CODE_TTL_MS);
   await db.insert(spaceLinkCodes).values({
     communityId: params.communityId,
-    codeHash: hashCode(raw),
+    codeHash: hashCode(code),
     createdByMemberId: params.memberId,
     expiresAt,
   });
-  return { code: `${raw.slice(0, 4)}-${raw.slice(4)}`, expiresAt };
+  return { code, expiresAt };
 }
 
 /**

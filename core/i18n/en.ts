@@ -232,6 +232,15 @@ export const en = {
   'grace.updatePayment': "Update payment",
   'console.time': "Time is now {now} UTC. Access lifecycle: {ended} ended, {reminded} reminded.",
   'console.timeUnavailable': "Time cannot be moved here (production).",
+  'link.code': "Your link code: {code}. Within {minutes} minutes, send /link {code} to this bot on your other platform (Discord or Telegram). Keep it to yourself.",
+  'link.done': "Linked. Your purchases now count on both platforms ({count} access grants being applied).",
+  'error.invalid_link_code': "That link code is unknown, used or expired. Run /link again for a new one.",
+  'error.link_same_account': "Use the code on your other account (the other platform), not on this one.",
+  'error.link_platform_taken': "That member already has an account on this platform linked.",
+  'error.link_has_purchases': "This account already has purchases here, so it cannot be merged automatically. Ask the community’s staff for help.",
+  'command.link': "Link your Discord and Telegram accounts",
+  'command.link.code': "The code /link gave you on the other platform",
+  'help.link': "/link [code]: use one purchase on Discord and Telegram",
   'error.unexpected': 'Something went wrong on our side. Please try again in a moment.',
 } as const;
 
