@@ -1,0 +1,87 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { recordPaymentEvent } from '../../../core/commerce/payment-events.ts';
+import { entitlements, ledgerEntries, members, orders, paymentEvents, products } from '../../../core/db/schema/index.ts';
+import { seedDemoCommunity } from '../../../core/seed/seed-demo.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { type LyceumProcess, startLyceum } from '../../support/processes.ts';
+import { createTestQueues, eventually, type TestQueues } from '../../support/queues.ts';
+
+const PAYMENTS = 40;
+
+/**
+ * How Lyceum scales past one process: two worker processes on one Redis and one Postgres take
+ * payment events from the same queue, with every event delivered twice and one process
+ * stopped half-way. Each payment ends in exactly one ledger entry and one entitlement.
+ */
+describe('two worker processes on the same queues', () => {
+  let database: TestDatabase;
+  let queues: TestQueues;
+  let env: Record<string, string>;
+  const running: LyceumProcess[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await seedDemoCommunity(database.db, new Date());
+    queues = createTestQueues();
+    env = {
+      DATABASE_URL: database.url,
+      REDIS_URL: inject('redisUrl'),
+      QUEUE_PREFIX: queues.prefix,
+      HTTP_PORT: '0',
+      LOG_LEVEL: 'info',
+      WORKER_CONCURRENCY: '4',
+      DATA_DIR: `${inject('scratchDir')}/two-workers-test`,
+    };
+  });
+  afterAll(async () => {
+    for (const worker of running) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
+    await queues.close();
+    await database.drop();
+  });
+
+  it('applies every payment exactly once, duplicates and a stopped process included', async () => {
+    const db = database.db;
+    const [bootcamp] = await db.select().from(products).where(eq(products.slug, 'python-bootcamp'));
+    const orderIds: string[] = [];
+    for (let index = 0; index < PAYMENTS; index += 1) {
+      const [member] = await db.insert(members).values({ displayName: `Buyer ${index}` }).returning();
+      const [order] = await db
+        .insert(orders)
+        .values({ communityId: bootcamp!.communityId, memberId: member!.id, productId: bootcamp!.id, provider: 'sandbox', amount: 9900, currency: 'USD' })
+        .returning();
+      orderIds.push(order!.id);
+    }
+    for (let count = 0; count < 2; count += 1) {
+      const worker = startLyceum('workers', env);
+      running.push(worker);
+      await worker.waitFor('"msg":"workers started"');
+    }
+    const deliver = (orderId: string) =>
+      recordPaymentEvent({ db, queue: queues.queue }, {
+        provider: 'sandbox',
+        providerEventId: `sbx_${orderId}_paid`,
+        type: 'sandbox.paid',
+        orderId,
+        communityId: bootcamp!.communityId,
+        payload: { facts: [{ kind: 'charge', ref: `sbx_${orderId}`, amount: 9900, currency: 'USD', occurredAt: new Date().toISOString() }] },
+      });
+    // Every event twice, the copies racing each other; the first process stops half-way.
+    await Promise.all(orderIds.slice(0, PAYMENTS / 2).flatMap((id) => [deliver(id), deliver(id)]));
+    running[0]!.child.kill('SIGTERM');
+    await Promise.all(orderIds.slice(PAYMENTS / 2).flatMap((id) => [deliver(id), deliver(id)]));
+
+    await eventually(async () => {
+      const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(paymentEvents).where(sql`${paymentEvents.processedAt} is not null`);
+      return row?.count === PAYMENTS ? true : undefined;
+    }, 60_000);
+    expect(await running[0]!.exited).toBe(0);
+    const [ledger] = await db.select({ count: sql<number>`count(*)::int` }).from(ledgerEntries);
+    const [owned] = await db.select({ count: sql<number>`count(*)::int` }).from(entitlements).where(eq(entitlements.source, 'order'));
+    const [paid] = await db.select({ count: sql<number>`count(*)::int` }).from(orders).where(eq(orders.status, 'paid'));
+    expect([ledger?.count, owned?.count, paid?.count]).toEqual([PAYMENTS, PAYMENTS, PAYMENTS]);
+    expect(await db.select().from(paymentEvents)).toHaveLength(PAYMENTS);
+    running[1]!.child.kill('SIGTERM');
+    expect(await running[1]!.exited).toBe(0);
+  });
+});
