@@ -129,6 +129,12 @@ export const guildCommands: Command[] = [
     ],
   },
   {
+    name: 'settings',
+    ...inGuilds,
+    ...described('command.settings'),
+    options: [{ type: ApplicationCommandOptionType.Integer, name: 'grace_days', ...described('command.settings.graceDays'), min_value: 0, max_value: 30 }],
+  },
+  {
     name: 'grant',
     ...inGuilds,
     ...described('command.grant'),

@@ -9,6 +9,7 @@ import { accessInput, manageAccess } from '../access/retry-access.ts';
 import { revokeAccess, revokeInput } from '../access/revoke-access.ts';
 import { buyProduct, buyProductInput } from '../commerce/buy-product.ts';
 import { linkAccounts, linkInput } from '../members/link-accounts.ts';
+import { manageSettings, settingsInput } from '../communities/community-settings.ts';
 import { cancelInput, cancelSubscription } from '../commerce/cancel-subscription.ts';
 import { manageProduct, manageProductInput } from '../commerce/manage-products.ts';
 import { showMyPurchases } from '../commerce/my-purchases.ts';
@@ -42,6 +43,7 @@ export const commands = {
   refund: define({ input: refundOrderInput, run: requestRefund }),
   access: define({ input: accessInput, run: manageAccess }),
   grant: define({ input: grantInput, run: grantAccess }),
+  settings: define({ input: settingsInput, run: manageSettings }),
   revoke: define({ input: revokeInput, run: revokeAccess }),
 };
 

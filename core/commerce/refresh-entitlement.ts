@@ -1,8 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
-import { entitlements, orders, products, subscriptions } from '../db/schema/index.ts';
+import { communities, entitlements, orders, products, subscriptions } from '../db/schema/index.ts';
 
-/** How long a subscription whose renewal failed keeps access while the provider retries. */
+/** How long a subscription whose renewal failed keeps access, unless the community says otherwise. */
 export const GRACE_DAYS = 3;
 const DAY_MS = 86_400_000;
 /** How late a Stars renewal may arrive after the period's end before access ends. */
@@ -24,20 +24,22 @@ type EntitlementStatus = (typeof entitlements.$inferSelect)['status'];
 
 export async function refreshEntitlement(tx: Queryable, orderId: string, now: Date): Promise<EntitlementChange | undefined> {
   const [row] = await tx
-    .select({ order: orders, kind: products.kind, subscription: subscriptions })
+    .select({ order: orders, kind: products.kind, subscription: subscriptions, settings: communities.settings })
     .from(orders)
     .innerJoin(products, eq(products.id, orders.productId))
+    .innerJoin(communities, eq(communities.id, orders.communityId))
     .leftJoin(subscriptions, eq(subscriptions.orderId, orders.id))
     .where(eq(orders.id, orderId));
   if (!row) return undefined;
   const { order, kind, subscription } = row;
+  const graceDays = row.settings.graceDays ?? GRACE_DAYS;
   // A creator's /revoke is final: later payment events do not bring the access back.
   const [existing] = await tx
     .select({ details: entitlements.details, status: entitlements.status })
     .from(entitlements)
     .where(subscription ? eq(entitlements.subscriptionId, subscription.id) : eq(entitlements.orderId, order.id));
   if (existing?.details.revokedBy) return undefined;
-  const state = desiredState(order, kind === 'subscription' ? subscription : undefined, kind, now);
+  const state = desiredState(order, kind === 'subscription' ? subscription : undefined, kind, now, graceDays);
   if (!state) return undefined;
   const revoked = state.status === 'revoked';
   // The first revocation's time stays when the same facts are applied again.
@@ -67,6 +69,7 @@ function desiredState(
   subscription: typeof subscriptions.$inferSelect | null | undefined,
   kind: 'one_time' | 'subscription',
   now: Date,
+  graceDays: number,
 ): EntitlementState | undefined {
   const revoke = (reason: string): EntitlementState => ({ status: 'revoked', revokeReason: reason, endsAt: now, graceUntil: null });
   const everPaid = order.status !== 'pending' && order.status !== 'failed' && order.status !== 'expired' && order.status !== 'canceled';
@@ -88,7 +91,7 @@ function desiredState(
       if (subscription.provider !== 'stripe' && periodEnd && periodEnd.getTime() + RENEWAL_MARGIN_MS < now.getTime()) return expired(periodEnd);
       return { status: 'active', endsAt: periodEnd, graceUntil: null };
     case 'past_due': {
-      const graceUntil = new Date((periodEnd ?? now).getTime() + GRACE_DAYS * DAY_MS);
+      const graceUntil = new Date((periodEnd ?? now).getTime() + graceDays * DAY_MS);
       return graceUntil < now ? expired(graceUntil) : { status: 'grace', endsAt: periodEnd, graceUntil };
     }
     case 'canceled':

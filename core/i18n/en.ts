@@ -219,7 +219,7 @@ export const en = {
   'command.revoke.reason': "Why: kept in the audit log",
   'command.access.status': "Everything about one member’s access",
   'command.access.member': "The member",
-  'help.creatorAccess': "/grant <member> <product> [days], /revoke <member> <product> <reason>, /access status <member>, /access retry",
+  'help.creatorAccess': "/grant <member> <product> [days], /revoke <member> <product> <reason>, /access status <member>, /access retry, /settings [grace_days:N]",
   'setup.basicGroupTitle': "Before you sell access to a group",
   'setup.basicGroup': "{groups}: a basic group. Telegram lets bots remove members only from supergroups, so make it one before selling access (in the group settings, turn on \"Chat history for new members\" or give it a public link). Lyceum follows the upgrade and keeps every grant.",
   'my.restore': "Get my access back",
@@ -241,6 +241,10 @@ export const en = {
   'command.link': "Link your Discord and Telegram accounts",
   'command.link.code': "The code /link gave you on the other platform",
   'help.link': "/link [code]: use one purchase on Discord and Telegram",
+  'settings.title': "Settings: {community}",
+  'settings.graceDays': "Grace days after a failed renewal",
+  'command.settings': "Community access settings (creators)",
+  'command.settings.graceDays': "Days members keep access after a failed renewal (0-30)",
   'error.unexpected': 'Something went wrong on our side. Please try again in a moment.',
 } as const;
 

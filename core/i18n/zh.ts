@@ -221,7 +221,7 @@ export const zh: Record<MessageKey, string> = {
   'command.revoke.reason': "原因（记入审计日志）",
   'command.access.status': "查看某个成员的全部权限",
   'command.access.member': "成员",
-  'help.creatorAccess': "/grant <成员> <商品> [天数]、/revoke <成员> <商品> <原因>、/access status <成员>、/access retry",
+  'help.creatorAccess': "/grant <成员> <商品> [天数]、/revoke <成员> <商品> <原因>、/access status <成员>、/access retry、/settings [grace_days:N]",
   'setup.basicGroupTitle': "出售群组权限之前",
   'setup.basicGroup': "{groups}：这是普通群组。Telegram 只允许机器人从超级群组中移除成员，所以在出售权限之前请先升级（在群组设置中开启“新成员可见历史消息”或设置公开链接）。Lyceum 会跟随升级并保留所有授权。",
   'my.restore': "恢复我的权限",
@@ -243,5 +243,9 @@ export const zh: Record<MessageKey, string> = {
   'command.link': "关联你的 Discord 和 Telegram 账号",
   'command.link.code': "你在另一个平台上通过 /link 获得的代码",
   'help.link': "/link [代码]：一次购买，在 Discord 和 Telegram 上都能使用",
+  'settings.title': "设置：{community}",
+  'settings.graceDays': "续费失败后的宽限天数",
+  'command.settings': "社区权限设置（创作者）",
+  'command.settings.graceDays': "续费失败后成员保留权限的天数（0-30）",
   'error.unexpected': '我们这边出了点问题，请稍后再试。',
 };

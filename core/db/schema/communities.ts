@@ -7,6 +7,8 @@ import { platform, spaceKind } from './enums.ts';
 export type CommunitySettings = {
   supportHandoffSpaceId?: string;
   digestWeekday?: number;
+  /** Days a member keeps access after a failed renewal (default GRACE_DAYS). */
+  graceDays?: number;
 };
 
 /** A tenant: one creator business. Every tenant-owned row carries its `community_id`. */

@@ -56,6 +56,15 @@ describe('creator access tools', () => {
     expect(status.reply.fields?.[0]?.value).toBe('Python Bootcamp · manual · Expired · 2026-12-08');
   });
 
+  it('shows and changes the community’s grace days, creators only, audited', async () => {
+    expect((await handleCommand(deps, as('member'), 'settings', { grace_days: '5' })).error).toMatchObject({ code: 'forbidden' });
+    const changed = await handleCommand(deps, as('creator'), 'settings', { grace_days: '5' });
+    expect(changed.reply.fields).toEqual([{ name: 'Grace days after a failed renewal', value: '5' }]);
+    expect((await handleCommand(deps, as('creator'), 'settings', {})).reply.fields?.[0]?.value).toBe('5');
+    const [audit] = await database.db.select().from(auditLog).where(eq(auditLog.action, 'community.settings'));
+    expect(audit?.details).toEqual({ graceDays: 5 });
+  });
+
   it('revokes a paid product for good: a duplicate payment event does not bring it back', async () => {
     const checkout = await handleCommand(deps, as('staff'), 'buy', { product: 'python-bootcamp' });
     const [order] = await database.db.select().from(orders).where(eq(orders.status, 'pending'));

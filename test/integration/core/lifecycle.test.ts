@@ -4,7 +4,7 @@ import type { AccessGateway } from '../../../core/access/access-gateway.ts';
 import { runLifecycle } from '../../../core/access/lifecycle.ts';
 import { applyPaymentFacts, withOrderLock } from '../../../core/commerce/apply-payment-facts.ts';
 import type { PaymentFact, PaymentProvider } from '../../../core/commerce/payment-facts.ts';
-import { accessGrants, entitlements, members, orders, platformIdentities, platformSpaces, productGrants, products } from '../../../core/db/schema/index.ts';
+import { accessGrants, communities, entitlements, members, orders, platformIdentities, platformSpaces, productGrants, products } from '../../../core/db/schema/index.ts';
 import type { Reply } from '../../../core/reply.ts';
 import { RecordingQueue } from '../../support/core-deps.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
@@ -110,6 +110,15 @@ describe('runLifecycle', () => {
     await apply('stripe', orderId, [{ kind: 'charge', ref: `in-${serial}-2`, amount: 500, currency: 'XTR', occurredAt: clock.now() }, snapshot('active', renewedUntil)]);
     expect(await entitlementOf(memberId)).toMatchObject({ status: 'active', endsAt: renewedUntil });
     expect(await grantOf(memberId)).toMatchObject({ desired: 'present' });
+  });
+
+  it('uses the community’s own grace days', async () => {
+    await database.db.update(communities).set({ settings: { graceDays: 7 } }).where(eq(communities.id, communityId));
+    const { memberId, orderId } = await subscriber('stripe');
+    const periodEnd = clock.now();
+    await apply('stripe', orderId, [{ kind: 'charge', ref: `in-${serial}`, amount: 500, currency: 'XTR', occurredAt: clock.now() }, snapshot('past_due', periodEnd)]);
+    expect(await entitlementOf(memberId)).toMatchObject({ status: 'grace', graceUntil: new Date(periodEnd.getTime() + 7 * DAY) });
+    await database.db.update(communities).set({ settings: {} }).where(eq(communities.id, communityId));
   });
 
   it('leaves an active Stripe subscription past its period to Stripe (the renewal webhook decides)', async () => {
