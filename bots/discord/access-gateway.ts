@@ -38,10 +38,8 @@ const UNREACHABLE: ReadonlySet<number> = new Set([
  * from the bot. Role changes are idempotent on Discord (adding a role the member has, removing
  * one they lack: 204). 429s are waited out and retried by @discordjs/rest itself; 5xx and
  * network errors are thrown, so the job retries with backoff. Refusals a person must fix come
- * back as `blocked`, saying which fix.
- *
- * Not here yet: a member who joins after buying gets `waiting`; re-applying their grants on
- * GUILD_MEMBER_ADD belongs to the bot (it needs the GuildMembers intent) and core.
+ * back as `blocked`, saying which fix. A member not in the server yet is `waiting`: the bot's
+ * GUILD_MEMBER_ADD (core/access/member-presence) applies their grants when they join.
  */
 export function createDiscordAccessGateway(options: DiscordAccessGatewayOptions): AccessGateway {
   const rest = new REST(options.apiUrl ? { api: options.apiUrl } : {}).setToken(options.token);
