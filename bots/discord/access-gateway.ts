@@ -77,6 +77,24 @@ export function createDiscordAccessGateway(options: DiscordAccessGatewayOptions)
         }
       }
     },
+    async observeRoles({ guildId, roleIds }) {
+      const managed = new Set(roleIds);
+      const members = new Map<string, string[]>();
+      try {
+        for (let after = '0'; ; ) {
+          const page = (await rest.get(Routes.guildMembers(guildId), { query: new URLSearchParams({ limit: '1000', after }) })) as APIGuildMember[];
+          for (const member of page) {
+            if (member.user.bot) continue;
+            members.set(member.user.id, member.roles.filter((role) => managed.has(role)));
+          }
+          if (page.length < 1000) return { members };
+          after = page.at(-1)!.user.id;
+        }
+      } catch (error) {
+        if (discordCode(error) === RESTJSONErrorCodes.MissingAccess) return { blocked: 'listing members needs the Server Members Intent turned on for the bot' };
+        throw error;
+      }
+    },
     inviteToChat: async () => blocked('not a Discord resource'),
     removeFromChat: async () => blocked('not a Discord resource'),
     async notify(userId: string, reply: Reply) {

@@ -120,6 +120,7 @@ export const guildCommands: Command[] = [
     ...described('command.access'),
     options: [
       { type: ApplicationCommandOptionType.Subcommand, name: 'retry', ...described('command.access.retry') },
+      { type: ApplicationCommandOptionType.Subcommand, name: 'audit', ...described('command.access.audit') },
       {
         type: ApplicationCommandOptionType.Subcommand,
         name: 'status',

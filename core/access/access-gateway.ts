@@ -21,6 +21,11 @@ export interface AccessGateway {
   removeFromChat(input: { chatId: string; userId: string }): Promise<AccessOutcome>;
   /** A private message to the member; false when they cannot be reached (DMs closed, never started). */
   notify(userId: string, reply: Reply): Promise<boolean>;
+  /**
+   * Discord: who is in the guild and which of `roleIds` each holds (one paged member listing per
+   * audit, however many roles). Undefined on platforms without it; blocked when not allowed.
+   */
+  observeRoles?(input: { guildId: string; roleIds: string[] }): Promise<{ members: Map<string, string[]> } | { blocked: string }>;
 }
 
 export type AccessGateways = { discord?: AccessGateway | undefined; telegram?: AccessGateway | undefined };

@@ -9,20 +9,23 @@ import type { Actor } from '../members/actor.ts';
 import { can } from '../members/rbac.ts';
 import type { Reply } from '../reply.ts';
 import { showAccessStatus } from './access-status.ts';
+import { auditAccess } from './audit-access.ts';
 import { err, ok, type Result } from '../result.ts';
 
 export const accessInput = z.discriminatedUnion('action', [
   z.object({ action: z.literal('retry') }),
   z.object({ action: z.literal('status'), member: z.string().trim().min(1).max(100) }),
+  z.object({ action: z.literal('audit') }),
 ]);
 
 /**
- * `/access status <member>` (see access-status), and `/access retry` for creators, once they fixed what blocked access (a permission, the bot's
+ * `/access status <member>` (see access-status), `/access audit` (see audit-access), and `/access retry` for creators, once they fixed what blocked access (a permission, the bot's
  * role position): every blocked grant of the community is queued again and the standing alerts
  * are cleared, so a new failure alerts again. Audited.
  */
-export async function manageAccess(deps: Pick<CoreDeps, 'db' | 'queue'>, actor: Actor, input: z.infer<typeof accessInput>): Promise<Result<Reply, DomainError>> {
+export async function manageAccess(deps: Pick<CoreDeps, 'db' | 'queue' | 'access'>, actor: Actor, input: z.infer<typeof accessInput>): Promise<Result<Reply, DomainError>> {
   if (input.action === 'status') return showAccessStatus(deps, actor, input.member);
+  if (input.action === 'audit') return auditAccess(deps, actor);
   if (!can(actor.role, 'commerce.manage')) return err({ code: 'forbidden', permission: 'commerce.manage' });
   const blocked = await deps.db
     .update(accessGrants)

@@ -19,7 +19,7 @@ import { showHelp } from './help.ts';
 import { listCourses, listCoursesInput } from './list-courses.ts';
 import { showCourse, showCourseInput } from './show-course.ts';
 
-export type CommandDeps = Pick<CoreDeps, 'db' | 'queue' | 'clock' | 'payments' | 'log'>;
+export type CommandDeps = Pick<CoreDeps, 'db' | 'queue' | 'clock' | 'payments' | 'log' | 'access'>;
 
 type CommandDefinition<S extends z.ZodType> = {
   /** Options as the platform delivered them; parsed here, never trusted before. */

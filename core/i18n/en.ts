@@ -245,6 +245,14 @@ export const en = {
   'settings.graceDays': "Grace days after a failed renewal",
   'command.settings': "Community access settings (creators)",
   'command.settings.graceDays': "Days members keep access after a failed renewal (0-30)",
+  'audit.title': "Access audit (dry run): {checked} members checked",
+  'audit.clean': "Everyone holds exactly the roles they are entitled to.",
+  'audit.missing_role': "{name}: missing role {role} (entitled)",
+  'audit.role_without_entitlement': "{name}: holds role {role} without an entitlement",
+  'audit.member_left': "{name}: entitled to role {role} but not in the server",
+  'audit.more': "...and {count} more",
+  'audit.blocked': "The audit could not read the server: {reason}.",
+  'command.access.audit': "Compare who holds the sold roles with who is entitled (dry run)",
   'error.unexpected': 'Something went wrong on our side. Please try again in a moment.',
 } as const;
 

@@ -247,5 +247,13 @@ export const zh: Record<MessageKey, string> = {
   'settings.graceDays': "续费失败后的宽限天数",
   'command.settings': "社区权限设置（创作者）",
   'command.settings.graceDays': "续费失败后成员保留权限的天数（0-30）",
+  'audit.title': "权限审计（仅预览）：已检查 {checked} 名成员",
+  'audit.clean': "每个人持有的角色都与其权益一致。",
+  'audit.missing_role': "{name}：缺少角色 {role}（有权益）",
+  'audit.role_without_entitlement': "{name}：持有角色 {role} 但没有权益",
+  'audit.member_left': "{name}：有角色 {role} 的权益，但不在服务器中",
+  'audit.more': "……还有 {count} 项",
+  'audit.blocked': "审计无法读取服务器：{reason}。",
+  'command.access.audit': "对比售出角色的持有者与有权益者（仅预览）",
   'error.unexpected': '我们这边出了点问题，请稍后再试。',
 };

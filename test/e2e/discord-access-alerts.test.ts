@@ -48,9 +48,9 @@ describe('blocked access: one creator alert, no retry storm, /access retry', () 
       buyers.push(id);
     }
     roleId = sim.createRole(guildId, { name: 'Club' }).id;
-    bot = await startDiscordBot({ token: sim.botToken, applicationId: sim.applicationId, apiUrl: sim.apiUrl, deps, log: silentLog });
-    await bot.ready;
     const access = { discord: createDiscordAccessGateway({ token: sim.botToken, apiUrl: sim.apiUrl, log: silentLog }) };
+    bot = await startDiscordBot({ token: sim.botToken, applicationId: sim.applicationId, apiUrl: sim.apiUrl, deps: { ...deps, access }, log: silentLog });
+    await bot.ready;
     workers = await startWorkers({ ...deps, access }, queues.queue, { connection: queues.redis, prefix: queues.prefix, concurrency: 2, log: silentLog, schedulers: false });
     await (await sim.user(creator).slashCommand(guildId, 'setup', { code: await world.linkCode() })).reply();
     const db = world.database.db;
@@ -116,5 +116,17 @@ describe('blocked access: one creator alert, no retry storm, /access retry', () 
     expect(fields[1]!.value).toMatch(new RegExp(`role ${roleId} · present/present · 1 attempts$`));
     await (await sim.user(creator).slashCommand(guildId, 'revoke', { member: guest, product: 'python-bootcamp', reason: 'gift ended early' })).reply();
     await eventually(async () => (sim.memberRoles(guildId, guest).length === 0 ? true : undefined));
+
+    // /access audit: a clean server, then exactly the two changes made by hand.
+    const clean = await (await sim.user(creator).slashCommand(guildId, 'access audit')).reply();
+    expect(clean.ephemeral).toBe(true);
+    expect((clean.embeds[0] as { title: string; description: string }).description).toBe('Everyone holds exactly the roles they are entitled to.');
+    sim.setMemberRoles(guildId, buyers[0]!, []);
+    sim.setMemberRoles(guildId, guest, [roleId]);
+    const drift = await (await sim.user(creator).slashCommand(guildId, 'access audit')).reply();
+    const report = drift.embeds[0] as { title: string; description: string };
+    expect(report.title).toBe('Access audit (dry run): 4 members checked');
+    expect(report.description.split('\n').sort()).toEqual([`guest: holds role ${roleId} without an entitlement`, `mia: missing role ${roleId} (entitled)`]);
+    expect((await (await sim.user(buyers[1]!).slashCommand(guildId, 'access audit')).reply()).content).toBe('You do not have permission to do that.');
   });
 });
