@@ -120,7 +120,12 @@ export const guildCommands: Command[] = [
     ...described('command.access'),
     options: [
       { type: ApplicationCommandOptionType.Subcommand, name: 'retry', ...described('command.access.retry') },
-      { type: ApplicationCommandOptionType.Subcommand, name: 'audit', ...described('command.access.audit') },
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: 'audit',
+        ...described('command.access.audit'),
+        options: [{ type: ApplicationCommandOptionType.Boolean, name: 'apply', ...described('command.access.auditApply') }],
+      },
       {
         type: ApplicationCommandOptionType.Subcommand,
         name: 'status',

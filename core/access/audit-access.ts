@@ -1,10 +1,12 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { accessGrants, members, platformIdentities, platformSpaces, productGrants } from '../db/schema/index.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import { accessGrants, members, memberships, platformIdentities, platformSpaces, productGrants } from '../db/schema/index.ts';
 import type { CoreDeps } from '../deps.ts';
 import type { DomainError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import type { Actor } from '../members/actor.ts';
 import { can } from '../members/rbac.ts';
+import { ensureIdentity } from '../members/resolve-actor.ts';
 import { type Reply, replyLimits, truncate } from '../reply.ts';
 import { err, ok, type Result } from '../result.ts';
 
@@ -19,15 +21,23 @@ export type AccessDifference = {
 };
 
 /**
- * `/access audit` (dry run): compares, for every Discord server of the community, who holds
+ * `/access audit` (a dry run; `/access audit apply` repairs): compares, for every Discord server of the community, who holds
  * the roles Lyceum sells with who is entitled to them, as Discord reports it now, and lists each
  * difference with its reason. Only roles Lyceum manages are looked at; nothing is changed.
  */
-export async function auditAccess(deps: Pick<CoreDeps, 'db' | 'access'>, actor: Actor): Promise<Result<Reply, DomainError>> {
+export async function auditAccess(
+  deps: Pick<CoreDeps, 'db' | 'access' | 'queue'>,
+  actor: Actor,
+  options: { apply: boolean } = { apply: false },
+): Promise<Result<Reply, DomainError>> {
   if (!can(actor.role, 'commerce.manage')) return err({ code: 'forbidden', permission: 'commerce.manage' });
   const { locale } = actor;
   const found = await findDifferences(deps, actor.communityId);
   if ('blocked' in found) return ok({ body: t(locale, 'audit.blocked', { reason: found.blocked }), ephemeral: true });
+  if (options.apply) {
+    const repaired = await repair(deps, actor, found.differences);
+    return ok({ body: t(locale, 'audit.applied', { count: repaired }), ephemeral: true });
+  }
   const lines = found.differences.slice(0, SHOWN).map((difference) => t(locale, `audit.${difference.kind}`, { name: difference.name, role: difference.roleId }));
   if (found.differences.length > SHOWN) lines.push(t(locale, 'audit.more', { count: found.differences.length - SHOWN }));
   return ok({
@@ -37,7 +47,40 @@ export async function auditAccess(deps: Pick<CoreDeps, 'db' | 'access'>, actor: 
   });
 }
 
-/** The differences themselves, for the dry run and (next) for repairing them. */
+/**
+ * `/access audit apply`: each difference goes back through the grants, so the access worker
+ * repairs it the usual way (a missing role is applied again; a role held without an entitlement
+ * becomes a grant desired absent, which removes it). Members who left are waited for. One
+ * audited batch, listing what was repaired.
+ */
+async function repair(deps: Pick<CoreDeps, 'db' | 'queue'>, actor: Actor, differences: AccessDifference[]): Promise<number> {
+  const toApply: string[] = [];
+  await deps.db.transaction(async (tx) => {
+    for (const difference of differences) {
+      if (difference.kind === 'member_left') continue;
+      const [space] = await tx.select({ id: platformSpaces.id }).from(platformSpaces).where(and(eq(platformSpaces.communityId, actor.communityId), eq(platformSpaces.platform, 'discord'), eq(platformSpaces.externalId, difference.guildId)));
+      if (!space) continue;
+      const identity = await ensureIdentity(tx, { platform: 'discord', userId: difference.userId, displayName: difference.name });
+      await tx.insert(memberships).values({ communityId: actor.communityId, memberId: identity.memberId }).onConflictDoNothing();
+      const desired = difference.kind === 'missing_role' ? ('present' as const) : ('absent' as const);
+      const observed = difference.kind === 'missing_role' ? ('absent' as const) : ('present' as const);
+      const [grant] = await tx
+        .insert(accessGrants)
+        .values({ communityId: actor.communityId, memberId: identity.memberId, spaceId: space.id, resourceKind: 'discord_role', resourceId: difference.roleId, desired, observed, reason: `audit: ${difference.kind}` })
+        .onConflictDoUpdate({
+          target: [accessGrants.communityId, accessGrants.memberId, accessGrants.resourceKind, accessGrants.resourceId],
+          set: { observed, attempts: 0, lastError: null, blockedAt: null },
+        })
+        .returning({ id: accessGrants.id });
+      if (grant) toApply.push(grant.id);
+    }
+    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'access.audit_apply', details: { differences: differences.filter((difference) => difference.kind !== 'member_left') } });
+  });
+  for (const grantId of toApply) await deps.queue.enqueue('access.apply-grant', { grantId });
+  return toApply.length;
+}
+
+/** The differences themselves, for the dry run and for repairing them. */
 export async function findDifferences(
   deps: Pick<CoreDeps, 'db' | 'access'>,
   communityId: string,

@@ -15,7 +15,7 @@ import { err, ok, type Result } from '../result.ts';
 export const accessInput = z.discriminatedUnion('action', [
   z.object({ action: z.literal('retry') }),
   z.object({ action: z.literal('status'), member: z.string().trim().min(1).max(100) }),
-  z.object({ action: z.literal('audit') }),
+  z.object({ action: z.literal('audit'), apply: z.union([z.boolean(), z.literal('apply')]).optional() }),
 ]);
 
 /**
@@ -25,7 +25,7 @@ export const accessInput = z.discriminatedUnion('action', [
  */
 export async function manageAccess(deps: Pick<CoreDeps, 'db' | 'queue' | 'access'>, actor: Actor, input: z.infer<typeof accessInput>): Promise<Result<Reply, DomainError>> {
   if (input.action === 'status') return showAccessStatus(deps, actor, input.member);
-  if (input.action === 'audit') return auditAccess(deps, actor);
+  if (input.action === 'audit') return auditAccess(deps, actor, { apply: input.apply === true || input.apply === 'apply' });
   if (!can(actor.role, 'commerce.manage')) return err({ code: 'forbidden', permission: 'commerce.manage' });
   const blocked = await deps.db
     .update(accessGrants)

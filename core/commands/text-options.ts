@@ -41,7 +41,7 @@ function mainOption(command: string, freeText: string): string | undefined {
     case 'revoke':
       return 'reason';
     case 'access':
-      return 'member';
+      return freeText === 'apply' ? 'apply' : 'member';
     default:
       return undefined;
   }

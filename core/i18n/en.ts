@@ -253,6 +253,8 @@ export const en = {
   'audit.more': "...and {count} more",
   'audit.blocked': "The audit could not read the server: {reason}.",
   'command.access.audit': "Compare who holds the sold roles with who is entitled (dry run)",
+  'audit.applied': "Repairing {count} differences now (audited). Members who left get their access when they come back.",
+  'command.access.auditApply': "Repair the differences instead of only listing them",
   'error.unexpected': 'Something went wrong on our side. Please try again in a moment.',
 } as const;
 

@@ -255,5 +255,7 @@ export const zh: Record<MessageKey, string> = {
   'audit.more': "……还有 {count} 项",
   'audit.blocked': "审计无法读取服务器：{reason}。",
   'command.access.audit': "对比售出角色的持有者与有权益者（仅预览）",
+  'audit.applied': "正在修复 {count} 处差异（已记入审计）。已离开的成员回来时会获得权限。",
+  'command.access.auditApply': "修复差异，而不仅是列出",
   'error.unexpected': '我们这边出了点问题，请稍后再试。',
 };

@@ -128,5 +128,13 @@ describe('blocked access: one creator alert, no retry storm, /access retry', () 
     expect(report.title).toBe('Access audit (dry run): 4 members checked');
     expect(report.description.split('\n').sort()).toEqual([`guest: holds role ${roleId} without an entitlement`, `mia: missing role ${roleId} (entitled)`]);
     expect((await (await sim.user(buyers[1]!).slashCommand(guildId, 'access audit')).reply()).content).toBe('You do not have permission to do that.');
+
+    const applied = await (await sim.user(creator).slashCommand(guildId, 'access audit', { apply: true })).reply();
+    expect(applied.content).toBe('Repairing 2 differences now (audited). Members who left get their access when they come back.');
+    await eventually(async () => (sim.memberRoles(guildId, buyers[0]!).includes(roleId) && sim.memberRoles(guildId, guest).length === 0 ? true : undefined));
+    const after = await (await sim.user(creator).slashCommand(guildId, 'access audit')).reply();
+    expect((after.embeds[0] as { description: string }).description).toBe('Everyone holds exactly the roles they are entitled to.');
+    const [batch] = await world.database.db.select().from(auditLog).where(eq(auditLog.action, 'access.audit_apply'));
+    expect((batch?.details as { differences: unknown[] }).differences).toHaveLength(2);
   });
 });
