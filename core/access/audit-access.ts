@@ -1,4 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
+import { enqueueGrants } from '../commerce/project-access.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { accessGrants, members, memberships, platformIdentities, platformSpaces, productGrants } from '../db/schema/index.ts';
 import type { CoreDeps } from '../deps.ts';
@@ -76,7 +77,7 @@ async function repair(deps: Pick<CoreDeps, 'db' | 'queue'>, actor: Actor, differ
     }
     await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'access.audit_apply', details: { differences: differences.filter((difference) => difference.kind !== 'member_left') } });
   });
-  for (const grantId of toApply) await deps.queue.enqueue('access.apply-grant', { grantId });
+  await enqueueGrants(deps.queue, toApply);
   return toApply.length;
 }
 

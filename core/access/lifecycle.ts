@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
 import { applyPaymentFacts, withOrderLock } from '../commerce/apply-payment-facts.ts';
-import { projectMemberAccess } from '../commerce/project-access.ts';
+import { enqueueGrants, projectMemberAccess } from '../commerce/project-access.ts';
 import { entitlements, products, subscriptions } from '../db/schema/index.ts';
 import type { CoreDeps } from '../deps.ts';
 import type { DomainError } from '../errors.ts';
@@ -53,7 +53,7 @@ async function endDue(deps: LifecycleDeps, now: Date): Promise<number> {
     const applied = await withOrderLock(deps.db, entitlement.orderId, (tx, order) => applyPaymentFacts(tx, order, order.provider, [], now));
     const [after] = await deps.db.select({ status: entitlements.status }).from(entitlements).where(eq(entitlements.id, entitlement.id));
     if (after && after.status !== 'active' && after.status !== 'grace') ended += 1;
-    for (const grant of applied?.changedGrants ?? []) await deps.queue.enqueue('access.apply-grant', { grantId: grant.grantId });
+    await enqueueGrants(deps.queue, (applied?.changedGrants ?? []).map((grant) => grant.grantId));
   }
   return ended;
 }
@@ -68,7 +68,7 @@ async function endManual(deps: LifecycleDeps, entitlementId: string, now: Date):
       .returning({ communityId: entitlements.communityId, memberId: entitlements.memberId });
     return ended ? projectMemberAccess(tx, ended.communityId, ended.memberId) : undefined;
   });
-  for (const grant of changed ?? []) await deps.queue.enqueue('access.apply-grant', { grantId: grant.grantId });
+  await enqueueGrants(deps.queue, (changed ?? []).map((grant) => grant.grantId));
   return changed ? 1 : 0;
 }
 

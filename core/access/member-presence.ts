@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { enqueueGrants } from '../commerce/project-access.ts';
 import type { Queryable } from '../db/client.ts';
 import { accessGrants, memberships, platformIdentities, platformSpaces, productGrants } from '../db/schema/index.ts';
 import type { CoreDeps } from '../deps.ts';
@@ -61,7 +62,7 @@ export async function recordPresence(deps: Pick<CoreDeps, 'db' | 'queue' | 'cloc
       .returning({ id: accessGrants.id });
     if (grant) toApply.push(grant.id);
   }
-  for (const grantId of toApply) await deps.queue.enqueue('access.apply-grant', { grantId });
+  await enqueueGrants(deps.queue, toApply);
   return { enqueued: toApply.length };
 }
 

@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { enqueueGrants } from '../commerce/project-access.ts';
 import { accessGrants, orders } from '../db/schema/index.ts';
 import type { CoreDeps } from '../deps.ts';
 import type { DomainError } from '../errors.ts';
@@ -19,7 +20,7 @@ export async function restoreAccess(deps: Pick<CoreDeps, 'db' | 'queue'>, actor:
     .set({ observed: 'unknown', inviteLink: null, inviteExpiresAt: null, attempts: 0, blockedAt: null })
     .where(and(eq(accessGrants.communityId, actor.communityId), eq(accessGrants.memberId, actor.memberId), eq(accessGrants.desired, 'present'), sql`(${accessGrants.observed} <> 'present' or ${accessGrants.resourceKind} = 'discord_role')`))
     .returning({ id: accessGrants.id });
-  for (const grant of grants) await deps.queue.enqueue('access.apply-grant', { grantId: grant.id });
+  await enqueueGrants(deps.queue, grants.map((grant) => grant.id));
   return ok({ body: t(actor.locale, grants.length ? 'my.restoring' : 'my.nothingToRestore'), ephemeral: true });
 }
 

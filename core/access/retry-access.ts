@@ -1,4 +1,5 @@
 import { and, eq, isNotNull } from 'drizzle-orm';
+import { enqueueGrants } from '../commerce/project-access.ts';
 import { z } from 'zod';
 import { recordAudit } from '../audit/record-audit.ts';
 import { accessGrants, communityAlerts } from '../db/schema/index.ts';
@@ -33,7 +34,7 @@ export async function manageAccess(deps: Pick<CoreDeps, 'db' | 'queue' | 'access
     .where(and(eq(accessGrants.communityId, actor.communityId), isNotNull(accessGrants.blockedAt)))
     .returning({ id: accessGrants.id });
   await deps.db.delete(communityAlerts).where(eq(communityAlerts.communityId, actor.communityId));
-  for (const grant of blocked) await deps.queue.enqueue('access.apply-grant', { grantId: grant.id });
+  await enqueueGrants(deps.queue, blocked.map((grant) => grant.id));
   await recordAudit(deps.db, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'access.retry', details: { grants: blocked.length } });
   return ok({ body: t(actor.locale, 'access.retrying', { count: blocked.length }), ephemeral: true });
 }

@@ -1,16 +1,14 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from '../audit/record-audit.ts';
-import { projectMemberAccess } from '../commerce/project-access.ts';
-import { findProduct } from '../commerce/products.ts';
+import { enqueueGrants, projectMemberAccess } from '../commerce/project-access.ts';
 import { entitlements } from '../db/schema/index.ts';
 import type { CoreDeps } from '../deps.ts';
 import type { DomainError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import type { Actor } from '../members/actor.ts';
-import { findMember } from '../members/find-member.ts';
-import { can } from '../members/rbac.ts';
 import type { Reply } from '../reply.ts';
+import { findCreatorTarget } from './creator-target.ts';
 import { err, ok, type Result } from '../result.ts';
 
 export const revokeInput = z.object({
@@ -25,11 +23,9 @@ export const revokeInput = z.object({
  * back (money is a separate matter: /refund). Audited with the reason.
  */
 export async function revokeAccess(deps: Pick<CoreDeps, 'db' | 'queue' | 'clock'>, actor: Actor, input: z.infer<typeof revokeInput>): Promise<Result<Reply, DomainError>> {
-  if (!can(actor.role, 'commerce.manage')) return err({ code: 'forbidden', permission: 'commerce.manage' });
-  const member = await findMember(deps.db, { communityId: actor.communityId, platform: actor.platform, ref: input.member });
-  if (!member) return err({ code: 'member_not_found' });
-  const product = await findProduct(deps.db, { communityId: actor.communityId, ref: input.product, includeArchived: true });
-  if (!product) return err({ code: 'product_not_found' });
+  const target = await findCreatorTarget(deps, actor, input);
+  if (!target.ok) return target;
+  const { member, product } = target.value;
   const now = deps.clock.now();
   const { revoked, changed } = await deps.db.transaction(async (tx) => {
     const rows = await tx
@@ -47,6 +43,6 @@ export async function revokeAccess(deps: Pick<CoreDeps, 'db' | 'queue' | 'clock'
     return { revoked: rows.length, changed: await projectMemberAccess(tx, actor.communityId, member.memberId) };
   });
   if (!revoked) return err({ code: 'nothing_to_revoke' });
-  for (const grant of changed) await deps.queue.enqueue('access.apply-grant', { grantId: grant.grantId });
+  await enqueueGrants(deps.queue, changed.map((grant) => grant.grantId));
   return ok({ body: t(actor.locale, 'revoke.done', { member: member.displayName, product: product.name }), ephemeral: true });
 }

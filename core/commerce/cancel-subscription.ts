@@ -10,6 +10,7 @@ import type { Reply } from '../reply.ts';
 import { err, ok, type Result } from '../result.ts';
 import { applyPaymentFacts, withOrderLock } from './apply-payment-facts.ts';
 import type { PaymentFact } from './payment-facts.ts';
+import { enqueueGrants } from './project-access.ts';
 import { telegramUserId } from './refund-order.ts';
 
 export const cancelInput = z.object({ product: z.string().trim().min(1).max(100).optional() });
@@ -58,7 +59,8 @@ export async function cancelSubscription(
     }
     facts = [{ kind: 'subscription', ref: subscription.providerSubscriptionId, status: subscription.status, currentPeriodEnd: subscription.currentPeriodEnd, cancelAtPeriodEnd: true, canceledAt: null }];
   }
-  await withOrderLock(deps.db, order.id, (tx, locked) => applyPaymentFacts(tx, locked, order.provider, facts, deps.clock.now()));
+  const applied = await withOrderLock(deps.db, order.id, (tx, locked) => applyPaymentFacts(tx, locked, order.provider, facts, deps.clock.now()));
+  await enqueueGrants(deps.queue, (applied?.changedGrants ?? []).map((grant) => grant.grantId));
   await recordAudit(deps.db, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'subscription.cancel', targetKind: 'order', targetId: order.id });
   const until = subscription.currentPeriodEnd?.toISOString().slice(0, 10) ?? '—';
   return ok({ body: t(actor.locale, 'cancel.done', { product: product.name, date: until }), ephemeral: true });

@@ -1,4 +1,5 @@
 import { and, eq, or } from 'drizzle-orm';
+import { enqueueGrants } from './project-access.ts';
 import type { Queryable } from '../db/client.ts';
 import { ledgerEntries, orders, paymentEvents, subscriptions } from '../db/schema/index.ts';
 import type { CoreDeps } from '../deps.ts';
@@ -47,7 +48,7 @@ export async function processPaymentEvent(
     return result;
   });
   if (!applied) return ok({ outcome: 'unmatched' });
-  for (const grant of applied.changedGrants) await deps.queue.enqueue('access.apply-grant', { grantId: grant.grantId });
+  await enqueueGrants(deps.queue, applied.changedGrants.map((grant) => grant.grantId));
   if (applied.enteredGrace) await deps.queue.enqueue('access.notify-grace', { entitlementId: applied.enteredGrace });
   return ok({ outcome: 'applied', orderId, status: applied.status, newEntries: applied.newEntries });
 }

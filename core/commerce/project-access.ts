@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
+import type { JobQueue } from '../ports.ts';
 import { accessGrants, entitlements, platformSpaces, productGrants } from '../db/schema/index.ts';
 
 /** Entitlement states that carry access. */
@@ -65,4 +66,9 @@ export async function projectMemberAccess(tx: Queryable, communityId: string, me
     changed.push({ grantId: grant.id, desired: 'absent' });
   }
   return changed;
+}
+
+/** Hands grants to the access worker, after the transaction that changed them has committed. */
+export async function enqueueGrants(queue: JobQueue, grantIds: Iterable<string>): Promise<void> {
+  for (const grantId of grantIds) await queue.enqueue('access.apply-grant', { grantId });
 }

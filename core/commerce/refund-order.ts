@@ -1,4 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import { enqueueGrants } from './project-access.ts';
 import { z } from 'zod';
 import { recordAudit } from '../audit/record-audit.ts';
 import type { Queryable } from '../db/client.ts';
@@ -75,7 +76,7 @@ export async function refundOrder(
       const live = subscription && subscription.status !== 'canceled' && subscription.status !== 'expired';
       const snapshot = await deps.payments.stripe.refund({ orderId: order.id, checkoutId: order.providerCheckoutId, paymentRefs, subscriptionRef: live ? subscription.ref : undefined });
       const applied = await withOrderLock(deps.db, order.id, (tx, locked) => applyPaymentFacts(tx, locked, 'stripe', snapshot.facts, deps.clock.now()));
-      for (const grant of applied?.changedGrants ?? []) await deps.queue.enqueue('access.apply-grant', { grantId: grant.grantId });
+      await enqueueGrants(deps.queue, (applied?.changedGrants ?? []).map((grant) => grant.grantId));
       return ok({ refunded: true });
     }
     case 'telegram_stars': {

@@ -1,4 +1,5 @@
 import { and, eq, gt, isNull, ne, or, sql } from 'drizzle-orm';
+import { enqueueGrants } from '../commerce/project-access.ts';
 import { z } from 'zod';
 import { recordAudit } from '../audit/record-audit.ts';
 import { hashCode, newCode } from '../communities/link-codes.ts';
@@ -62,7 +63,7 @@ export async function linkAccounts(deps: Pick<CoreDeps, 'db' | 'queue' | 'clock'
     return ok(grants.map((grant) => grant.id));
   });
   if (!result.ok) return result;
-  for (const grantId of result.value) await deps.queue.enqueue('access.apply-grant', { grantId });
+  await enqueueGrants(deps.queue, result.value);
   return ok({ body: t(actor.locale, 'link.done', { count: result.value.length }), ephemeral: true });
 }
 

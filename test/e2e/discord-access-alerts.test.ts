@@ -1,8 +1,8 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordAccessGateway } from '../../bots/discord/access-gateway.ts';
 import { type DiscordBot, startDiscordBot } from '../../bots/discord/discord-bot.ts';
-import { accessGrants, auditLog, memberships, platformIdentities, platformSpaces, productGrants, products } from '../../core/db/schema/index.ts';
+import { accessGrants, auditLog, platformSpaces, productGrants, products } from '../../core/db/schema/index.ts';
 import { startWorkers, type WorkerRuntime } from '../../workers/runner.ts';
 import { commandDeps } from '../support/core-deps.ts';
 import { silentLog } from '../support/fakes.ts';
@@ -54,8 +54,7 @@ describe('blocked access: one creator alert, no retry storm, /access retry', () 
     workers = await startWorkers({ ...deps, access }, queues.queue, { connection: queues.redis, prefix: queues.prefix, concurrency: 2, log: silentLog, schedulers: false });
     await (await sim.user(creator).slashCommand(guildId, 'setup', { code: await world.linkCode() })).reply();
     const db = world.database.db;
-    const [identity] = await db.select().from(platformIdentities).where(and(eq(platformIdentities.platform, 'discord'), eq(platformIdentities.platformUserId, creator)));
-    await db.update(memberships).set({ role: 'creator' }).where(and(eq(memberships.communityId, world.communityId), eq(memberships.memberId, identity!.memberId)));
+    await world.makeCreator('discord', creator);
     const [space] = await db.select().from(platformSpaces).where(eq(platformSpaces.externalId, guildId));
     const [bootcamp] = await db.select().from(products).where(eq(products.slug, 'python-bootcamp'));
     await db.insert(productGrants).values({ communityId: world.communityId, productId: bootcamp!.id, kind: 'discord_role', spaceId: space!.id, resourceId: roleId });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordAccessGateway } from '../../bots/discord/access-gateway.ts';
 import { type DiscordBot, startDiscordBot } from '../../bots/discord/discord-bot.ts';
 import type { CommandDeps } from '../../core/commands/index.ts';
-import { accessGrants, memberships, orders, platformIdentities, products } from '../../core/db/schema/index.ts';
+import { accessGrants, orders, products } from '../../core/db/schema/index.ts';
 import { startWorkers, type WorkerRuntime } from '../../workers/runner.ts';
 import { commandDeps } from '../support/core-deps.ts';
 import { silentLog } from '../support/fakes.ts';
@@ -62,7 +62,7 @@ describe('Discord purchase (bot, workers and access gateway against the simulato
 
     // The server owner links the guild to the demo community, and is made one of its creators.
     await (await sim.user(creator).slashCommand(guildId, 'setup', { code: await world.linkCode() })).reply();
-    await makeCreator(world, creator);
+    await world.makeCreator('discord', creator);
   });
   afterAll(async () => {
     await workers?.close(5_000);
@@ -196,14 +196,3 @@ describe('Discord purchase (bot, workers and access gateway against the simulato
     ]);
   });
 });
-
-/** Fixture: the Discord user becomes a creator of the demo community (set by the owner elsewhere). */
-async function makeCreator(world: World, discordUserId: string): Promise<void> {
-  const { db } = world.database;
-  const [identity] = await db
-    .select({ memberId: platformIdentities.memberId })
-    .from(platformIdentities)
-    .where(and(eq(platformIdentities.platform, 'discord'), eq(platformIdentities.platformUserId, discordUserId)));
-  if (!identity) throw new Error('the creator has no Discord identity yet');
-  await db.update(memberships).set({ role: 'creator' }).where(and(eq(memberships.communityId, world.communityId), eq(memberships.memberId, identity.memberId)));
-}

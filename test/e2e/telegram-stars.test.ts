@@ -9,7 +9,6 @@ import {
   accessGrants,
   entitlements,
   ledgerEntries,
-  memberships,
   orders,
   platformIdentities,
   platformSpaces,
@@ -18,7 +17,6 @@ import {
   subscriptions,
 } from '../../core/db/schema/index.ts';
 import { refundOrder } from '../../core/commerce/refund-order.ts';
-import { ensureIdentity } from '../../core/members/resolve-actor.ts';
 import { DEMO_COMMUNITY_SLUG } from '../../core/seed/seed-demo.ts';
 import { startWorkers, type WorkerRuntime } from '../../workers/runner.ts';
 import { silentLog } from '../support/fakes.ts';
@@ -261,8 +259,7 @@ describe('Telegram Stars checkout', () => {
     // The group's admin is the community's creator for this test.
     await sim.user(admin).startBot(DEMO_COMMUNITY_SLUG);
     await sim.waitForBotMessage(admin);
-    const identity = await ensureIdentity(db, { platform: 'telegram', userId: String(admin), displayName: 'Olivia', locale: 'en' });
-    await db.update(memberships).set({ role: 'creator' }).where(and(eq(memberships.memberId, identity.memberId), eq(memberships.communityId, world.communityId)));
+    await world.makeCreator('telegram', String(admin));
     await sim.user(admin).sendPrivate(`/refund ${paid!.id.slice(0, 8)} asked nicely`);
     await eventually(async () => {
       const [row] = await db.select().from(orders).where(eq(orders.id, paid!.id));
