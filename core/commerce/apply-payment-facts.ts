@@ -47,20 +47,26 @@ export async function applyPaymentFacts(
 ): Promise<AppliedFacts> {
   let newEntries = 0;
   let closed: Extract<PaymentFact, { kind: 'checkout_closed' }> | undefined;
+  // The order's subscription, read once (after a snapshot fact has created it) for its entries.
+  let subscriptionId: string | null | undefined;
+  const entry = async (kind: EntryKind, ref: string, movement: Movement) => {
+    if (subscriptionId === undefined) {
+      subscriptionId = (await tx.select({ id: subscriptions.id }).from(subscriptions).where(eq(subscriptions.orderId, order.id)))[0]?.id ?? null;
+    }
+    return appendEntry(tx, order, provider, subscriptionId, kind, ref, movement);
+  };
   for (const fact of canonicalOrder(facts)) {
     switch (fact.kind) {
       case 'charge':
-        newEntries += await appendEntry(tx, order, provider, 'charge', fact.ref, fact);
+        newEntries += await entry('charge', fact.ref, fact);
         await notePayment(tx, order, fact.paymentRef ?? fact.ref, fact.customerRef, fact.occurredAt);
         break;
       case 'refund':
-        newEntries += await appendEntry(tx, order, provider, 'refund', fact.ref, fact);
+        newEntries += await entry('refund', fact.ref, fact);
         break;
       case 'dispute':
-        newEntries += await appendEntry(tx, order, provider, 'dispute', fact.ref, fact);
-        if (fact.status !== 'open') {
-          newEntries += await appendEntry(tx, order, provider, fact.status === 'won' ? 'dispute_won' : 'dispute_lost', fact.ref, fact);
-        }
+        newEntries += await entry('dispute', fact.ref, fact);
+        if (fact.status !== 'open') newEntries += await entry(fact.status === 'won' ? 'dispute_won' : 'dispute_lost', fact.ref, fact);
         break;
       case 'subscription':
         await upsertSubscription(tx, order, provider, fact);
@@ -78,27 +84,25 @@ export async function applyPaymentFacts(
 }
 
 type Movement = { amount: number; currency: string; occurredAt: Date; paymentRef?: string | undefined };
+type EntryKind = (typeof ledgerEntries.$inferInsert)['kind'];
 
 async function appendEntry(
   tx: Queryable,
   order: LockedOrder,
   provider: PaymentProvider,
-  kind: (typeof ledgerEntries.$inferInsert)['kind'],
+  subscriptionId: string | null,
+  kind: EntryKind,
   ref: string,
   movement: Movement,
 ): Promise<number> {
   // A zero-amount invoice (a trial's first) moves no money and has no place in the ledger.
   if (movement.amount === 0 && kind === 'charge') return 0;
-  const [subscription] = await tx
-    .select({ id: subscriptions.id })
-    .from(subscriptions)
-    .where(eq(subscriptions.orderId, order.id));
   const inserted = await tx
     .insert(ledgerEntries)
     .values({
       communityId: order.communityId,
       orderId: order.id,
-      subscriptionId: subscription?.id ?? null,
+      subscriptionId,
       provider,
       kind,
       amount: movement.amount,

@@ -46,9 +46,12 @@ export type PaymentFact =
       occurredAt: Date;
     };
 
-/** Facts in the order that keeps each one meaningful: money in before money out. */
+/**
+ * Facts in the order that keeps each one meaningful: the subscription first (its charges belong
+ * to it), then money in before money out.
+ */
 export function canonicalOrder(facts: PaymentFact[]): PaymentFact[] {
-  const rank: Record<PaymentFact['kind'], number> = { charge: 0, subscription: 1, refund: 2, dispute: 3, checkout_closed: 4 };
+  const rank: Record<PaymentFact['kind'], number> = { subscription: 0, charge: 1, refund: 2, dispute: 3, checkout_closed: 4 };
   return [...facts].sort((a, b) => rank[a.kind] - rank[b.kind]);
 }
 

@@ -135,6 +135,8 @@ describe('applyPaymentFacts', () => {
     const all = await database.db.select().from(entitlements).where(eq(entitlements.productId, monthly));
     expect(all.map((row) => row.status)).toEqual(['expired']);
     expect((await stateOf(orderId)).ledger).toEqual(['charge:1500', 'charge:1500']);
+    const entries = await database.db.select().from(ledgerEntries).where(eq(ledgerEntries.orderId, orderId));
+    expect(entries.find((row) => row.providerRef === 'in_1')?.subscriptionId).toBe(all[0]!.subscriptionId);
   });
 
   it('keeps a role granted by two products until the last one ends', async () => {
