@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { decideJoinRequest, type JoinDecision } from './access/join-request.ts';
-import { type PresenceChange, recordPresence } from './access/member-presence.ts';
+import { forgetGuildListings, type PresenceChange, recordMemberRoles, recordPresence } from './access/member-presence.ts';
 import { openBillingPortal, restoreAccess } from './access/restore-access.ts';
 import { type Action, decodeAction } from './actions.ts';
 import { expandPayload, isStoredPayload, type PayloadFits, payloadEncoder } from './button-payloads.ts';
@@ -116,6 +116,16 @@ export function handleJoinRequest(deps: CommandDeps, caller: Caller & { spaceId:
 /** Someone joined or left a server or chat; see `recordPresence`. */
 export function handlePresence(deps: CommandDeps, change: PresenceChange): Promise<{ enqueued: number }> {
   return recordPresence(deps, change);
+}
+
+/** A Discord member's roles changed (by anyone); see `recordMemberRoles`. */
+export function handleMemberRoles(deps: CommandDeps, update: { guildId: string; userId: string; roles: string[] }): Promise<void> {
+  return recordMemberRoles(deps, update);
+}
+
+/** The Discord bot connected afresh to these servers; see `forgetGuildListings`. */
+export function handleGuildsConnected(deps: CommandDeps, guildIds: string[]): Promise<void> {
+  return forgetGuildListings(deps, guildIds);
 }
 
 /** A Telegram group upgraded to a supergroup; see `migrateTelegramChat`. */

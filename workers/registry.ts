@@ -2,7 +2,9 @@ import type { JobKey } from '../core/queue/contract.ts';
 import type { JobDefinition } from './define-job.ts';
 import { applyGrantJob } from './access/apply-grant.job.ts';
 import { notifyGraceJob } from './access/notify-grace.job.ts';
+import { reconcileJob } from './access/reconcile.job.ts';
 import { runLifecycleJob } from './access/run-lifecycle.job.ts';
+import { undoAuditJob } from './access/undo-audit.job.ts';
 import { processPaymentEventJob } from './payments/process-event.job.ts';
 import { refundOrderJob } from './payments/refund-order.job.ts';
 import { sweepStarsPaymentsJob } from './payments/sweep-stars-payments.job.ts';
@@ -21,4 +23,6 @@ export const jobRegistry = {
   'access.apply-grant': applyGrantJob,
   'access.run-lifecycle': runLifecycleJob,
   'access.notify-grace': notifyGraceJob,
+  'access.reconcile': reconcileJob,
+  'access.undo-audit': undoAuditJob,
 } satisfies { [K in JobKey]: JobDefinition<K> };

@@ -77,22 +77,36 @@ export function createDiscordAccessGateway(options: DiscordAccessGatewayOptions)
         }
       }
     },
-    async observeRoles({ guildId, roleIds }) {
-      const managed = new Set(roleIds);
+    async listMembers({ guildId }) {
       const members = new Map<string, string[]>();
       try {
         for (let after = '0'; ; ) {
           const page = (await rest.get(Routes.guildMembers(guildId), { query: new URLSearchParams({ limit: '1000', after }) })) as APIGuildMember[];
-          for (const member of page) {
-            if (member.user.bot) continue;
-            members.set(member.user.id, member.roles.filter((role) => managed.has(role)));
-          }
+          for (const member of page) if (!member.user.bot) members.set(member.user.id, member.roles);
           if (page.length < 1000) return { members };
           after = page.at(-1)!.user.id;
         }
       } catch (error) {
         if (discordCode(error) === RESTJSONErrorCodes.MissingAccess) return { blocked: 'listing members needs the Server Members Intent turned on for the bot' };
         throw error;
+      }
+    },
+    async kickFromGuild({ guildId, userId, reason }) {
+      try {
+        await rest.delete(Routes.guildMember(guildId, userId), { reason });
+        return done;
+      } catch (error) {
+        switch (discordCode(error)) {
+          case RESTJSONErrorCodes.UnknownMember:
+            return done;
+          case RESTJSONErrorCodes.MissingPermissions:
+            return blocked('the bot needs Kick Members, and a role above the member’s highest role, to remove them from the server');
+          case RESTJSONErrorCodes.UnknownGuild:
+          case RESTJSONErrorCodes.MissingAccess:
+            return blocked('the bot is not in that Discord server any more: invite it back');
+          default:
+            throw error;
+        }
       }
     },
     inviteToChat: async () => blocked('not a Discord resource'),

@@ -124,7 +124,7 @@ export const guildCommands: Command[] = [
         type: ApplicationCommandOptionType.Subcommand,
         name: 'audit',
         ...described('command.access.audit'),
-        options: [{ type: ApplicationCommandOptionType.Boolean, name: 'apply', ...described('command.access.auditApply') }],
+        options: [{ type: ApplicationCommandOptionType.String, name: 'mode', ...described('command.access.auditMode'), choices: [{ name: 'apply', value: 'apply' }, { name: 'undo', value: 'undo' }] }],
       },
       {
         type: ApplicationCommandOptionType.Subcommand,

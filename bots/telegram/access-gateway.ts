@@ -71,6 +71,18 @@ export function createTelegramAccessGateway(options: { token: string; apiRoot?: 
         return classify(error);
       }
     },
+    async readChatMember({ chatId, userId }) {
+      try {
+        const member = await telegram.getChatMember(chatId, Number(userId));
+        const present = ['creator', 'administrator', 'member'].includes(member.status) || (member.status === 'restricted' && member.is_member);
+        return { present, status: member.status };
+      } catch (error) {
+        // Never in the chat: the Bot API answers 400 "user not found" (or "member not found").
+        if (error instanceof TelegramError && error.code === 400 && /(user|member|participant)[ _]not[ _]found/i.test(error.description)) return { present: false, status: 'left' };
+        const outcome = classify(error);
+        return { blocked: outcome.kind === 'blocked' ? outcome.reason : 'the chat could not be read' };
+      }
+    },
     async notify(userId, reply) {
       const message = renderTelegramMessage(reply);
       try {

@@ -22,10 +22,17 @@ export interface AccessGateway {
   /** A private message to the member; false when they cannot be reached (DMs closed, never started). */
   notify(userId: string, reply: Reply): Promise<boolean>;
   /**
-   * Discord: who is in the guild and which of `roleIds` each holds (one paged member listing per
-   * audit, however many roles). Undefined on platforms without it; blocked when not allowed.
+   * Discord: everyone in the guild (bots aside) and every role each holds, in one paged member
+   * listing. Undefined on platforms without it; blocked when not allowed.
    */
-  observeRoles?(input: { guildId: string; roleIds: string[] }): Promise<{ members: Map<string, string[]> } | { blocked: string }>;
+  listMembers?(input: { guildId: string }): Promise<{ members: Map<string, string[]> } | { blocked: string }>;
+  /** Telegram: one user's membership of a chat (getChatMember); blocked when the bot may not ask. */
+  readChatMember?(input: { chatId: string; userId: string }): Promise<ObservedChatMember | { blocked: string }>;
+  /** Discord: remove the member from the server (a product whose access ends with a kick). */
+  kickFromGuild?(input: { guildId: string; userId: string; reason: string }): Promise<AccessOutcome>;
 }
+
+/** `present`: in the chat now (a restricted member counts when is_member). */
+export type ObservedChatMember = { present: boolean; status: string };
 
 export type AccessGateways = { discord?: AccessGateway | undefined; telegram?: AccessGateway | undefined };

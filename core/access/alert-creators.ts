@@ -1,10 +1,18 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { communityAlerts, memberships, platformIdentities } from '../db/schema/index.ts';
 import type { CoreDeps } from '../deps.ts';
-import { t, toLocale } from '../i18n/index.ts';
+import { type Locale, t, toLocale } from '../i18n/index.ts';
 import type { AccessGateway } from './access-gateway.ts';
 
-export type AccessAlert = { communityId: string; platform: 'discord' | 'telegram'; key: string; place: string; reason: string };
+export type AccessAlert = {
+  communityId: string;
+  platform: 'discord' | 'telegram';
+  key: string;
+  place: string;
+  reason: string;
+  /** The message itself, when it is not "could not give access ... run /access retry". */
+  body?: (locale: Locale) => string;
+};
 
 /**
  * Tells the community's owners and creators, privately on the platform where it broke, that
@@ -25,7 +33,7 @@ export async function alertCreatorsOnce(deps: Pick<CoreDeps, 'db' | 'log'>, gate
     .where(and(eq(memberships.communityId, alert.communityId), inArray(memberships.role, ['owner', 'creator']), eq(memberships.status, 'active')));
   for (const recipient of recipients) {
     const locale = toLocale(recipient.locale) ?? 'en';
-    const reached = await gateway.notify(recipient.userId, { body: t(locale, 'access.alert', { place: alert.place, reason: alert.reason }) });
+    const reached = await gateway.notify(recipient.userId, { body: alert.body?.(locale) ?? t(locale, 'access.alert', { place: alert.place, reason: alert.reason }) });
     if (!reached) deps.log.warn({ communityId: alert.communityId, key: alert.key }, 'a creator could not be alerted (private messages closed)');
   }
   deps.log.warn({ communityId: alert.communityId, key: alert.key, recipients: recipients.length }, 'access blocked; creators alerted');

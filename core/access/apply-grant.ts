@@ -6,6 +6,7 @@ import { t, toLocale } from '../i18n/index.ts';
 import { ok, type Result } from '../result.ts';
 import type { AccessGateway, AccessOutcome } from './access-gateway.ts';
 import { alertCreatorsOnce } from './alert-creators.ts';
+import { recordObservations, recordRoleChange } from './observations.ts';
 
 /** How long a Telegram invite link stays usable. */
 export const INVITE_TTL_MS = 24 * 3_600_000;
@@ -40,7 +41,10 @@ export async function applyGrant(
       .returning({ id: accessGrants.id });
     result = { outcome: outcome.kind };
     if (after) {
-      if (outcome.kind === 'done') await tellMember(deps, grant, outcome);
+      if (outcome.kind === 'done') {
+        await noteObservation(deps, grant);
+        await tellMember(deps, grant, outcome);
+      }
       if (outcome.kind === 'blocked') await alertCreators(deps, grant, outcome.reason);
       return ok(result);
     }
@@ -56,6 +60,7 @@ async function loadGrant(deps: Pick<CoreDeps, 'db'>, grantId: string) {
     .select({
       id: accessGrants.id,
       communityId: accessGrants.communityId,
+      spaceId: accessGrants.spaceId,
       desired: accessGrants.desired,
       observed: accessGrants.observed,
       resourceKind: accessGrants.resourceKind,
@@ -101,6 +106,14 @@ function recordOf(grant: LoadedGrant, outcome: AccessOutcome, now: Date) {
     inviteLink: invited ? (outcome.inviteLink ?? null) : null,
     inviteExpiresAt: invited ? new Date(now.getTime() + INVITE_TTL_MS) : null,
   };
+}
+
+/** What Lyceum just did is what the platform shows now: reconciliation need not ask. */
+async function noteObservation(deps: Pick<CoreDeps, 'db' | 'clock'>, grant: LoadedGrant) {
+  if (!grant.userId) return;
+  const space = { id: grant.spaceId, communityId: grant.communityId };
+  if (grant.resourceKind === 'discord_role') await recordRoleChange(deps.db, space, { userId: grant.userId, roleId: grant.resourceId, present: grant.desired === 'present' });
+  else if (grant.desired === 'absent') await recordObservations(deps.db, space, [{ userId: grant.userId, present: false, status: 'left' }], deps.clock.now());
 }
 
 async function tellMember(deps: Pick<CoreDeps, 'access' | 'log'>, grant: LoadedGrant, outcome: Extract<AccessOutcome, { kind: 'done' }>) {

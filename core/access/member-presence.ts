@@ -1,10 +1,11 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { enqueueGrants } from '../commerce/project-access.ts';
 import type { Queryable } from '../db/client.ts';
 import { accessGrants, memberships, platformIdentities, platformSpaces, productGrants } from '../db/schema/index.ts';
 import type { CoreDeps } from '../deps.ts';
 import type { Caller } from '../members/actor.ts';
 import { ensureIdentity } from '../members/resolve-actor.ts';
+import { recordObservations } from './observations.ts';
 
 /** Someone appeared in, or left, a server or chat: the platform's facts about it. */
 export type PresenceChange = {
@@ -33,6 +34,9 @@ export async function recordPresence(deps: Pick<CoreDeps, 'db' | 'queue' | 'cloc
   const grants = memberId ? await grantsIn(deps.db, space, memberId, event.caller.spaceId) : [];
   const now = deps.clock.now();
   const toApply: string[] = [];
+  const status = event.change === 'left' ? 'left' : event.isAdministrator ? 'administrator' : 'member';
+  // Discord drops every role on leave, so a newcomer holds none until they are given.
+  await recordObservations(deps.db, space, [{ userId: event.caller.userId, present: event.change === 'joined', status }], now);
 
   if (event.change === 'left') {
     for (const grant of grants) await markObserved(deps.db, grant.id, 'absent', now);
@@ -64,6 +68,17 @@ export async function recordPresence(deps: Pick<CoreDeps, 'db' | 'queue' | 'cloc
   }
   await enqueueGrants(deps.queue, toApply);
   return { enqueued: toApply.length };
+}
+
+/** Discord's GUILD_MEMBER_UPDATE: the member's roles now, kept for reconciliation (spaces of no community are ignored). */
+export async function recordMemberRoles(deps: Pick<CoreDeps, 'db' | 'clock'>, update: { guildId: string; userId: string; roles: string[] }): Promise<void> {
+  const space = await findSpace(deps.db, { platform: 'discord', userId: update.userId, displayName: '', spaceId: update.guildId });
+  if (space) await recordObservations(deps.db, space, [{ userId: update.userId, present: true, roles: update.roles }], deps.clock.now());
+}
+
+/** The bot connected afresh: events may have been missed while it was away, so the next reconciliation lists the servers again. */
+export async function forgetGuildListings(deps: Pick<CoreDeps, 'db'>, guildIds: string[]): Promise<void> {
+  if (guildIds.length) await deps.db.update(platformSpaces).set({ membersListedAt: null }).where(and(eq(platformSpaces.platform, 'discord'), inArray(platformSpaces.externalId, guildIds)));
 }
 
 async function findSpace(db: Queryable, caller: Caller & { spaceId: string }): Promise<Space | undefined> {

@@ -16,7 +16,7 @@ import { err, ok, type Result } from '../result.ts';
 export const accessInput = z.discriminatedUnion('action', [
   z.object({ action: z.literal('retry') }),
   z.object({ action: z.literal('status'), member: z.string().trim().min(1).max(100) }),
-  z.object({ action: z.literal('audit'), apply: z.union([z.boolean(), z.literal('apply')]).optional() }),
+  z.object({ action: z.literal('audit'), mode: z.enum(['apply', 'undo']).optional() }),
 ]);
 
 /**
@@ -24,9 +24,9 @@ export const accessInput = z.discriminatedUnion('action', [
  * role position): every blocked grant of the community is queued again and the standing alerts
  * are cleared, so a new failure alerts again. Audited.
  */
-export async function manageAccess(deps: Pick<CoreDeps, 'db' | 'queue' | 'access'>, actor: Actor, input: z.infer<typeof accessInput>): Promise<Result<Reply, DomainError>> {
+export async function manageAccess(deps: Pick<CoreDeps, 'db' | 'queue' | 'access' | 'clock'>, actor: Actor, input: z.infer<typeof accessInput>): Promise<Result<Reply, DomainError>> {
   if (input.action === 'status') return showAccessStatus(deps, actor, input.member);
-  if (input.action === 'audit') return auditAccess(deps, actor, { apply: input.apply === true || input.apply === 'apply' });
+  if (input.action === 'audit') return auditAccess(deps, actor, input.mode ?? 'dry_run');
   if (!can(actor.role, 'commerce.manage')) return err({ code: 'forbidden', permission: 'commerce.manage' });
   const blocked = await deps.db
     .update(accessGrants)

@@ -41,7 +41,7 @@ function mainOption(command: string, freeText: string): string | undefined {
     case 'revoke':
       return 'reason';
     case 'access':
-      return freeText === 'apply' ? 'apply' : 'member';
+      return freeText === 'apply' || freeText === 'undo' ? 'mode' : 'member';
     default:
       return undefined;
   }

@@ -101,6 +101,18 @@ export const jobs = {
     payload: z.object({}),
     key: () => 'run-lifecycle',
   }),
+  /** Compares every community's grants with what the platforms report and repairs what Lyceum manages. */
+  'access.reconcile': job({
+    queue: 'access',
+    payload: z.object({}),
+    key: () => 'reconcile',
+  }),
+  /** Reverts one batch applied by `/access audit apply` (see core/access/undo-audit). */
+  'access.undo-audit': job({
+    queue: 'access',
+    payload: z.object({ communityId: z.uuid(), auditId: z.number().int().positive(), requestedBy: z.uuid().optional() }),
+    key: (payload) => `undo-audit-${payload.auditId}`,
+  }),
   /** Drops stored button payloads no reply has used for 30 days (see core/button-payloads). */
   'maintenance.prune-button-payloads': job({
     queue: 'maintenance',
@@ -121,6 +133,7 @@ export const schedules: Array<{ id: string; job: JobKey; payload: JobPayload<Job
   { id: 'sweep-stripe-events', job: 'payments.sweep-stripe-events', payload: {}, every: 10 * 60_000 },
   { id: 'sweep-stars-payments', job: 'payments.sweep-stars-payments', payload: {}, every: 10 * 60_000 },
   { id: 'run-lifecycle', job: 'access.run-lifecycle', payload: {}, every: 15 * 60_000 },
+  { id: 'reconcile', job: 'access.reconcile', payload: {}, every: 60 * 60_000 },
 ];
 
 type AnySpec = { queue: QueueName; payload: z.ZodType; key?: (payload: never) => string };

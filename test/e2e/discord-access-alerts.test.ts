@@ -119,7 +119,7 @@ describe('blocked access: one creator alert, no retry storm, /access retry', () 
     // /access audit: a clean server, then exactly the two changes made by hand.
     const clean = await (await sim.user(creator).slashCommand(guildId, 'access audit')).reply();
     expect(clean.ephemeral).toBe(true);
-    expect((clean.embeds[0] as { title: string; description: string }).description).toBe('Everyone holds exactly the roles they are entitled to.');
+    expect((clean.embeds[0] as { title: string; description: string }).description).toBe('Everyone has exactly the access they are entitled to.');
     sim.setMemberRoles(guildId, buyers[0]!, []);
     sim.setMemberRoles(guildId, guest, [roleId]);
     const drift = await (await sim.user(creator).slashCommand(guildId, 'access audit')).reply();
@@ -128,12 +128,28 @@ describe('blocked access: one creator alert, no retry storm, /access retry', () 
     expect(report.description.split('\n').sort()).toEqual([`guest: holds role ${roleId} without an entitlement`, `mia: missing role ${roleId} (entitled)`]);
     expect((await (await sim.user(buyers[1]!).slashCommand(guildId, 'access audit')).reply()).content).toBe('You do not have permission to do that.');
 
-    const applied = await (await sim.user(creator).slashCommand(guildId, 'access audit', { apply: true })).reply();
-    expect(applied.content).toBe('Repairing 2 differences now (audited). Members who left get their access when they come back.');
+    const applied = await (await sim.user(creator).slashCommand(guildId, 'access audit', { mode: 'apply' })).reply();
+    expect(applied.content).toBe('Repairing 2 differences now (audited; /access audit undo reverts them). Members who left get their access when they come back.');
     await eventually(async () => (sim.memberRoles(guildId, buyers[0]!).includes(roleId) && sim.memberRoles(guildId, guest).length === 0 ? true : undefined));
     const after = await (await sim.user(creator).slashCommand(guildId, 'access audit')).reply();
-    expect((after.embeds[0] as { description: string }).description).toBe('Everyone holds exactly the roles they are entitled to.');
+    expect((after.embeds[0] as { description: string }).description).toBe('Everyone has exactly the access they are entitled to.');
     const [batch] = await world.database.db.select().from(auditLog).where(eq(auditLog.action, 'access.audit_apply'));
-    expect((batch?.details as { differences: unknown[] }).differences).toHaveLength(2);
+    expect((batch?.details as { repaired: Array<{ kind: string; userId: string }> }).repaired.map((item) => `${item.kind}/${item.userId}`).sort()).toEqual(
+      [`missing_role/${buyers[0]}`, `role_without_entitlement/${guest}`].sort(),
+    );
+
+    // Undo: the hand-made state comes back, held there (no retry, no reconciliation) until /access retry.
+    const undoing = await (await sim.user(creator).slashCommand(guildId, 'access audit', { mode: 'undo' })).reply();
+    expect(undoing.content).toMatch(/^Reverting the 2 changes of the last applied audit on Discord/);
+    await eventually(async () => (!sim.memberRoles(guildId, buyers[0]!).includes(roleId) && sim.memberRoles(guildId, guest).includes(roleId) ? true : undefined));
+    await eventually(async () => ((await world.database.db.select().from(auditLog).where(eq(auditLog.action, 'access.audit_undo'))).length ? true : undefined));
+    const [undo] = await world.database.db.select().from(auditLog).where(eq(auditLog.action, 'access.audit_undo'));
+    expect(undo).toMatchObject({ targetId: String(batch!.id), details: { reverted: 2, notReverted: 0 } });
+    const reverted = await (await sim.user(creator).slashCommand(guildId, 'access audit')).reply();
+    expect((reverted.embeds[0] as { description: string }).description.split('\n').sort()).toEqual([
+      `guest: holds role ${roleId} without an entitlement`,
+      `mia: missing role ${roleId} (entitled) (reverted by /access audit undo: run /access retry to apply it again)`,
+    ]);
+    expect((await (await sim.user(creator).slashCommand(guildId, 'access audit', { mode: 'undo' })).reply()).content).toBe('There is no applied audit left to undo.');
   });
 });

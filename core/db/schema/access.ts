@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, foreignKey, index, integer, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, foreignKey, index, integer, pgTable, primaryKey, text, unique, uuid } from 'drizzle-orm/pg-core';
 import { at, createdAt, id, updatedAt } from './columns.ts';
 import { communities, platformSpaces } from './communities.ts';
 import { accessDesired, accessObserved, accessResource } from './enums.ts';
@@ -66,4 +66,31 @@ export const communityAlerts = pgTable(
     createdAt: createdAt(),
   },
   (t) => [unique('community_alerts_key').on(t.communityId, t.key)],
+);
+
+/**
+ * What a platform last said about one user in one space, so reconciliation asks again only when
+ * it is stale: Discord's member list and the roles each holds (kept current by the gateway's
+ * member events), Telegram's getChatMember status (kept current by chat_member updates).
+ */
+export const platformObservations = pgTable(
+  'platform_observations',
+  {
+    communityId: uuid('community_id').notNull(),
+    spaceId: uuid('space_id').notNull(),
+    platformUserId: text('platform_user_id').notNull(),
+    present: boolean('present').notNull(),
+    /** Discord: every role id the member holds. */
+    roles: text('roles').array().notNull().default(sql`'{}'::text[]`),
+    /** Telegram: creator, administrator, member, restricted, left or kicked. */
+    status: text('status'),
+    observedAt: at('observed_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.spaceId, t.platformUserId] }),
+    foreignKey({
+      columns: [t.spaceId, t.communityId],
+      foreignColumns: [platformSpaces.id, platformSpaces.communityId],
+    }).onDelete('cascade'),
+  ],
 );

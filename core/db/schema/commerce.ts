@@ -16,6 +16,7 @@ import { courses } from './catalog.ts';
 import { at, createdAt, id, updatedAt } from './columns.ts';
 import { communityRef, platformSpaces } from './communities.ts';
 import {
+  accessEndAction,
   billingInterval,
   entitlementSource,
   entitlementStatus,
@@ -47,6 +48,8 @@ export const products = pgTable(
     currency: text('currency').notNull(),
     starsPrice: integer('stars_price'),
     trialDays: integer('trial_days').notNull().default(0),
+    /** What happens to the member's access when an entitlement to this product ends. */
+    endAction: accessEndAction('end_action').notNull().default('remove'),
     active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -9,6 +9,8 @@ export type CommunitySettings = {
   digestWeekday?: number;
   /** Days a member keeps access after a failed renewal (default GRACE_DAYS). */
   graceDays?: number;
+  /** Discord: during grace the server's sold roles are swapped for this role (unset: the member keeps them). */
+  graceRole?: { guildId: string; roleId: string };
 };
 
 /** A tenant: one creator business. Every tenant-owned row carries its `community_id`. */
@@ -59,6 +61,8 @@ export const platformSpaces = pgTable(
     title: text('title').notNull().default(''),
     settings: jsonb('settings').$type<SpaceSettings>().notNull().default({}),
     linkedByMemberId: uuid('linked_by_member_id'),
+    /** Discord: when the whole member list was last read; until it is stale, reconciliation trusts the observations. */
+    membersListedAt: at('members_listed_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

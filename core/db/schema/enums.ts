@@ -56,6 +56,8 @@ export const accessResource = pgEnum('access_resource', ['discord_role', 'telegr
 export const accessDesired = pgEnum('access_desired', ['present', 'absent']);
 /** `invited`: a Telegram invite link or join request is outstanding; `unknown`: never checked. */
 export const accessObserved = pgEnum('access_observed', ['present', 'absent', 'invited', 'unknown']);
+/** What ending a product's access does: take the role / remove from the chat, also kick from the server, or leave everything as it is. */
+export const accessEndAction = pgEnum('access_end_action', ['remove', 'kick', 'keep']);
 
 export const announcementStatus = pgEnum('announcement_status', [
   'draft',

@@ -1,7 +1,7 @@
-import { type Client, Events, GatewayIntentBits } from 'discord.js';
+import { type Client, Events, GatewayIntentBits, PermissionFlagsBits, Routes } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DiscordSim, startDiscordSim } from './index.ts';
-import { connectClient, waitFor } from './test-client.ts';
+import { connectClient, rejection, waitFor } from './test-client.ts';
 
 type Packet = { t: string; d: any };
 
@@ -70,6 +70,20 @@ describe('Discord simulator members over the gateway', () => {
     await waitFor(() => !client.guilds.cache.get(guildId)!.roles.cache.has(role.id));
     expect(seen('GUILD_ROLE_DELETE', (d) => d.role_id === role.id && d.guild_id === guildId)).toBe(true);
     expect(sim.memberRoles(guildId, member)).toEqual([]);
+  });
+
+  it('kicks with Kick Members (204, GUILD_MEMBER_REMOVE); 50013 without it or for the owner; 10007 for a non-member', async () => {
+    const user = sim.createUser({ username: 'kicked' }).id;
+    sim.addMember(guildId, user);
+    const botRole = sim.roles(guildId).find((role) => role.managed && role.name === 'Lyceum')!;
+    expect(await rejection(client.rest.delete(Routes.guildMember(guildId, user)))).toMatchObject({ status: 403, code: 50013 });
+    sim.setBotPermissions(guildId, BigInt(botRole.permissions) | PermissionFlagsBits.KickMembers);
+    expect(await rejection(client.rest.delete(Routes.guildMember(guildId, owner)))).toMatchObject({ status: 403, code: 50013 });
+    await client.rest.delete(Routes.guildMember(guildId, user), { reason: 'access ended' });
+    expect(sim.isMember(guildId, user)).toBe(false);
+    await waitFor(() => seen('GUILD_MEMBER_REMOVE', (d) => d.user.id === user));
+    expect(await rejection(client.rest.delete(Routes.guildMember(guildId, user)))).toMatchObject({ status: 404, code: 10007 });
+    sim.setBotPermissions(guildId, BigInt(botRole.permissions));
   });
 });
 

@@ -27,6 +27,18 @@ export function removeMember(world: World, guildId: string, userId: string): voi
   world.changed();
 }
 
+/**
+ * DELETE /guilds/:guild/members/:user: a kick, with Discord's checks (Kick Members; nobody kicks
+ * the owner or someone whose highest role is not below the bot's). GUILD_MEMBER_REMOVE follows.
+ */
+export function kickMember(world: World, guildId: string, userId: string): void {
+  const guild = world.guild(guildId, 10004);
+  if (!guild.members.has(userId)) throw unknownMember();
+  const outranked = guild.ownerId === userId || !world.botOutranks(guild, world.highestRole(guild, userId));
+  if (!world.botCan(guild, Permission.KickMembers) || outranked) throw missingPermissions();
+  removeMember(world, guildId, userId);
+}
+
 /** The member and role a role route names, with Discord's 404s (the @everyone role is "Unknown Role"). */
 function target(world: World, guildId: string, userId: string, roleId: string): { guild: Guild; role: Role } {
   const guild = world.guild(guildId, 10004);

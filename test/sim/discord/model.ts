@@ -8,6 +8,7 @@ export const LOADING = 128;
 export const TOKEN_TTL_MS = 15 * 60_000;
 export const Permission = {
   CreateInstantInvite: 1n << 0n,
+  KickMembers: 1n << 1n,
   Administrator: 1n << 3n,
   ManageChannels: 1n << 4n,
   ManageGuild: 1n << 5n,

@@ -3,9 +3,10 @@
  * 10007 Unknown Member, 10011 Unknown Role (also for @everyone), 50013 Missing Permissions
  * without Manage Roles or for a role at or above the bot's highest (or a managed role).
  * Listing members needs the privileged GuildMembers intent enabled for the app, else 50001.
+ * Kicks need Kick Members and a target below the bot (50013).
  */
 import { Intent, Permission } from './model.ts';
-import { changeMemberRole, listMembers, setMemberRoles } from './members.ts';
+import { changeMemberRole, kickMember, listMembers, setMemberRoles } from './members.ts';
 import { guildPayload, memberPayload } from './payloads.ts';
 import { createRole } from './roles.ts';
 import type { Route } from './routes.ts';
@@ -74,6 +75,14 @@ export const guildRoutes: Route[] = [
         setMemberRoles(world, guild.id, params.user!, roles as string[]);
       } else if (!guild.members.has(params.user!)) throw unknownMember();
       return { status: 200, body: memberPayload(world, guild, params.user!) };
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: '/guilds/:guild/members/:user',
+    handle: ({ world, params }) => {
+      kickMember(world, params.guild!, params.user!);
+      return { status: 204 };
     },
   },
   { method: 'PUT', pattern: '/guilds/:guild/members/:user/roles/:role', handle: roleChange(true) },

@@ -13,7 +13,8 @@ describe('parseTextOptions', () => {
     expect(parseTextOptions('grant', '@mia pro days:7')).toEqual({ member: '@mia', product: 'pro', days: '7' });
     expect(parseTextOptions('revoke', 'Mia pro shared the files')).toEqual({ member: 'Mia', product: 'pro', reason: 'shared the files' });
     expect(parseTextOptions('access', 'status @mia')).toEqual({ action: 'status', member: '@mia' });
-    expect(parseTextOptions('access', 'audit apply')).toEqual({ action: 'audit', apply: 'apply' });
+    expect(parseTextOptions('access', 'audit apply')).toEqual({ action: 'audit', mode: 'apply' });
+    expect(parseTextOptions('access', 'audit undo')).toEqual({ action: 'audit', mode: 'undo' });
   });
 
   it('lets an explicit key win over a leading word', () => {

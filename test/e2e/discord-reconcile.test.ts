@@ -1,0 +1,130 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDiscordAccessGateway } from '../../bots/discord/access-gateway.ts';
+import { type DiscordBot, startDiscordBot } from '../../bots/discord/discord-bot.ts';
+import { reconcileAll } from '../../core/access/reconcile.ts';
+import { accessGrants, communityAlerts, platformObservations, platformSpaces, productGrants, products } from '../../core/db/schema/index.ts';
+import { startWorkers, type WorkerRuntime } from '../../workers/runner.ts';
+import { commandDeps } from '../support/core-deps.ts';
+import { silentLog } from '../support/fakes.ts';
+import { createTestQueues, eventually, type TestQueues } from '../support/queues.ts';
+import { type DiscordSim, startDiscordSim } from '../sim/discord/index.ts';
+import { createWorld, type World } from './world.ts';
+
+const LIST_ROUTE = '/guilds/:id/members';
+const ROLE_ROUTE = '/guilds/:id/members/:id/roles/:id';
+const MANAGE_ROLES = 1n << 28n;
+
+/**
+ * The scheduled reconciliation on Discord, with the real bot keeping observations from the
+ * gateway's member events: the server is listed once, later runs cost no listing; Lyceum's own
+ * grants are repaired, roles given by hand are reported to the creators once and left alone;
+ * a permission that was fixed is found with one probe and everything it blocked follows.
+ */
+describe('scheduled reconciliation on Discord', () => {
+  let world: World;
+  let sim: DiscordSim;
+  let bot: DiscordBot;
+  let queues: TestQueues;
+  let workers: WorkerRuntime;
+  let deps: ReturnType<typeof commandDeps>;
+  let guildId: string;
+  let botRoleId: string;
+  let creator: string;
+  let roleId: string;
+  const members: Record<string, string> = {};
+
+  const calls = (route: string, method: string) => sim.calls.filter((call) => call.route === route && call.method === method);
+  const creatorDms = () => sim.dmMessages(creator).filter((message) => message.authorId === sim.botUser.id);
+  const grantRole = async (name: string) => {
+    await (await sim.user(creator).slashCommand(guildId, 'grant', { member: members[name]!, product: 'python-bootcamp' })).reply();
+  };
+  const reconcile = async () => {
+    const result = await reconcileAll(deps);
+    if (!result.ok) throw new Error('reconcile failed');
+    return result.value;
+  };
+  const observedRoles = async (name: string) =>
+    (await world.database.db.select().from(platformObservations).where(eq(platformObservations.platformUserId, members[name]!)))[0]?.roles ?? [];
+
+  beforeAll(async () => {
+    world = await createWorld();
+    queues = createTestQueues();
+    const base = commandDeps(world.database.db, { clock: world.clock, queue: queues.queue, payments: { sandbox: true } });
+    sim = await startDiscordSim();
+    creator = sim.createUser({ username: 'olivia' }).id;
+    ({ id: guildId, botRoleId } = sim.createGuild({ name: 'Makers', ownerId: creator }));
+    for (const name of ['mia', 'noah', 'liam', 'emma', 'zoe']) {
+      members[name] = sim.createUser({ username: name }).id;
+      sim.addMember(guildId, members[name]!);
+    }
+    roleId = sim.createRole(guildId, { name: 'Club' }).id;
+    const access = { discord: createDiscordAccessGateway({ token: sim.botToken, apiUrl: sim.apiUrl, log: silentLog }) };
+    deps = { ...base, access };
+    bot = await startDiscordBot({ token: sim.botToken, applicationId: sim.applicationId, apiUrl: sim.apiUrl, deps, log: silentLog });
+    await bot.ready;
+    workers = await startWorkers(deps, queues.queue, { connection: queues.redis, prefix: queues.prefix, concurrency: 2, log: silentLog, schedulers: false });
+    await (await sim.user(creator).slashCommand(guildId, 'setup', { code: await world.linkCode() })).reply();
+    await world.makeCreator('discord', creator);
+    const db = world.database.db;
+    const [space] = await db.select().from(platformSpaces).where(eq(platformSpaces.externalId, guildId));
+    const [bootcamp] = await db.select().from(products).where(eq(products.slug, 'python-bootcamp'));
+    await db.insert(productGrants).values({ communityId: world.communityId, productId: bootcamp!.id, kind: 'discord_role', spaceId: space!.id, resourceId: roleId });
+    // /grant finds members Lyceum knows: each has used the bot once.
+    for (const id of Object.values(members)) await (await sim.user(id).slashCommand(guildId, 'my')).reply();
+    for (const name of ['mia', 'noah']) await grantRole(name);
+    await eventually(async () => (sim.memberRoles(guildId, members.mia!).includes(roleId) && sim.memberRoles(guildId, members.noah!).includes(roleId) ? true : undefined));
+  });
+  afterAll(async () => {
+    await workers?.close(5_000);
+    await bot?.close();
+    await sim?.close();
+    await queues?.close();
+    await world?.database.drop();
+  });
+
+  it('lists the server once; later runs read the observations the gateway keeps current', async () => {
+    expect(await reconcile()).toMatchObject({ differences: 0, repaired: 0 });
+    expect(calls(LIST_ROUTE, 'GET')).toHaveLength(1);
+    expect(await reconcile()).toMatchObject({ differences: 0 });
+    expect(calls(LIST_ROUTE, 'GET')).toHaveLength(1);
+  });
+
+  it('repairs a role taken from an entitled member, and only reports a role given by hand', async () => {
+    sim.setMemberRoles(guildId, members.mia!, []);
+    sim.setMemberRoles(guildId, members.liam!, [roleId]);
+    await eventually(async () => ((await observedRoles('mia')).length === 0 && (await observedRoles('liam')).includes(roleId) ? true : undefined));
+    expect(await reconcile()).toMatchObject({ differences: 2, repaired: 1 });
+    await eventually(async () => (sim.memberRoles(guildId, members.mia!).includes(roleId) ? true : undefined));
+    expect(sim.memberRoles(guildId, members.liam!)).toEqual([roleId]);
+    expect(creatorDms()).toHaveLength(1);
+    expect(creatorDms()[0]!.content).toContain('1 members hold a role Lyceum sells without an entitlement');
+    await reconcile();
+    expect(creatorDms()).toHaveLength(1);
+    expect(calls(LIST_ROUTE, 'GET')).toHaveLength(1);
+    sim.setMemberRoles(guildId, members.liam!, []);
+    await eventually(async () => ((await observedRoles('liam')).length === 0 ? true : undefined));
+    await reconcile();
+    expect(await world.database.db.select().from(communityAlerts).where(eq(communityAlerts.key, 'audit/unexplained'))).toEqual([]);
+  });
+
+  it('probes a blocked permission once per run, and repairs everything it blocked once fixed', async () => {
+    const granted = BigInt(sim.roles(guildId).find((role) => role.id === botRoleId)!.permissions);
+    sim.setBotPermissions(guildId, granted & ~MANAGE_ROLES);
+    const before = calls(ROLE_ROUTE, 'PUT').length;
+    await grantRole('emma');
+    await grantRole('zoe');
+    await eventually(async () => {
+      const grants = await world.database.db.select().from(accessGrants).where(eq(accessGrants.resourceId, roleId));
+      return grants.filter((grant) => grant.blockedAt).length === 2 ? true : undefined;
+    });
+    expect(await reconcile()).toMatchObject({ unblocked: 0 });
+    expect(calls(ROLE_ROUTE, 'PUT').slice(before).map((call) => call.status)).toEqual([403, 403, 403]);
+
+    sim.setBotPermissions(guildId, granted);
+    expect(await reconcile()).toMatchObject({ unblocked: 2 });
+    await eventually(async () => (sim.memberRoles(guildId, members.emma!).includes(roleId) && sim.memberRoles(guildId, members.zoe!).includes(roleId) ? true : undefined));
+    expect(calls(ROLE_ROUTE, 'PUT').slice(before).map((call) => call.status)).toEqual([403, 403, 403, 204, 204]);
+    expect(await world.database.db.select().from(communityAlerts)).toEqual([]);
+  });
+});
