@@ -31,6 +31,12 @@ const productFields = {
   currency: text('currency', 'command.product.currency', { min_length: 3, max_length: 3 }),
   description: text('description', 'command.product.description', { max_length: 500 }),
   trial: { type: ApplicationCommandOptionType.Integer, name: 'trial', ...described('command.product.trial'), min_value: 0, max_value: 365 },
+  endAction: {
+    type: ApplicationCommandOptionType.String,
+    name: 'end_action',
+    ...described('command.product.endAction'),
+    choices: (['remove', 'kick', 'keep'] as const).map((value) => ({ name: value, value })),
+  },
 } satisfies Record<string, APIApplicationCommandBasicOption | ((required: boolean) => APIApplicationCommandBasicOption)>;
 
 /** `/product list|create|edit|archive`. Visible to everyone; core refuses members (RBAC lives there). */
@@ -51,6 +57,7 @@ const productCommand: Command = {
         productFields.currency,
         { type: ApplicationCommandOptionType.Integer, name: 'stars', ...described('command.product.stars'), min_value: 1, max_value: 100_000 },
         productFields.trial,
+        productFields.endAction,
         text('courses', 'command.product.courses', { max_length: 500 }),
         // Sent to core as "<guild id>/<role id>", with why the bot could not manage it (if so).
         { type: ApplicationCommandOptionType.Role, name: 'role', ...described('command.product.role') },
@@ -70,6 +77,7 @@ const productCommand: Command = {
         // 0 is how a Discord integer option says "no Stars price" (core's `stars: 'none'`).
         { type: ApplicationCommandOptionType.Integer, name: 'stars', ...described('command.product.starsEdit'), min_value: 0, max_value: 100_000 },
         productFields.trial,
+        productFields.endAction,
         productFields.description,
       ],
     },
@@ -138,7 +146,12 @@ export const guildCommands: Command[] = [
     name: 'settings',
     ...inGuilds,
     ...described('command.settings'),
-    options: [{ type: ApplicationCommandOptionType.Integer, name: 'grace_days', ...described('command.settings.graceDays'), min_value: 0, max_value: 30 }],
+    options: [
+      { type: ApplicationCommandOptionType.Integer, name: 'grace_days', ...described('command.settings.graceDays'), min_value: 0, max_value: 30 },
+      { type: ApplicationCommandOptionType.String, name: 'grace_access', ...described('command.settings.graceAccess'), choices: [{ name: 'keep', value: 'keep' }, { name: 'role', value: 'role' }] },
+      // Sent to core as "<guild id>/<role id>", with why the bot could not manage it (if so).
+      { type: ApplicationCommandOptionType.Role, name: 'grace_role', ...described('command.settings.graceRole') },
+    ],
   },
   {
     name: 'grant',

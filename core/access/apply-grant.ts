@@ -30,7 +30,9 @@ export async function applyGrant(
     if (!grant) return ok(result);
     const { desired, observed } = grant;
     const inviteLive = observed === 'invited' && (grant.inviteExpiresAt?.getTime() ?? 0) > deps.clock.now().getTime();
-    if ((desired === 'present' && (observed === 'present' || inviteLive)) || (desired === 'absent' && observed === 'absent')) {
+    // `keep`: the product lets members keep what they had when a period runs out.
+    const kept = desired === 'absent' && grant.endAction === 'keep';
+    if ((desired === 'present' && (observed === 'present' || inviteLive)) || (desired === 'absent' && observed === 'absent') || kept) {
       return ok(pass === 0 ? { outcome: 'in_sync' } : result);
     }
     const outcome = await applyOnce(deps, grant);
@@ -66,6 +68,7 @@ async function loadGrant(deps: Pick<CoreDeps, 'db'>, grantId: string) {
       resourceKind: accessGrants.resourceKind,
       resourceId: accessGrants.resourceId,
       inviteExpiresAt: accessGrants.inviteExpiresAt,
+      endAction: accessGrants.endAction,
       spaceExternalId: platformSpaces.externalId,
       spaceTitle: platformSpaces.title,
       platform: platformSpaces.platform,
@@ -85,7 +88,10 @@ async function applyOnce(deps: Pick<CoreDeps, 'clock' | 'access'>, grant: Loaded
   if (!gateway) throw new Error(`no ${grant.platform} gateway in this worker (is its bot token set?)`);
   const present = grant.desired === 'present';
   if (grant.resourceKind === 'discord_role') {
-    return gateway.setRole({ guildId: grant.spaceExternalId, userId: grant.userId, roleId: grant.resourceId, present, reason: present ? 'Lyceum: purchase' : 'Lyceum: access ended' });
+    const outcome = await gateway.setRole({ guildId: grant.spaceExternalId, userId: grant.userId, roleId: grant.resourceId, present, reason: present ? 'Lyceum: purchase' : 'Lyceum: access ended' });
+    if (present || outcome.kind !== 'done' || grant.endAction !== 'kick') return outcome;
+    if (!gateway.kickFromGuild) throw new Error('this Discord gateway cannot remove members from a server');
+    return gateway.kickFromGuild({ guildId: grant.spaceExternalId, userId: grant.userId, reason: 'Lyceum: access ended' });
   }
   if (!present) return gateway.removeFromChat({ chatId: grant.resourceId, userId: grant.userId });
   const expiresAt = new Date(deps.clock.now().getTime() + INVITE_TTL_MS);

@@ -54,7 +54,7 @@ export async function findDifferences(deps: Deps, communityId: string, options: 
 
 async function grantsIn(deps: Deps, space: ObservedSpace, platform: 'discord' | 'telegram', resourceId?: string) {
   return deps.db
-    .select({ id: accessGrants.id, userId: platformIdentities.platformUserId, name: members.displayName, resourceId: accessGrants.resourceId, desired: accessGrants.desired, observed: accessGrants.observed, blockedAt: accessGrants.blockedAt, lastError: accessGrants.lastError })
+    .select({ id: accessGrants.id, userId: platformIdentities.platformUserId, name: members.displayName, resourceId: accessGrants.resourceId, desired: accessGrants.desired, endAction: accessGrants.endAction, observed: accessGrants.observed, blockedAt: accessGrants.blockedAt, lastError: accessGrants.lastError })
     .from(accessGrants)
     .innerJoin(members, eq(members.id, accessGrants.memberId))
     .innerJoin(platformIdentities, and(eq(platformIdentities.memberId, accessGrants.memberId), eq(platformIdentities.platform, platform)))
@@ -73,6 +73,8 @@ async function guildDifferences(deps: Deps, space: ObservedSpace, soldRoles: Set
   const wanted = new Set<string>();
   const grantOf = new Map(grants.map((grant) => [`${grant.userId}/${grant.resourceId}`, grant]));
   for (const grant of grants) {
+    // A product that lets members keep their access after it ends explains the role too.
+    if (grant.desired === 'absent' && grant.endAction === 'keep') wanted.add(`${grant.userId}/${grant.resourceId}`);
     if (grant.desired !== 'present') continue;
     wanted.add(`${grant.userId}/${grant.resourceId}`);
     const line = { ...base, resourceId: grant.resourceId, userId: grant.userId, name: grant.name, grantId: grant.id, ...(grant.blockedAt && grant.lastError ? { detail: grant.lastError } : {}) };
@@ -106,7 +108,7 @@ async function chatDifferences(deps: Deps, space: ObservedSpace, chatId: string,
     const line = { ...base, userId: grant.userId, name: grant.name, grantId: grant.id, ...(grant.blockedAt && grant.lastError ? { detail: grant.lastError } : {}) };
     if (grant.desired === 'present' && !member.present) {
       result.differences.push({ ...line, kind: grant.observed === 'invited' || grant.observed === 'unknown' ? 'invite_never_used' : 'member_left' });
-    } else if (grant.desired === 'absent' && member.present && member.status !== 'administrator' && member.status !== 'creator') {
+    } else if (grant.desired === 'absent' && grant.endAction !== 'keep' && member.present && member.status !== 'administrator' && member.status !== 'creator') {
       result.differences.push({ ...line, kind: 'in_chat_without_entitlement' });
     }
   }

@@ -21,6 +21,8 @@ const fields = {
   currency: z.string().trim().regex(/^[A-Za-z]{3}$/, 'a 3-letter currency like USD').transform((value) => value.toUpperCase()).optional(),
   stars: z.union([z.coerce.number().int().min(1).max(100_000), z.literal('none')]).optional(),
   trial: z.coerce.number().int().min(0).max(365).optional(),
+  /** What ending an entitlement does to the member's access (see products.end_action). */
+  end_action: z.enum(['remove', 'kick', 'keep']).optional(),
 };
 const grantsInput = {
   courses: z.string().trim().max(500).optional(),
@@ -75,6 +77,7 @@ export async function manageProduct(deps: Pick<CoreDeps, 'db'>, actor: Actor, in
               ...(input.price ? { priceAmount: toMinorUnits(input.price, currency), currency } : {}),
               ...(input.stars !== undefined ? { starsPrice: input.stars === 'none' ? null : input.stars } : {}),
               ...(input.trial !== undefined ? { trialDays: input.trial } : {}),
+              ...(input.end_action ? { endAction: input.end_action } : {}),
             };
       const [updated] = await deps.db.update(products).set(changes).where(and(eq(products.id, product.id), eq(products.communityId, actor.communityId))).returning();
       await recordAudit(deps.db, { communityId: actor.communityId, actorMemberId: actor.memberId, action: `product.${input.action}`, targetKind: 'product', targetId: product.id, details: changes });
@@ -111,6 +114,7 @@ async function createProduct(db: Queryable, actor: Actor, input: Extract<ManageP
         currency,
         starsPrice: input.stars === 'none' ? null : (input.stars ?? null),
         trialDays: input.trial ?? 0,
+        endAction: input.end_action ?? 'remove',
       })
       .returning();
     const grantRows = [

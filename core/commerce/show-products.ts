@@ -31,7 +31,7 @@ export async function showProducts(
     title: t(locale, 'products.title'),
     fields: rows.map((row) => ({
       name: truncate(`${row.name}${row.active ? '' : ` (${t(locale, 'products.archived')})`}${owned.has(row.id) ? ' ✓' : ''}`, replyLimits.fieldName),
-      value: truncate([priceLine(locale, row), row.description, manage ? `slug: ${row.slug}` : ''].filter(Boolean).join('\n'), replyLimits.fieldValue),
+      value: truncate([priceLine(locale, row), row.description, manage ? `slug: ${row.slug} · ${t(locale, 'products.endAction', { action: row.endAction })}` : ''].filter(Boolean).join('\n'), replyLimits.fieldValue),
     })),
     actions: chunk(buttons, replyLimits.buttonsPerRow).slice(0, replyLimits.rows).map((row) => ({ buttons: row })),
     ephemeral: true,

@@ -219,7 +219,7 @@ export const en = {
   'command.revoke.reason': "Why: kept in the audit log",
   'command.access.status': "Everything about one member’s access",
   'command.access.member': "The member",
-  'help.creatorAccess': "/grant <member> <product> [days], /revoke <member> <product> <reason>, /access status <member>, /access retry, /settings [grace_days:N]",
+  'help.creatorAccess': "/grant <member> <product> [days], /revoke <member> <product> <reason>, /access status <member>, /access retry, /access audit [apply|undo], /settings [grace_days:N] [grace_access:keep|role grace_role:@role]",
   'setup.basicGroupTitle': "Before you sell access to a group",
   'setup.basicGroup': "{groups}: a basic group. Telegram lets bots remove members only from supergroups, so make it one before selling access (in the group settings, turn on \"Chat history for new members\" or give it a public link). Lyceum follows the upgrade and keeps every grant.",
   'my.restore': "Get my access back",
@@ -260,6 +260,14 @@ export const en = {
   'audit.nothing_to_undo': "There is no applied audit left to undo.",
   'audit.undoing': "Reverting the {count} changes of the last applied audit on Discord (audited). Removals from Telegram chats cannot be reverted: /grant brings someone back.",
   'audit.unexplained': "{count} members hold a role Lyceum sells without an entitlement (given by hand?). Lyceum leaves them alone: /access audit lists them, /access audit apply removes those roles.",
+  'settings.graceAccess': "During grace",
+  'settings.graceKeep': "members keep their roles",
+  'settings.graceRoleValue': "members hold role {role} instead of the sold roles",
+  'settings.graceRoleMissing': "grace_access:role needs grace_role: the role members hold during grace",
+  'command.settings.graceAccess': "During grace: keep the sold roles, or swap them for the grace role",
+  'command.settings.graceRole': "The role members hold during grace (Discord)",
+  'command.product.endAction': "When access ends: remove the role or chat, also kick from the server, or keep it",
+  'products.endAction': "when access ends: {action}",
   'error.unexpected': 'Something went wrong on our side. Please try again in a moment.',
 } as const;
 

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, check, foreignKey, index, integer, pgTable, primaryKey, text, unique, uuid } from 'drizzle-orm/pg-core';
 import { at, createdAt, id, updatedAt } from './columns.ts';
 import { communities, platformSpaces } from './communities.ts';
-import { accessDesired, accessObserved, accessResource } from './enums.ts';
+import { accessDesired, accessEndAction, accessObserved, accessResource } from './enums.ts';
 import { memberRef } from './members.ts';
 
 /**
@@ -27,6 +27,11 @@ export const accessGrants = pgTable(
     inviteExpiresAt: at('invite_expires_at'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
+    /**
+     * How the access ends when `desired` turned absent, from the product whose entitlement ended:
+     * `kick` also removes the member from the Discord server, `keep` leaves the platform as it is.
+     */
+    endAction: accessEndAction('end_action'),
     /** Set when the platform refused for good (a missing permission): no retries until `/access retry`. */
     blockedAt: at('blocked_at'),
     lastAttemptAt: at('last_attempt_at'),

@@ -59,7 +59,13 @@ describe('creator access tools', () => {
   it('shows and changes the community’s grace days, creators only, audited', async () => {
     expect((await handleCommand(deps, as('member'), 'settings', { grace_days: '5' })).error).toMatchObject({ code: 'forbidden' });
     const changed = await handleCommand(deps, as('creator'), 'settings', { grace_days: '5' });
-    expect(changed.reply.fields).toEqual([{ name: 'Grace days after a failed renewal', value: '5' }]);
+    expect(changed.reply.fields).toEqual([
+      { name: 'Grace days after a failed renewal', value: '5' },
+      { name: 'During grace', value: 'members keep their roles' },
+    ]);
+    expect((await handleCommand(deps, as('creator'), 'settings', { grace_access: 'role' })).error).toMatchObject({ code: 'invalid_input' });
+    expect((await handleCommand(deps, as('creator'), 'settings', { grace_role: '123456789/987654321' })).error).toMatchObject({ code: 'invalid_input', details: expect.stringContaining('not linked to this community') });
+    expect((await handleCommand(deps, as('creator'), 'settings', { grace_role: '123456789/987654321', grace_roleBlocked: 'above_bot' })).error).toMatchObject({ code: 'role_not_assignable' });
     expect((await handleCommand(deps, as('creator'), 'settings', {})).reply.fields?.[0]?.value).toBe('5');
     const [audit] = await database.db.select().from(auditLog).where(eq(auditLog.action, 'community.settings'));
     expect(audit?.details).toEqual({ graceDays: 5 });

@@ -1,0 +1,1 @@
+ALTER TABLE "access_grants" ADD COLUMN "end_action" "access_end_action";
