@@ -18,7 +18,7 @@ import { mountStripeWebhook } from './bots/stripe/webhook-route.ts';
 import { createTelegramAccessGateway } from './bots/telegram/access-gateway.ts';
 import { createTelegramBot, type TelegramBot, WEBHOOK_PATH } from './bots/telegram/telegram-bot.ts';
 import { type Config, formatConfigIssues, loadConfig } from './core/config.ts';
-import { connectDatabase, type DatabaseConnection } from './core/db/client.ts';
+import { connectDatabase, type DatabaseConnection, isConnectionLoss } from './core/db/client.ts';
 import { migrateDatabase } from './core/db/migrate.ts';
 import type { CoreDeps } from './core/deps.ts';
 import { createLogger } from './core/logger.ts';
@@ -46,6 +46,11 @@ async function main(): Promise<void> {
   const cleanups: Array<() => Promise<unknown>> = [];
   const shutdown = shutdownOnce(log, config, cleanups);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(signal));
+  process.on('unhandledRejection', (reason) => {
+    if (isConnectionLoss(reason)) return log.warn({ err: reason }, 'a database connection was lost; its queries fail and are retried');
+    log.fatal({ err: reason }, 'unhandled promise rejection');
+    void shutdown('unhandled promise rejection', 1);
+  });
   try {
     await start(role as Role, config, { log, logFile, interactive, cleanups, shutdown });
   } catch (error) {
@@ -185,7 +190,7 @@ async function startWorkersAndHttp(
     workers = await startWorkers(
       deps,
       queue,
-      { connection: redis, prefix: config.workers.queuePrefix, concurrency: config.workers.concurrency, log, metrics },
+      { connection: redis, prefix: config.workers.queuePrefix, concurrency: config.workers.concurrency, lockMs: config.workers.lockMs, log, metrics },
     );
     const running = workers;
     cleanups.push(() => running.close(config.shutdownTimeoutMs));

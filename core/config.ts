@@ -49,6 +49,7 @@ const envSchema = z
       .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1-32 characters of a-z, 0-9, _ or -')
       .default('lyceum'),
     WORKER_CONCURRENCY: positiveInt(4, 256),
+    WORKER_LOCK_MS: positiveInt(30_000, 600_000).pipe(z.number().min(1_000, 'must be at least 1000 (one second)')),
     SHUTDOWN_TIMEOUT_MS: positiveInt(15_000, 600_000),
     DISCORD_TOKEN: secret('the bot token from the Discord developer portal').optional(),
     DISCORD_APP_ID: z.string().regex(/^\d{17,20}$/, 'must be the numeric application id (a snowflake)').optional(),
@@ -98,7 +99,7 @@ export type Config = {
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   http: { host: string; port: number; publicUrl: string | undefined };
-  workers: { concurrency: number; queuePrefix: string };
+  workers: { concurrency: number; queuePrefix: string; lockMs: number };
   shutdownTimeoutMs: number;
   discord: { token: string; appId: string; apiUrl: string | undefined } | undefined;
   telegram: { token: string; webhookSecret: string | undefined; apiRoot: string | undefined } | undefined;
@@ -131,7 +132,7 @@ export function loadConfig(source: Record<string, string | undefined>): Result<C
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
     http: { host: env.HTTP_HOST, port: env.HTTP_PORT, publicUrl: env.PUBLIC_URL },
-    workers: { concurrency: env.WORKER_CONCURRENCY, queuePrefix: env.QUEUE_PREFIX },
+    workers: { concurrency: env.WORKER_CONCURRENCY, queuePrefix: env.QUEUE_PREFIX, lockMs: env.WORKER_LOCK_MS },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     discord:
       env.DISCORD_TOKEN && env.DISCORD_APP_ID

@@ -22,8 +22,12 @@ export type WorkerRuntimeOptions = {
   concurrency: number;
   log: Logger;
   metrics?: JobMetrics;
-  /** How often stalled (crashed-worker) jobs are looked for; BullMQ's default is 30 s. */
-  stalledIntervalMs?: number;
+  /**
+   * How long a job's lock lasts without renewal, and how often stalled jobs (of a crashed worker
+   * process) are looked for: a killed process's jobs run again after about this long. BullMQ's
+   * default is 30 s.
+   */
+  lockMs?: number;
   /** Upsert the recurring job schedulers (off in tests that want a quiet queue). */
   schedulers?: boolean;
 };
@@ -42,7 +46,7 @@ export async function startWorkers(deps: JobDeps, producer: BullJobQueue, option
       connection: options.connection,
       prefix: options.prefix,
       concurrency: Math.max(1, Math.round(options.concurrency * queuePolicies[queue].concurrencyShare)),
-      ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
+      ...(options.lockMs ? { lockDuration: options.lockMs, stalledInterval: options.lockMs } : {}),
     });
     worker.on('error', (error) => options.log.error({ err: error, queue }, 'worker error'));
     return worker;

@@ -14,3 +14,16 @@ export function connectDatabase(url: string, options: { max?: number } = {}): Da
   const db = drizzle(sql, { schema });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };
 }
+
+/** postgres.js's own codes for a lost connection, and Postgres's for a server going down or starting. */
+const CONNECTION_LOSS = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', 'ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03']);
+
+/**
+ * Whether an error says the database connection was lost (a restart, a failover). postgres.js
+ * 3.4.9 can leave such a rejection unobserved when a connection dies inside a transaction
+ * (porsager/postgres#1201, #1192); the query that used it fails on its own and is retried.
+ */
+export function isConnectionLoss(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CONNECTION_LOSS.has(code);
+}

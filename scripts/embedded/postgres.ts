@@ -16,6 +16,8 @@ export type EmbeddedPostgresOptions = {
   log: ServiceLog;
   /** Extra `-c name=value` server settings, e.g. fsync=off for throwaway test clusters. */
   settings?: Record<string, string>;
+  /** A fixed port (a restart that clients reconnect to); a free one when unset. */
+  port?: number;
 };
 
 export type RunningPostgres = { url: string; stop(): Promise<void> };
@@ -43,7 +45,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   await stopLeftover(binaries, runAs, dataDir, options.log);
 
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const settings = { listen_addresses: '127.0.0.1', unix_socket_directories: "''", ...options.settings };
   const serverOptions = [`-p ${port}`, ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)].join(' ');
   const logFile = path.join(dir, 'server.log');

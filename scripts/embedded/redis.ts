@@ -11,6 +11,8 @@ export type EmbeddedRedisOptions = {
   log: ServiceLog;
   /** Append-only file on (the default): queued jobs survive a restart. */
   appendOnly?: boolean;
+  /** A fixed port (a restart that clients reconnect to); a free one when unset. */
+  port?: number;
 };
 
 export type RunningRedis = { url: string; pid: number; stop(): Promise<void> };
@@ -40,7 +42,7 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
   await stopLeftover(pidFile, options.log);
 
   const password = await loadPassword(path.join(options.dir, 'credentials.json'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const logFile = path.join(options.dir, 'redis.log');
   const logHandle = await open(logFile, 'a');
   const args = [

@@ -1,6 +1,7 @@
 /**
  * The REST front: every request is recorded (method, path, route, body, status, auth, audit-log
- * reason, error code, bucket), authenticated, checked against injected failures and rate limits,
+ * reason, error code, bucket), authenticated, checked against injected failures, slowed down on
+ * demand, checked against rate limits,
  * then routed to the resource files' route tables. Errors are answered in Discord's shapes.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -42,6 +43,8 @@ export async function serve(world: World, limiter: RateLimiter, request: Incomin
     const matched = matchRoute(ROUTES, method, path);
     if (matched && !matched.route.public && !authorized) throw new ApiError(401, { message: '401: Unauthorized', code: 0 });
     injectedFailure(world, method, path);
+    const latency = world.latencies.find((candidate) => candidate.path.test(path));
+    if (latency) await new Promise((resolve) => setTimeout(resolve, latency.ms));
     if (!matched) throw new ApiError(404, { message: '404: Not Found', code: 0 });
     const admission = limiter.admit(method, call.route, path);
     headers = admission.headers;

@@ -176,6 +176,17 @@ export class DiscordSim {
     return this.user(userId).dmMessages();
   }
 
+  /** Requests whose path matches wait `ms` before they are handled (0 removes the slowdown). */
+  slowDown(path: RegExp, ms: number): void {
+    this.world.latencies.splice(0, this.world.latencies.length, ...this.world.latencies.filter((candidate) => String(candidate.path) !== String(path)));
+    if (ms > 0) this.world.latencies.push({ path, ms });
+  }
+
+  /** The roles REST actually added or removed in a guild, in order (idempotent repeats are not changes). */
+  roleChanges(guildId: string): Array<{ userId: string; roleId: string; added: boolean }> {
+    return this.world.roleChanges.filter((change) => change.guildId === guildId).map(({ userId, roleId, added }) => ({ userId, roleId, added }));
+  }
+
   failNext(rule: FailRule, times = 1): void {
     this.world.failRules.push({ ...rule, remaining: times });
   }

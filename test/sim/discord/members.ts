@@ -64,6 +64,7 @@ export function changeMemberRole(world: World, guildId: string, userId: string, 
   const has = member.roles.includes(roleId);
   if (has === add) return;
   member.roles = add ? [...member.roles, roleId] : member.roles.filter((id) => id !== roleId);
+  world.roleChanges.push({ guildId, userId, roleId, added: add });
   memberUpdated(world, guild, userId);
 }
 

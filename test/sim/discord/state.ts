@@ -25,6 +25,10 @@ export class World {
   readonly guildCommands = new Map<string, Map<string, RegisteredCommand>>();
   readonly interactions = new Map<string, Interaction>();
   readonly failRules: Array<FailRule & { remaining: number }> = [];
+  /** Slow answers (`sim.slowDown`): requests whose path matches wait before they are handled. */
+  readonly latencies: Array<{ path: RegExp; ms: number }> = [];
+  /** Every role actually added or removed through REST, in order (repeats that change nothing are not here). */
+  readonly roleChanges: Array<{ guildId: string; userId: string; roleId: string; added: boolean }> = [];
   /** Users who turned off direct messages from server members (POST to their DM answers 50007). */
   readonly closedDms = new Set<string>();
   readonly waiters = new Set<() => void>();

@@ -13,7 +13,7 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       redisUrl: undefined,
       http: { host: '127.0.0.1', port: 3000 },
-      workers: { concurrency: 4, queuePrefix: 'lyceum' },
+      workers: { concurrency: 4, queuePrefix: 'lyceum', lockMs: 30_000 },
       discord: undefined,
       telegram: undefined,
       stripe: undefined,
