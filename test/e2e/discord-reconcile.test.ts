@@ -21,7 +21,7 @@ const MANAGE_ROLES = 1n << 28n;
  * grants are repaired, roles given by hand are reported to the creators once and left alone;
  * a permission that was fixed is found with one probe and everything it blocked follows.
  */
-describe('scheduled reconciliation on Discord', () => {
+describe('Discord access that converges: joins and scheduled reconciliation', () => {
   let world: World;
   let sim: DiscordSim;
   let bot: DiscordBot;
@@ -106,6 +106,22 @@ describe('scheduled reconciliation on Discord', () => {
     await eventually(async () => ((await observedRoles('liam')).length === 0 ? true : undefined));
     await reconcile();
     expect(await world.database.db.select().from(communityAlerts).where(eq(communityAlerts.key, 'audit/unexplained'))).toEqual([]);
+  });
+
+  it('gives a member granted while outside the server their role when they join (GUILD_MEMBER_ADD)', async () => {
+    const zed = sim.createUser({ username: 'zed' }).id;
+    sim.addMember(guildId, zed);
+    await (await sim.user(zed).slashCommand(guildId, 'my')).reply();
+    sim.removeMember(guildId, zed);
+    await (await sim.user(creator).slashCommand(guildId, 'grant', { member: zed, product: 'python-bootcamp' })).reply();
+    await eventually(async () => {
+      const [grant] = await world.database.db.select().from(accessGrants).where(eq(accessGrants.lastError, 'the member is not in the Discord server yet'));
+      return grant;
+    });
+    const roleCalls = calls(ROLE_ROUTE, 'PUT').length;
+    sim.addMember(guildId, zed);
+    await eventually(async () => (sim.memberRoles(guildId, zed).includes(roleId) ? true : undefined));
+    expect(calls(ROLE_ROUTE, 'PUT').length - roleCalls).toBe(1);
   });
 
   it('probes a blocked permission once per run, and repairs everything it blocked once fixed', async () => {
