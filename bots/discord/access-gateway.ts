@@ -24,6 +24,7 @@ export type DiscordAccessGatewayOptions = {
 };
 
 const done: AccessOutcome = { kind: 'done' };
+const DM_CHANNELS_KEPT = 10_000;
 const blocked = (reason: string): AccessOutcome => ({ kind: 'blocked', reason });
 /** Private messages Discord refuses for good: DMs closed, no shared server, no such user. */
 const UNREACHABLE: ReadonlySet<number> = new Set([
@@ -52,6 +53,17 @@ export function createDiscordAccessGateway(options: DiscordAccessGatewayOptions)
       throw error;
     });
     return (await botUser).id;
+  };
+
+  // A user's DM channel id never changes: opening it once per process is enough (bounded, oldest out).
+  const dmChannels = new Map<string, string>();
+  const dmChannel = async (userId: string) => {
+    const known = dmChannels.get(userId);
+    if (known) return known;
+    const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as APIChannel;
+    dmChannels.set(userId, channel.id);
+    if (dmChannels.size > DM_CHANNELS_KEPT) dmChannels.delete(dmChannels.keys().next().value!);
+    return channel.id;
   };
 
   return {
@@ -113,10 +125,10 @@ export function createDiscordAccessGateway(options: DiscordAccessGatewayOptions)
     removeFromChat: async () => blocked('not a Discord resource'),
     async notify(userId: string, reply: Reply) {
       try {
-        const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as APIChannel;
-        await rest.post(Routes.channelMessages(channel.id), { body: renderDiscordMessage(reply) });
+        await rest.post(Routes.channelMessages(await dmChannel(userId)), { body: renderDiscordMessage(reply) });
         return true;
       } catch (error) {
+        dmChannels.delete(userId);
         const code = discordCode(error);
         if (code !== undefined && UNREACHABLE.has(code)) return false;
         throw error;

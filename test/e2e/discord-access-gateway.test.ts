@@ -112,12 +112,16 @@ describe('createDiscordAccessGateway', () => {
     expect(await setRole(member, student.id, true)).toEqual({ kind: 'done' });
   });
 
-  it('sends a DM, and reports false when the member closed DMs (50007)', async () => {
+  it('sends a DM (opening the DM channel once), and reports false when the member closed DMs (50007)', async () => {
+    const opened = () => sim.calls.filter((call) => call.method === 'POST' && call.path === '/users/@me/channels').length;
+    const before = opened();
+    expect(await gateway.notify(member, { body: 'Your access in Paid Guild ends in 3 days.' })).toBe(true);
     expect(await gateway.notify(member, { body: 'You now have access in Paid Guild. Enjoy!' })).toBe(true);
+    expect(opened() - before).toBe(1);
     expect(sim.dmMessages(member).at(-1)?.content).toBe('You now have access in Paid Guild. Enjoy!');
     sim.closeDms(member);
     expect(await gateway.notify(member, { body: 'Your access in Paid Guild has ended.' })).toBe(false);
-    expect(sim.dmMessages(member)).toHaveLength(1);
+    expect(sim.dmMessages(member)).toHaveLength(2);
   });
 
   it('refuses Telegram resources', async () => {
