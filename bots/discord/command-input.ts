@@ -11,7 +11,8 @@ import { type RoleBlocked, whyRoleBlocked } from './role-hierarchy.ts';
  * A slash command's options as the plain input core parses: `{ name: value }`, with a
  * subcommand as `action` (`/product create name:X` -> `{ action: 'create', name: 'X' }`). A role
  * option becomes `"<guild id>/<role id>"` plus `<option>Blocked` when the bot could not manage
- * that role, judged from the guild's facts; core decides what to say about it. Still untrusted:
+ * that role, judged from the guild's facts; core decides what to say about it. A user option
+ * also sends `<option>User` (username, display name, bot) from Discord's resolved data. Still untrusted:
  * core validates it with zod.
  */
 export async function commandInput(interaction: ChatInputCommandInteraction): Promise<Record<string, unknown>> {
@@ -21,6 +22,10 @@ export async function commandInput(interaction: ChatInputCommandInteraction): Pr
   for (const option of subcommand ? (subcommand.options ?? []) : interaction.options.data) {
     if (option.type === ApplicationCommandOptionType.Role) Object.assign(input, await roleInput(interaction, option));
     else input[option.name] = option.value;
+    // Who a user option picked, so core can welcome someone who never used the bot (a gift).
+    if (option.type === ApplicationCommandOptionType.User && option.user) {
+      input[`${option.name}User`] = { username: option.user.username, displayName: option.member && 'displayName' in option.member ? option.member.displayName : (option.user.globalName ?? option.user.username), bot: option.user.bot };
+    }
   }
   // A Discord integer option cannot say "none": 0 removes a product's Stars price.
   if (interaction.commandName === 'product' && input.action === 'edit' && input.stars === 0) input.stars = 'none';

@@ -16,6 +16,8 @@ export const grantInput = z.object({
   member: z.string().trim().min(1).max(100),
   product: z.string().trim().min(1).max(100),
   days: z.coerce.number().int().min(1).max(3650).optional(),
+  /** Set by the Discord adapter from the resolved user option: who the creator picked. */
+  memberUser: z.object({ username: z.string().trim().min(1).max(100), displayName: z.string().trim().min(1).max(100), bot: z.boolean() }).optional(),
 });
 
 /**
@@ -24,7 +26,7 @@ export const grantInput = z.object({
  * on its own; access follows through the same projection as a purchase. Audited.
  */
 export async function grantAccess(deps: Pick<CoreDeps, 'db' | 'queue' | 'clock'>, actor: Actor, input: z.infer<typeof grantInput>): Promise<Result<Reply, DomainError>> {
-  const target = await findCreatorTarget(deps, actor, input);
+  const target = await findCreatorTarget(deps, actor, { ...input, introduce: input.memberUser });
   if (!target.ok) return target;
   const { member, product } = target.value;
   const now = deps.clock.now();
