@@ -1,17 +1,11 @@
+import type { Classification, IntentClassifier } from './classifier.ts';
 import { INTENTS, type Intent } from './corpus.ts';
-
-export type Classification = { intent: Intent; confidence: number };
 
 /**
  * Below this the assistant asks one clarifying question instead of acting. On the evaluation set
  * it answers 92% of messages directly, 96.6% of those correctly (`npm run eval:intents`).
  */
 export const CONFIDENCE_THRESHOLD = 0.4;
-
-/** The support assistant's classifier port: the local tier below, or a remote one that falls back to it. */
-export interface IntentClassifier {
-  classify(text: string): Promise<Classification>;
-}
 
 const HAN = /\p{Script=Han}/u;
 const EMOJI = /\p{Extended_Pictographic}/u;
