@@ -3,6 +3,7 @@ import type { AccessGateways } from './access/access-gateway.ts';
 import type { PaymentProviders } from './commerce/providers.ts';
 import type { Database } from './db/client.ts';
 import type { Clock, JobQueue } from './ports.ts';
+import type { IntentClassifier } from './support/intents/classifier.ts';
 
 /** Everything a use case may need, built once per process by the entry point. */
 export type CoreDeps = {
@@ -13,4 +14,6 @@ export type CoreDeps = {
   payments: PaymentProviders;
   /** The platforms' REST sides for roles, invites and removals (workers only). */
   access?: AccessGateways;
+  /** The support assistant's intent classifier (the local tier when unset). */
+  support?: { classifier: IntentClassifier };
 };

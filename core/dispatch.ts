@@ -6,6 +6,7 @@ import { type Action, decodeAction } from './actions.ts';
 import { expandPayload, isStoredPayload, type PayloadFits, payloadEncoder } from './button-payloads.ts';
 import { type CommandDeps, type CommandName, commands } from './commands/index.ts';
 import { directMessageHint } from './commands/direct-message.ts';
+import { answerMessage, memberMessage } from './support/answer-message.ts';
 import { startPrivateChat } from './commands/start.ts';
 import { migrateTelegramChat } from './communities/migrate-chat.ts';
 import { type Suggestion, type SuggestRequest, suggest } from './commands/suggest.ts';
@@ -133,10 +134,19 @@ export function handleChatMigration(deps: CommandDeps, change: { fromChatId: str
   return migrateTelegramChat(deps, change);
 }
 
-/** Free text in a private chat that has no commands (Discord DMs). */
-export async function handleDirectMessage(deps: CommandDeps, caller: Caller): Promise<Outcome> {
-  return { reply: await directMessageHint(deps, caller) };
+/**
+ * Free text a member wrote to the bot (a private chat, a DM, the console): the support
+ * assistant answers (see `answerMessage`). Someone Lyceum cannot place in a community gets the
+ * pointer to a community instead.
+ */
+export async function handleMessage(deps: CommandDeps, caller: Caller, text: string, chatId: string): Promise<Outcome> {
+  const parsed = memberMessage.safeParse(text);
+  if (!parsed.success) return failure(caller, { code: 'invalid_input', details: describeIssues(parsed.error) });
+  const resolved = await resolveActor(deps, caller);
+  if (!resolved.ok) return resolved.error.code === 'no_active_community' && caller.platform === 'discord' ? { reply: await directMessageHint(deps, caller) } : failure(caller, resolved.error);
+  return settle(caller, resolved.value, await answerMessage(deps, resolved.value, { text: parsed.data, chatId }));
 }
+
 
 /** Autocomplete choices; empty when the caller cannot be resolved (autocomplete cannot show errors). */
 export async function handleSuggest(deps: CommandDeps, caller: Caller, request: SuggestRequest): Promise<Suggestion[]> {

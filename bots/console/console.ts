@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { runLifecycle } from '../../core/access/lifecycle.ts';
 import type { CommandDeps } from '../../core/commands/index.ts';
 import type { AdjustableClock } from '../../core/ports.ts';
-import { handleAction, handleCommand, type Outcome } from '../../core/dispatch.ts';
+import { handleAction, handleCommand, handleMessage, type Outcome } from '../../core/dispatch.ts';
 import { describeUnexpected } from '../../core/errors.ts';
 import { type Locale, t, toLocale } from '../../core/i18n/index.ts';
 import type { Caller } from '../../core/members/actor.ts';
@@ -88,6 +88,9 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
           break;
         case 'unknown-key':
           write(t(session.locale, 'console.unknownKey', { key: command.key }));
+          break;
+        case 'message':
+          show(await handleMessage(options.deps, caller(), command.text, 'console'));
           break;
       }
     } catch (error) {

@@ -12,20 +12,23 @@ export type ConsoleInput =
   | { kind: 'command'; name: CommandName; options: Record<string, string> }
   | { kind: 'press'; encoded: string }
   | { kind: 'unknown-command'; command: string }
-  | { kind: 'unknown-key'; key: string };
+  | { kind: 'unknown-key'; key: string }
+  | { kind: 'message'; text: string };
 
 const roles: MemberRole[] = ['owner', 'creator', 'staff', 'member'];
 
 /**
  * Parses one console line: `/command key:value free text`, a console verb (/as, /lang, /time, /quit),
- * or a button key from the last message. Options are parsed as on Telegram (`parseTextOptions`).
+ * a button key from the last message, or free text for the support assistant. Options are parsed as on Telegram (`parseTextOptions`).
  */
 export function parseConsoleLine(line: string, keys: Map<string, string>): ConsoleInput {
   const text = line.trim();
   if (!text) return { kind: 'empty' };
   if (!text.startsWith('/')) {
     const encoded = keys.get(text.toLowerCase());
-    return encoded ? { kind: 'press', encoded } : { kind: 'unknown-key', key: text };
+    if (encoded) return { kind: 'press', encoded };
+    // A lone letter or digit was meant as a button; anything else is a message to the assistant.
+    return /^[\p{L}\p{N}]$/u.test(text) && !/\p{Script=Han}/u.test(text) ? { kind: 'unknown-key', key: text } : { kind: 'message', text };
   }
   const [head = '', ...rest] = text.slice(1).split(/\s+/);
   const verb = head.toLowerCase();

@@ -142,6 +142,7 @@ export const guildCommands: Command[] = [
       },
     ],
   },
+  { name: 'tickets', ...inGuilds, ...described('command.tickets') },
   {
     name: 'settings',
     ...inGuilds,

@@ -1,10 +1,13 @@
 import { type Client, Events, type Message } from 'discord.js';
-import { handleDirectMessage } from '../../core/dispatch.ts';
+import { handleMessage } from '../../core/dispatch.ts';
 import type { Caller } from '../../core/members/actor.ts';
 import type { BotContext } from './context.ts';
 import { renderDiscordMessage } from './render.ts';
 
-/** DMs hold no commands; free text gets a pointer back to the server. Failures are logged only. */
+/**
+ * DMs hold no commands: free text goes to the support assistant, in the community the member last
+ * used (someone Lyceum cannot place gets a pointer to a server). Failures are logged only.
+ */
 export function mountDirectMessages(client: Client, context: BotContext): void {
   client.on(Events.MessageCreate, (message) => void answerDirectMessage(context, message));
 }
@@ -18,7 +21,7 @@ async function answerDirectMessage(context: BotContext, message: Message): Promi
       displayName: message.author.globalName ?? message.author.username,
       username: message.author.username,
     };
-    const { reply } = await handleDirectMessage(context.deps, caller);
+    const { reply } = await handleMessage(context.deps, caller, message.content, message.channelId);
     await message.reply(renderDiscordMessage(reply));
   } catch (error) {
     context.log.error({ err: error, messageId: message.id }, 'direct message failed');

@@ -1,5 +1,5 @@
 import type { Telegraf } from 'telegraf';
-import { handleChatMigration, handleCommand } from '../../core/dispatch.ts';
+import { handleChatMigration, handleCommand, handleMessage } from '../../core/dispatch.ts';
 import { t, toLocale } from '../../core/i18n/index.ts';
 import { type BotContext, callerOf } from './context.ts';
 import { answer } from './replies.ts';
@@ -25,9 +25,9 @@ export function mountChats(bot: Telegraf, context: BotContext): void {
     const { moved } = await handleChatMigration(context.deps, change);
     if (moved) context.log.info(change, 'group upgraded to a supergroup; its space and grants moved');
   });
-  // Free text in a private chat gets the help; in groups the bot only listens to commands.
+  // Free text in a private chat goes to the support assistant; in groups the bot only listens to commands.
   bot.on('text', (ctx) => {
     if (ctx.chat.type !== 'private' || ctx.message.text.startsWith('/')) return;
-    return answer(context, ctx, handleCommand(context.deps, callerOf(ctx), 'help', {}));
+    return answer(context, ctx, handleMessage(context.deps, callerOf(ctx), ctx.message.text, String(ctx.chat.id)));
   });
 }

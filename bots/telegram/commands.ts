@@ -8,8 +8,8 @@ import { type BotContext, callerOf } from './context.ts';
 import { answer } from './replies.ts';
 
 const MEMBER_COMMANDS: CommandName[] = ['courses', 'course', 'buy', 'my', 'cancel', 'link', 'help'];
-/** Typed by creators; core's RBAC refuses everyone else, the menu only shows them to admins. */
-const CREATOR_COMMANDS: CommandName[] = ['product', 'sales', 'refund', 'access', 'grant', 'revoke', 'settings'];
+/** Typed by creators and staff; core's RBAC refuses everyone else, the menu only shows them to admins. */
+const CREATOR_COMMANDS: CommandName[] = ['product', 'sales', 'refund', 'access', 'grant', 'revoke', 'settings', 'tickets'];
 
 /** /start, the member and creator commands as text (`/courses python`, `/buy@lyceum_bot pro`). */
 export function mountCommands(bot: Telegraf, context: BotContext): void {

@@ -10,6 +10,7 @@ import { revokeAccess, revokeInput } from '../access/revoke-access.ts';
 import { buyProduct, buyProductInput } from '../commerce/buy-product.ts';
 import { linkAccounts, linkInput } from '../members/link-accounts.ts';
 import { manageSettings, settingsInput } from '../communities/community-settings.ts';
+import { listTickets } from '../support/list-tickets.ts';
 import { cancelInput, cancelSubscription } from '../commerce/cancel-subscription.ts';
 import { manageProduct, manageProductInput } from '../commerce/manage-products.ts';
 import { showMyPurchases } from '../commerce/my-purchases.ts';
@@ -19,7 +20,7 @@ import { showHelp } from './help.ts';
 import { listCourses, listCoursesInput } from './list-courses.ts';
 import { showCourse, showCourseInput } from './show-course.ts';
 
-export type CommandDeps = Pick<CoreDeps, 'db' | 'queue' | 'clock' | 'payments' | 'log' | 'access'>;
+export type CommandDeps = Pick<CoreDeps, 'db' | 'queue' | 'clock' | 'payments' | 'log' | 'access' | 'support'>;
 
 type CommandDefinition<S extends z.ZodType> = {
   /** Options as the platform delivered them; parsed here, never trusted before. */
@@ -44,6 +45,7 @@ export const commands = {
   access: define({ input: accessInput, run: manageAccess }),
   grant: define({ input: grantInput, run: grantAccess }),
   settings: define({ input: settingsInput, run: manageSettings }),
+  tickets: define({ input: z.object({}), run: listTickets }),
   revoke: define({ input: revokeInput, run: revokeAccess }),
 };
 

@@ -51,7 +51,7 @@ export const en = {
   'role.member': 'member',
   'console.welcome': 'Lyceum console: {community}. You are {name} ({role}).',
   'console.usage':
-    'Commands: /courses [category:<name>] [query], /course <name>, /buy [product], /my, /help. Creators: /product, /sales, /refund. Console: /as <owner|creator|staff|member>, /lang <en|zh>, /time +3d (move the demo clock), /quit. Type a key in [brackets] to press that button.',
+    'Commands: /courses [category:<name>] [query], /course <name>, /buy [product], /my, /help. Creators: /product, /sales, /refund. Console: /as <owner|creator|staff|member>, /lang <en|zh>, /time +3d (move the demo clock), /quit. Type a key in [brackets] to press that button, or just write to the support assistant ("which course for sql beginners?", "退款", "talk to a human").',
   'console.persona': 'You are now {name} ({role}).',
   'console.language': 'Language set to English.',
   'console.unknownCommand': 'Unknown command {command}. Type /help.',
@@ -283,6 +283,18 @@ export const en = {
   'support.access.fixingInvite': "{what} was not taken up{because}; a fresh single-use invite is on its way in a private message.",
   'support.access.because': " (last try: {reason})",
   'support.access.allGood': "Everything is in place on our side. Still can't see it? Write \"human\" and a person will look.",
+  'support.clarify': "I'm not sure what you mean. You can ask about the courses, buying one, your purchases or access, a refund, or write \"human\" to reach a person.",
+  'support.whichCourse': "Which course do you mean? /courses lists them; name one and I'll show it.",
+  'support.popular': "Popular with members right now",
+  'support.greeting': "Hi! Ask me about the courses, your purchases or your access, or write \"human\" to reach a person.",
+  'support.outOfScope': "I can only help with this community: its courses, your purchases and your access.",
+  'support.ticket.opened': "I've passed this to the team (ticket #{ticket}) with your orders and access attached. A person will answer you here.",
+  'support.ticket.added': "Added to your open ticket #{ticket}; the team will see it.",
+  'tickets.title': "Open tickets ({count}), oldest first",
+  'tickets.none': "No open tickets.",
+  'tickets.late': "first reply overdue",
+  'tickets.more': "...and older ones beyond these",
+  'command.tickets': "Open support tickets, oldest first (staff)",
   'error.unexpected': 'Something went wrong on our side. Please try again in a moment.',
 } as const;
 

@@ -55,7 +55,7 @@ describe('Discord front door (discord.js against the simulator)', () => {
   it('registers the commands in every guild, with Chinese descriptions, idempotently', async () => {
     for (const id of [guildId, unlinkedGuildId]) {
       const names = sim.commands(id).map((command) => command.name).sort();
-      expect(names).toEqual(['access', 'buy', 'cancel', 'course', 'courses', 'grant', 'help', 'link', 'my', 'product', 'refund', 'revoke', 'sales', 'settings', 'setup']);
+      expect(names).toEqual(['access', 'buy', 'cancel', 'course', 'courses', 'grant', 'help', 'link', 'my', 'product', 'refund', 'revoke', 'sales', 'settings', 'setup', 'tickets']);
     }
     const courses = sim.commands(guildId).find((command) => command.name === 'courses');
     expect(courses?.description_localizations?.['zh-CN']).toBe('浏览和搜索课程目录');
@@ -63,7 +63,7 @@ describe('Discord front door (discord.js against the simulator)', () => {
     expect(product?.options?.map((option) => option.name)).toEqual(['list', 'create', 'edit', 'archive']);
     expect(product?.description_localizations?.['zh-TW']).toBe('创建、编辑、列出或下架商品（创作者）');
     const joined = sim.createGuild({ name: 'Joined later', ownerId: admin });
-    await waitFor(() => sim.commands(joined.id).length === 15);
+    await waitFor(() => sim.commands(joined.id).length === 16);
   });
 
   it('refuses /setup from a member without Manage Server, and creates nothing', async () => {
@@ -179,11 +179,19 @@ describe('Discord front door (discord.js against the simulator)', () => {
     expect(handle.callbacks).toHaveLength(1);
   });
 
-  it('answers a DM with a pointer back to the server', async () => {
-    await sim.user(member).sendDm('hi, where are the courses?');
-    await waitFor(() => sim.user(member).dmMessages().some((message) => message.authorId === sim.botUser.id));
-    const answer = sim.user(member).dmMessages().find((message) => message.authorId === sim.botUser.id);
-    expect(answer?.content).toContain('/courses');
+  it('answers a DM through the support assistant in the member’s community, and a stranger with a pointer to a server', async () => {
+    const fromBot = (userId: string) => sim.user(userId).dmMessages().filter((message) => message.authorId === sim.botUser.id);
+    const before = fromBot(member).length;
+    await sim.user(member).sendDm('hi, what courses do you have?');
+    await waitFor(() => fromBot(member).length > before);
+    expect((fromBot(member).at(-1)?.embeds[0] as { title?: string } | undefined)?.title).toMatch(/^Courses/);
+
+    // In the server (Discord lets only people sharing one DM the bot) but never used Lyceum.
+    const stranger = sim.createUser({ username: 'stranger' }).id;
+    sim.addMember(guildId, stranger);
+    await sim.user(stranger).sendDm('hello?');
+    await waitFor(() => fromBot(stranger).length > 0);
+    expect(fromBot(stranger)[0]!.content).toContain('/courses');
   });
 });
 

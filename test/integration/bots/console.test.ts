@@ -86,7 +86,7 @@ describe('runConsole', () => {
     expect(await session.type('/lang zh')).toContain('已切换为中文。');
     expect(await session.type('/courses category:Design')).toContain('Design 类课程');
     expect(await session.type('/help')).toContain('Lyceum 帮助');
-    expect(await session.type('zz')).toContain('上一条消息没有 [zz] 按钮。');
+    expect(await session.type('z')).toContain('上一条消息没有 [z] 按钮。');
     expect(await session.type('/frobnicate')).toContain('未知命令 /frobnicate');
 
     session.end();
