@@ -295,6 +295,7 @@ export const en = {
   'tickets.late': "first reply overdue",
   'tickets.more': "...and older ones beyond these",
   'command.tickets': "Open support tickets, oldest first (staff)",
+  'help.tickets': "/tickets: open support tickets, oldest first",
   'error.unexpected': 'Something went wrong on our side. Please try again in a moment.',
 } as const;
 

@@ -297,5 +297,6 @@ export const zh: Record<MessageKey, string> = {
   'tickets.late': "首次回复已超时",
   'tickets.more': "……还有更多",
   'command.tickets': "未关闭的支持工单，最早的在前（工作人员）",
+  'help.tickets': "/tickets：未关闭的支持工单，最早的在前",
   'error.unexpected': '我们这边出了点问题，请稍后再试。',
 };
