@@ -140,6 +140,36 @@ describe('Telegram Stars checkout', () => {
     expect(await sim.user(buyer).joinByLink(links()[1]!)).toMatchObject({ status: 'joined' });
   });
 
+  it('repairs "我付了钱但是进不了群" from the private chat: the blocked seat is found, applied again and explained', async () => {
+    // The bot lost its admin rights before the payment: the seat cannot be given.
+    sim.addBot(admin, groupId, 'member');
+    const buyer = sim.createUser({ firstName: 'Lin', languageCode: 'zh' }).id;
+    await sim.user(buyer).startBot(DEMO_COMMUNITY_SLUG);
+    await sim.waitForBotMessage(buyer);
+    await sim.user(buyer).sendPrivate('/buy python-bootcamp');
+    const invoice = await eventually(async () => sim.privateChatMessages(buyer).find((message) => message.invoice));
+    expect((await sim.user(buyer).payInvoice(invoice)).status).toBe('paid');
+    const db = world.database.db;
+    const [identity] = await eventually(async () => {
+      const rows = await db.select().from(platformIdentities).where(eq(platformIdentities.platformUserId, String(buyer)));
+      return rows.length ? rows : undefined;
+    });
+    const grantOf = async () => (await db.select().from(accessGrants).where(eq(accessGrants.memberId, identity!.memberId)))[0];
+    await eventually(async () => ((await grantOf())?.blockedAt ? true : undefined));
+
+    // The creator fixes the rights; the member asks the assistant, in Chinese.
+    sim.addBot(admin, groupId);
+    const before = sim.privateChatMessages(buyer).length;
+    await sim.user(buyer).sendPrivate('我付了钱但是进不了群');
+    const answer = await eventually(async () => sim.privateChatMessages(buyer).slice(before).find((message) => message.fromBot && message.text?.includes('你的权限')));
+    expect(answer.text).toContain('为 Python Bootcamp 支付的 ⭐');
+    expect(answer.text).toContain('你在 Bootcamp Lounge 的席位尚未生效（上次尝试：the bot is not an admin with the right to invite and remove members in this chat）；新的一次性邀请链接正通过私信发给你。');
+    const invite = await eventually(async () => sim.privateChatMessages(buyer).slice(before).find((message) => message.reply_markup?.inline_keyboard.flat().some((button) => 'url' in button)));
+    const link = (invite.reply_markup!.inline_keyboard.flat() as Array<{ url?: string }>).find((button) => button.url)!.url!;
+    expect(await sim.user(buyer).joinByLink(link)).toMatchObject({ status: 'joined' });
+    expect(await grantOf()).toMatchObject({ blockedAt: null, observed: 'invited' });
+  });
+
   it('removes someone who let themselves in through a leaked link without an entitlement, and only them', async () => {
     const telegram = new Telegram(sim.token, { apiRoot: sim.apiRoot, webhookReply: false });
     const leaked = (await telegram.createChatInviteLink(groupId, { name: 'shared somewhere' })).invite_link;
