@@ -5,7 +5,8 @@ import type { Actor } from '../members/actor.ts';
 import { type FoundMember, findMember } from '../members/find-member.ts';
 import { can } from '../members/rbac.ts';
 import { ensureIdentity } from '../members/resolve-actor.ts';
-import { memberships } from '../db/schema/index.ts';
+import { eq } from 'drizzle-orm';
+import { memberships, platformIdentities } from '../db/schema/index.ts';
 import { err, ok, type Result } from '../result.ts';
 
 /** The platform's own facts about a user a creator picked (Discord's resolved user option). */
@@ -27,6 +28,8 @@ export async function findCreatorTarget(
   if (!member && input.introduce && !input.introduce.bot && actor.platform === 'discord' && /^\d{17,20}$/.test(input.member)) {
     const identity = await ensureIdentity(deps.db, { platform: 'discord', userId: input.member, displayName: input.introduce.displayName, username: input.introduce.username });
     await deps.db.insert(memberships).values({ communityId: actor.communityId, memberId: identity.memberId }).onConflictDoNothing();
+    // Their private messages to the bot belong to this community until they use another.
+    if (!identity.activeCommunityId) await deps.db.update(platformIdentities).set({ activeCommunityId: actor.communityId }).where(eq(platformIdentities.id, identity.id));
     member = await findMember(deps.db, lookup);
   }
   if (!member) return err({ code: 'member_not_found' });

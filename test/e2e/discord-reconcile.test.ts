@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordAccessGateway } from '../../bots/discord/access-gateway.ts';
 import { type DiscordBot, startDiscordBot } from '../../bots/discord/discord-bot.ts';
 import { reconcileAll } from '../../core/access/reconcile.ts';
-import { accessGrants, communityAlerts, platformObservations, platformSpaces, productGrants, products } from '../../core/db/schema/index.ts';
+import { accessGrants, communityAlerts, platformIdentities, platformObservations, platformSpaces, productGrants, products } from '../../core/db/schema/index.ts';
 import { startWorkers, type WorkerRuntime } from '../../workers/runner.ts';
 import { commandDeps } from '../support/core-deps.ts';
 import { silentLog } from '../support/fakes.ts';
@@ -121,6 +121,28 @@ describe('Discord access that converges: joins and scheduled reconciliation', ()
     sim.addMember(guildId, zed);
     await eventually(async () => (sim.memberRoles(guildId, zed).includes(roleId) ? true : undefined));
     expect(calls(ROLE_ROUTE, 'PUT').length - roleCalls).toBe(1);
+  });
+
+  it('answers "paid yesterday, still no role" in a DM by finding the failed grant and applying it again', async () => {
+    const kai = sim.createUser({ username: 'kai' }).id;
+    sim.addMember(guildId, kai);
+    const granted = BigInt(sim.roles(guildId).find((role) => role.id === botRoleId)!.permissions);
+    sim.setBotPermissions(guildId, granted & ~MANAGE_ROLES);
+    await (await sim.user(creator).slashCommand(guildId, 'grant', { member: kai, product: 'python-bootcamp' })).reply();
+    const [identity] = await eventually(async () => {
+      const rows = await world.database.db.select().from(platformIdentities).where(eq(platformIdentities.platformUserId, kai));
+      return rows.length ? rows : undefined;
+    });
+    await eventually(async () => ((await world.database.db.select().from(accessGrants).where(eq(accessGrants.memberId, identity!.memberId)))[0]?.blockedAt ? true : undefined));
+    sim.setBotPermissions(guildId, granted);
+
+    const fromBot = () => sim.user(kai).dmMessages().filter((message) => message.authorId === sim.botUser.id && message.embeds.length);
+    await sim.user(kai).sendDm('paid yesterday, still no role');
+    const answer = await eventually(async () => fromBot().at(-1));
+    const body = (answer.embeds[0] as { description?: string }).description ?? '';
+    expect(body).toContain('Your Python Bootcamp is active.');
+    expect(body).toMatch(/your role in Makers was missing \(last try: .*Manage Roles.*\); I've applied it again now\./);
+    await eventually(async () => (sim.memberRoles(guildId, kai).includes(roleId) ? true : undefined));
   });
 
   it('probes a blocked permission once per run, and repairs everything it blocked once fixed', async () => {
