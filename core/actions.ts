@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INTENTS } from './support/intents/corpus.ts';
 
 /**
  * What a button or select option asks for when pressed. Payloads come back from the platform
@@ -21,6 +22,8 @@ export const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('access.restore') }),
   /** /my: open Stripe's billing portal for the member's subscription order. */
   z.object({ type: z.literal('billing.portal'), orderId: z.uuid() }),
+  /** The assistant's clarifying question: the member says what their message was about. */
+  z.object({ type: z.literal('support.intent'), intent: z.enum(INTENTS), text: z.string().min(1).max(500) }),
 ]);
 
 const providerCodes = { stripe: 's', stars: 't', sandbox: 'x' } as const;
@@ -59,6 +62,8 @@ export function encodeAction(action: Action): string {
       return 'ar';
     case 'billing.portal':
       return ['bp', uuidToCompact(action.orderId)].join(SEPARATOR);
+    case 'support.intent':
+      return ['si', INTENTS.indexOf(action.intent), escapePart(action.text)].join(SEPARATOR);
   }
 }
 
@@ -86,6 +91,9 @@ export function decodeAction(encoded: string): Action | undefined {
       candidate = { type: 'access.restore' };
     } else if (tag === 'bp' && parts.length === 1) {
       candidate = { type: 'billing.portal', orderId: compactToUuid(parts[0] ?? '') };
+    } else if (tag === 'si' && parts.length === 2) {
+      const [intent = '', text = ''] = parts;
+      candidate = { type: 'support.intent', intent: /^\d$/.test(intent) ? INTENTS[Number(intent)] : undefined, text: unescapePart(text) };
     }
   } catch {
     return undefined;

@@ -6,7 +6,7 @@ import { type Action, decodeAction } from './actions.ts';
 import { expandPayload, isStoredPayload, type PayloadFits, payloadEncoder } from './button-payloads.ts';
 import { type CommandDeps, type CommandName, commands } from './commands/index.ts';
 import { directMessageHint } from './commands/direct-message.ts';
-import { answerMessage, memberMessage } from './support/answer-message.ts';
+import { answerIntent, answerMessage, memberMessage } from './support/answer-message.ts';
 import { startPrivateChat } from './commands/start.ts';
 import { migrateTelegramChat } from './communities/migrate-chat.ts';
 import { type Suggestion, type SuggestRequest, suggest } from './commands/suggest.ts';
@@ -139,12 +139,12 @@ export function handleChatMigration(deps: CommandDeps, change: { fromChatId: str
  * assistant answers (see `answerMessage`). Someone Lyceum cannot place in a community gets the
  * pointer to a community instead.
  */
-export async function handleMessage(deps: CommandDeps, caller: Caller, text: string, chatId: string): Promise<Outcome> {
+export async function handleMessage(deps: CommandDeps, caller: Caller, text: string): Promise<Outcome> {
   const parsed = memberMessage.safeParse(text);
   if (!parsed.success) return failure(caller, { code: 'invalid_input', details: describeIssues(parsed.error) });
   const resolved = await resolveActor(deps, caller);
   if (!resolved.ok) return resolved.error.code === 'no_active_community' && caller.platform === 'discord' ? { reply: await directMessageHint(deps, caller) } : failure(caller, resolved.error);
-  return settle(caller, resolved.value, await answerMessage(deps, resolved.value, { text: parsed.data, chatId }));
+  return settle(caller, resolved.value, await answerMessage(deps, resolved.value, { text: parsed.data }));
 }
 
 
@@ -168,6 +168,8 @@ function runAction(deps: CommandDeps, actor: Actor, action: Action): Promise<Res
       return restoreAccess(deps, actor);
     case 'billing.portal':
       return openBillingPortal(deps, actor, action.orderId);
+    case 'support.intent':
+      return answerIntent(deps, actor, action.intent, action.text);
   }
 }
 

@@ -90,7 +90,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
           write(t(session.locale, 'console.unknownKey', { key: command.key }));
           break;
         case 'message':
-          show(await handleMessage(options.deps, caller(), command.text, 'console'));
+          show(await handleMessage(options.deps, caller(), command.text));
           break;
       }
     } catch (error) {

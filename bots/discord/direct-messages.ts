@@ -21,7 +21,7 @@ async function answerDirectMessage(context: BotContext, message: Message): Promi
       displayName: message.author.globalName ?? message.author.username,
       username: message.author.username,
     };
-    const { reply } = await handleMessage(context.deps, caller, message.content, message.channelId);
+    const { reply } = await handleMessage(context.deps, caller, message.content);
     await message.reply(renderDiscordMessage(reply));
   } catch (error) {
     context.log.error({ err: error, messageId: message.id }, 'direct message failed');

@@ -28,6 +28,6 @@ export function mountChats(bot: Telegraf, context: BotContext): void {
   // Free text in a private chat goes to the support assistant; in groups the bot only listens to commands.
   bot.on('text', (ctx) => {
     if (ctx.chat.type !== 'private' || ctx.message.text.startsWith('/')) return;
-    return answer(context, ctx, handleMessage(context.deps, callerOf(ctx), ctx.message.text, String(ctx.chat.id)));
+    return answer(context, ctx, handleMessage(context.deps, callerOf(ctx), ctx.message.text));
   });
 }

@@ -283,7 +283,7 @@ export const en = {
   'support.access.fixingInvite': "{what} was not taken up{because}; a fresh single-use invite is on its way in a private message.",
   'support.access.because': " (last try: {reason})",
   'support.access.allGood': "Everything is in place on our side. Still can't see it? Write \"human\" and a person will look.",
-  'support.clarify': "I'm not sure what you mean. You can ask about the courses, buying one, your purchases or access, a refund, or write \"human\" to reach a person.",
+  'support.clarify': "I'm not sure what you mean. Which is it about?",
   'support.whichCourse': "Which course do you mean? /courses lists them; name one and I'll show it.",
   'support.popular': "Popular with members right now",
   'support.greeting': "Hi! Ask me about the courses, your purchases or your access, or write \"human\" to reach a person.",
@@ -296,6 +296,10 @@ export const en = {
   'tickets.more': "...and older ones beyond these",
   'command.tickets': "Open support tickets, oldest first (staff)",
   'help.tickets': "/tickets: open support tickets, oldest first",
+  'support.choice.browse_catalog': "Courses",
+  'support.choice.purchase': "Buying",
+  'support.choice.access_problem': "My access",
+  'support.choice.human_agent': "A person",
   'error.unexpected': 'Something went wrong on our side. Please try again in a moment.',
 } as const;
 

@@ -285,7 +285,7 @@ export const zh: Record<MessageKey, string> = {
   'support.access.fixingInvite': "{what}尚未生效{because}；新的一次性邀请链接正通过私信发给你。",
   'support.access.because': "（上次尝试：{reason}）",
   'support.access.allGood': "我们这边一切正常。仍然看不到？输入“人工”，会有工作人员来处理。",
-  'support.clarify': "我不太确定你的意思。你可以问课程、购买、你的订单或权限、退款，或输入“人工”联系工作人员。",
+  'support.clarify': "我不太确定你的意思。是关于哪方面的？",
   'support.whichCourse': "你指的是哪门课？/courses 可以列出所有课程；说出课程名我就给你看。",
   'support.popular': "最近受欢迎的课程",
   'support.greeting': "你好！可以问我课程、你的购买或权限，或输入“人工”联系工作人员。",
@@ -298,5 +298,9 @@ export const zh: Record<MessageKey, string> = {
   'tickets.more': "……还有更多",
   'command.tickets': "未关闭的支持工单，最早的在前（工作人员）",
   'help.tickets': "/tickets：未关闭的支持工单，最早的在前",
+  'support.choice.browse_catalog': "课程",
+  'support.choice.purchase': "购买",
+  'support.choice.access_problem': "我的权限",
+  'support.choice.human_agent': "人工",
   'error.unexpected': '我们这边出了点问题，请稍后再试。',
 };

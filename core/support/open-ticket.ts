@@ -17,7 +17,7 @@ export const FIRST_RESPONSE_MS = 4 * 3_600_000;
  * intent, the member's latest orders, entitlements and access. Asking twice adds the message to
  * the same ticket.
  */
-export async function openTicket(deps: Pick<CoreDeps, 'db' | 'clock'>, actor: Actor, input: { intent: Intent; text: string; chatId: string }): Promise<Reply> {
+export async function openTicket(deps: Pick<CoreDeps, 'db' | 'clock'>, actor: Actor, input: { intent: Intent; text: string }): Promise<Reply> {
   const now = deps.clock.now();
   const ticket = await deps.db.transaction(async (tx) => {
     const [open] = await tx
@@ -30,7 +30,7 @@ export async function openTicket(deps: Pick<CoreDeps, 'db' | 'clock'>, actor: Ac
       open?.id ??
       (await tx
         .insert(supportConversations)
-        .values({ communityId: actor.communityId, memberId: actor.memberId, platform: actor.platform, chatId: input.chatId, status: 'waiting', intent: input.intent, locale: actor.locale, lastMessageAt: now, createdAt: now })
+        .values({ communityId: actor.communityId, memberId: actor.memberId, platform: actor.platform, chatId: actor.platformUserId, status: 'waiting', intent: input.intent, locale: actor.locale, lastMessageAt: now, createdAt: now })
         .returning({ id: supportConversations.id }))[0]!.id;
     await tx.update(supportConversations).set({ status: 'waiting', intent: input.intent, lastMessageAt: now }).where(and(eq(supportConversations.id, conversationId), eq(supportConversations.status, 'assistant')));
     await tx.insert(supportMessages).values({ communityId: actor.communityId, conversationId, authorKind: 'member', authorMemberId: actor.memberId, body: input.text, platform: actor.platform });

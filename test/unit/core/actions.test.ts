@@ -16,8 +16,13 @@ describe('encodeAction', () => {
       { type: 'order.pay_sandbox', orderId: courseId },
       { type: 'access.restore' },
       { type: 'billing.portal', orderId: courseId },
+      { type: 'support.intent', intent: 'human_agent', text: 'qwerty | 100% 人工?' },
+      { type: 'support.intent', intent: 'browse_catalog', text: 'x' },
     ];
     for (const action of actions) expect(decodeAction(encodeAction(action))).toEqual(action);
+    // A forged intent index or an empty text is refused.
+    expect(decodeAction('si|42|hello')).toBeUndefined();
+    expect(decodeAction('si|1|')).toBeUndefined();
   });
 
   it('never starts a payload with the stored-payload tag, and refuses unknown providers', () => {
