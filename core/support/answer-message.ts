@@ -42,12 +42,11 @@ function clarify(actor: Actor, text: string): Reply {
 /** What the assistant does for a message of a known intent (also a clarifying button's answer). */
 export async function answerIntent(deps: CommandDeps, actor: Actor, intent: Intent, text: string): Promise<Result<Reply, DomainError>> {
   const { locale } = actor;
-  const input = { text };
   switch (intent) {
     case 'browse_catalog':
       return listCourses(deps, actor, { page: 1 });
     case 'course_info': {
-      const course = findCourseMention(input.text, await mentionableCourses(deps.db, actor.communityId));
+      const course = findCourseMention(text, await mentionableCourses(deps.db, actor.communityId));
       return course ? showCourse(deps, actor, { courseId: course.id }) : ok({ body: t(locale, 'support.whichCourse') });
     }
     case 'recommendation': {
@@ -62,7 +61,7 @@ export async function answerIntent(deps: CommandDeps, actor: Actor, intent: Inte
       return showMyPurchases(deps, actor);
     case 'refund_request':
     case 'human_agent':
-      return ok(await openTicket(deps, actor, { intent, text: input.text }));
+      return ok(await openTicket(deps, actor, { intent, text }));
     case 'greeting_smalltalk':
       return ok({ body: t(locale, 'support.greeting') });
     case 'out_of_scope':
