@@ -1,5 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
-import { accessGrants, entitlements, orders, platformSpaces, products } from '../db/schema/index.ts';
+import { recentOrders } from '../commerce/recent-orders.ts';
+import { accessGrants, entitlements, platformSpaces, products } from '../db/schema/index.ts';
 import type { CoreDeps } from '../deps.ts';
 import type { DomainError } from '../errors.ts';
 import { formatMoney } from '../format.ts';
@@ -21,7 +22,7 @@ export async function showAccessStatus(deps: Pick<CoreDeps, 'db'>, actor: Actor,
   if (!can(actor.role, 'support.handle')) return err({ code: 'forbidden', permission: 'support.handle' });
   const member = await findMember(deps.db, { communityId: actor.communityId, platform: actor.platform, ref: memberRef });
   if (!member) return err({ code: 'member_not_found' });
-  const mine = (table: typeof entitlements | typeof accessGrants | typeof orders) =>
+  const mine = (table: typeof entitlements | typeof accessGrants) =>
     and(eq(table.communityId, actor.communityId), eq(table.memberId, member.memberId));
   const [owned, grants, recent] = await Promise.all([
     deps.db
@@ -35,13 +36,7 @@ export async function showAccessStatus(deps: Pick<CoreDeps, 'db'>, actor: Actor,
       .from(accessGrants)
       .innerJoin(platformSpaces, eq(platformSpaces.id, accessGrants.spaceId))
       .where(mine(accessGrants)),
-    deps.db
-      .select({ id: orders.id, product: products.name, status: orders.status, amount: orders.amount, currency: orders.currency, provider: orders.provider, createdAt: orders.createdAt })
-      .from(orders)
-      .innerJoin(products, eq(products.id, orders.productId))
-      .where(mine(orders))
-      .orderBy(desc(orders.createdAt))
-      .limit(5),
+    recentOrders(deps.db, { communityId: actor.communityId, memberId: member.memberId }),
   ]);
   const { locale } = actor;
   const entitlementLines = owned.map((row) => {

@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { enqueueGrants, projectMemberAccess } from '../commerce/project-access.ts';
-import { accessGrants, entitlements, orders, platformSpaces, products } from '../db/schema/index.ts';
+import { recentOrders } from '../commerce/recent-orders.ts';
+import { accessGrants, entitlements, platformSpaces, products } from '../db/schema/index.ts';
 import type { CoreDeps } from '../deps.ts';
 import { formatMoney } from '../format.ts';
 import { t } from '../i18n/index.ts';
@@ -19,7 +20,7 @@ const day = (date: Date | null | undefined) => (date ? date.toISOString().slice(
 export async function diagnoseAccess(deps: Pick<CoreDeps, 'db' | 'queue' | 'clock'>, actor: Actor): Promise<Reply> {
   const { locale } = actor;
   const now = deps.clock.now();
-  const mine = (table: typeof entitlements | typeof accessGrants | typeof orders) => and(eq(table.communityId, actor.communityId), eq(table.memberId, actor.memberId));
+  const mine = (table: typeof entitlements | typeof accessGrants) => and(eq(table.communityId, actor.communityId), eq(table.memberId, actor.memberId));
   const { changed, repaired, fine, owned, recent } = await deps.db.transaction(async (tx) => {
     const changed = await projectMemberAccess(tx, actor.communityId, actor.memberId);
     const grants = await tx
@@ -41,13 +42,7 @@ export async function diagnoseAccess(deps: Pick<CoreDeps, 'db' | 'queue' | 'cloc
       .innerJoin(products, eq(products.id, entitlements.productId))
       .where(mine(entitlements))
       .orderBy(desc(entitlements.updatedAt));
-    const recent = await tx
-      .select({ id: orders.id, product: products.name, status: orders.status, amount: orders.amount, currency: orders.currency, createdAt: orders.createdAt })
-      .from(orders)
-      .innerJoin(products, eq(products.id, orders.productId))
-      .where(mine(orders))
-      .orderBy(desc(orders.createdAt))
-      .limit(5);
+    const recent = await recentOrders(tx, actor);
     return { changed, repaired: broken, fine: grants.filter((row) => !broken.includes(row)), owned, recent };
   });
   await enqueueGrants(deps.queue, new Set([...changed.map((grant) => grant.grantId), ...repaired.map(({ grant }) => grant.id)]));

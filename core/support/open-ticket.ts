@@ -1,5 +1,6 @@
 import { and, desc, eq, ne } from 'drizzle-orm';
-import { accessGrants, entitlements, orders, products, supportConversations, supportMessages, supportTickets } from '../db/schema/index.ts';
+import { recentOrders } from '../commerce/recent-orders.ts';
+import { accessGrants, entitlements, products, supportConversations, supportMessages, supportTickets } from '../db/schema/index.ts';
 import type { Queryable } from '../db/client.ts';
 import type { CoreDeps } from '../deps.ts';
 import { formatMoney } from '../format.ts';
@@ -48,19 +49,13 @@ export async function openTicket(deps: Pick<CoreDeps, 'db' | 'clock'>, actor: Ac
 
 /** What staff see first: why the member wrote, and their money and access, in one message. */
 async function summaryFor(tx: Queryable, actor: Actor, intent: Intent): Promise<string> {
-  const mine = (table: typeof orders | typeof entitlements | typeof accessGrants) => and(eq(table.communityId, actor.communityId), eq(table.memberId, actor.memberId));
-  const recent = await tx
-    .select({ id: orders.id, product: products.name, status: orders.status, amount: orders.amount, currency: orders.currency, at: orders.createdAt })
-    .from(orders)
-    .innerJoin(products, eq(products.id, orders.productId))
-    .where(mine(orders))
-    .orderBy(desc(orders.createdAt))
-    .limit(5);
+  const mine = (table: typeof entitlements | typeof accessGrants) => and(eq(table.communityId, actor.communityId), eq(table.memberId, actor.memberId));
+  const recent = await recentOrders(tx, actor);
   const owned = await tx.select({ product: products.name, status: entitlements.status }).from(entitlements).innerJoin(products, eq(products.id, entitlements.productId)).where(mine(entitlements));
   const grants = await tx.select({ kind: accessGrants.resourceKind, desired: accessGrants.desired, observed: accessGrants.observed, error: accessGrants.lastError }).from(accessGrants).where(mine(accessGrants));
   return [
     `intent: ${intent}`,
-    `orders: ${recent.map((order) => `#${order.id.slice(0, 8)} ${order.product} ${formatMoney('en', order.amount, order.currency)} ${order.status} ${order.at.toISOString().slice(0, 10)}`).join('; ') || 'none'}`,
+    `orders: ${recent.map((order) => `#${order.id.slice(0, 8)} ${order.product} ${formatMoney('en', order.amount, order.currency)} ${order.status} ${order.createdAt.toISOString().slice(0, 10)}`).join('; ') || 'none'}`,
     `entitlements: ${owned.map((row) => `${row.product} ${row.status}`).join('; ') || 'none'}`,
     `access: ${grants.map((grant) => `${grant.kind} ${grant.desired}/${grant.observed}${grant.error ? ` (${grant.error})` : ''}`).join('; ') || 'none'}`,
   ].join('\n');
