@@ -1,14 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDiscordAccessGateway } from '../../bots/discord/access-gateway.ts';
-import { type DiscordBot, startDiscordBot } from '../../bots/discord/discord-bot.ts';
-import { accessGrants, auditLog, platformSpaces, productGrants, products } from '../../core/db/schema/index.ts';
-import { startWorkers, type WorkerRuntime } from '../../workers/runner.ts';
-import { commandDeps } from '../support/core-deps.ts';
-import { silentLog } from '../support/fakes.ts';
-import { createTestQueues, eventually, type TestQueues } from '../support/queues.ts';
-import { type DiscordSim, type SimMessage, startDiscordSim } from '../sim/discord/index.ts';
-import { createWorld, type World } from './world.ts';
+import { accessGrants, auditLog } from '../../core/db/schema/index.ts';
+import { eventually } from '../support/queues.ts';
+import type { SimMessage } from '../sim/discord/index.ts';
+import { type DiscordClub, startDiscordClub } from './discord-club.ts';
 
 const ROLE_ROUTE = '/guilds/:id/members/:id/roles/:id';
 const MANAGE_ROLES = 1n << 28n;
@@ -24,48 +19,21 @@ const button = (message: SimMessage, prefix: string) => {
  * (not once per member), and `/access retry` repairs everything after the fix.
  */
 describe('blocked access: one creator alert, no retry storm, /access retry', () => {
-  let world: World;
-  let sim: DiscordSim;
-  let bot: DiscordBot;
-  let queues: TestQueues;
-  let workers: WorkerRuntime;
+  let club: DiscordClub;
+  let world: DiscordClub['world'];
+  let sim: DiscordClub['sim'];
   let guildId: string;
   let botRoleId: string;
   let creator: string;
   let roleId: string;
-  const buyers: string[] = [];
+  let buyers: string[];
 
   beforeAll(async () => {
-    world = await createWorld();
-    queues = createTestQueues();
-    const deps = commandDeps(world.database.db, { clock: world.clock, queue: queues.queue, payments: { sandbox: true } });
-    sim = await startDiscordSim();
-    creator = sim.createUser({ username: 'olivia' }).id;
-    ({ id: guildId, botRoleId } = sim.createGuild({ name: 'Makers', ownerId: creator }));
-    for (const name of ['mia', 'noah']) {
-      const id = sim.createUser({ username: name }).id;
-      sim.addMember(guildId, id);
-      buyers.push(id);
-    }
-    roleId = sim.createRole(guildId, { name: 'Club' }).id;
-    const access = { discord: createDiscordAccessGateway({ token: sim.botToken, apiUrl: sim.apiUrl, log: silentLog }) };
-    bot = await startDiscordBot({ token: sim.botToken, applicationId: sim.applicationId, apiUrl: sim.apiUrl, deps: { ...deps, access }, log: silentLog });
-    await bot.ready;
-    workers = await startWorkers({ ...deps, access }, queues.queue, { connection: queues.redis, prefix: queues.prefix, concurrency: 2, log: silentLog, schedulers: false });
-    await (await sim.user(creator).slashCommand(guildId, 'setup', { code: await world.linkCode() })).reply();
-    const db = world.database.db;
-    await world.makeCreator('discord', creator);
-    const [space] = await db.select().from(platformSpaces).where(eq(platformSpaces.externalId, guildId));
-    const [bootcamp] = await db.select().from(products).where(eq(products.slug, 'python-bootcamp'));
-    await db.insert(productGrants).values({ communityId: world.communityId, productId: bootcamp!.id, kind: 'discord_role', spaceId: space!.id, resourceId: roleId });
+    club = await startDiscordClub(['mia', 'noah']);
+    ({ world, sim, guildId, botRoleId, creator, roleId } = club);
+    buyers = Object.values(club.members);
   });
-  afterAll(async () => {
-    await workers?.close(5_000);
-    await bot?.close();
-    await sim?.close();
-    await queues?.close();
-    await world?.database.drop();
-  });
+  afterAll(() => club?.close());
 
   const roleCalls = () => sim.calls.filter((call) => call.route === ROLE_ROUTE && call.method === 'PUT');
   const creatorDms = () => sim.dmMessages(creator).filter((message) => message.authorId === sim.botUser.id);

@@ -1,15 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDiscordAccessGateway } from '../../bots/discord/access-gateway.ts';
-import { type DiscordBot, startDiscordBot } from '../../bots/discord/discord-bot.ts';
 import { reconcileAll } from '../../core/access/reconcile.ts';
-import { accessGrants, communityAlerts, platformIdentities, platformObservations, platformSpaces, productGrants, products } from '../../core/db/schema/index.ts';
-import { startWorkers, type WorkerRuntime } from '../../workers/runner.ts';
-import { commandDeps } from '../support/core-deps.ts';
-import { silentLog } from '../support/fakes.ts';
-import { createTestQueues, eventually, type TestQueues } from '../support/queues.ts';
-import { type DiscordSim, startDiscordSim } from '../sim/discord/index.ts';
-import { createWorld, type World } from './world.ts';
+import { accessGrants, communityAlerts, platformIdentities, platformObservations } from '../../core/db/schema/index.ts';
+import { eventually } from '../support/queues.ts';
+import { type DiscordClub, startDiscordClub } from './discord-club.ts';
 
 const LIST_ROUTE = '/guilds/:id/members';
 const ROLE_ROUTE = '/guilds/:id/members/:id/roles/:id';
@@ -22,17 +16,15 @@ const MANAGE_ROLES = 1n << 28n;
  * a permission that was fixed is found with one probe and everything it blocked follows.
  */
 describe('Discord access that converges: joins and scheduled reconciliation', () => {
-  let world: World;
-  let sim: DiscordSim;
-  let bot: DiscordBot;
-  let queues: TestQueues;
-  let workers: WorkerRuntime;
-  let deps: ReturnType<typeof commandDeps>;
+  let club: DiscordClub;
+  let world: DiscordClub['world'];
+  let sim: DiscordClub['sim'];
+  let deps: DiscordClub['deps'];
   let guildId: string;
   let botRoleId: string;
   let creator: string;
   let roleId: string;
-  const members: Record<string, string> = {};
+  let members: Record<string, string>;
 
   const calls = (route: string, method: string) => sim.calls.filter((call) => call.route === route && call.method === method);
   const creatorDms = () => sim.dmMessages(creator).filter((message) => message.authorId === sim.botUser.id);
@@ -48,39 +40,13 @@ describe('Discord access that converges: joins and scheduled reconciliation', ()
     (await world.database.db.select().from(platformObservations).where(eq(platformObservations.platformUserId, members[name]!)))[0]?.roles ?? [];
 
   beforeAll(async () => {
-    world = await createWorld();
-    queues = createTestQueues();
-    const base = commandDeps(world.database.db, { clock: world.clock, queue: queues.queue, payments: { sandbox: true } });
-    sim = await startDiscordSim();
-    creator = sim.createUser({ username: 'olivia' }).id;
-    ({ id: guildId, botRoleId } = sim.createGuild({ name: 'Makers', ownerId: creator }));
-    for (const name of ['mia', 'noah', 'liam', 'emma', 'zoe']) {
-      members[name] = sim.createUser({ username: name }).id;
-      sim.addMember(guildId, members[name]!);
-    }
-    roleId = sim.createRole(guildId, { name: 'Club' }).id;
-    const access = { discord: createDiscordAccessGateway({ token: sim.botToken, apiUrl: sim.apiUrl, log: silentLog }) };
-    deps = { ...base, access };
-    bot = await startDiscordBot({ token: sim.botToken, applicationId: sim.applicationId, apiUrl: sim.apiUrl, deps, log: silentLog });
-    await bot.ready;
-    workers = await startWorkers(deps, queues.queue, { connection: queues.redis, prefix: queues.prefix, concurrency: 2, log: silentLog, schedulers: false });
-    await (await sim.user(creator).slashCommand(guildId, 'setup', { code: await world.linkCode() })).reply();
-    await world.makeCreator('discord', creator);
-    const db = world.database.db;
-    const [space] = await db.select().from(platformSpaces).where(eq(platformSpaces.externalId, guildId));
-    const [bootcamp] = await db.select().from(products).where(eq(products.slug, 'python-bootcamp'));
-    await db.insert(productGrants).values({ communityId: world.communityId, productId: bootcamp!.id, kind: 'discord_role', spaceId: space!.id, resourceId: roleId });
+    club = await startDiscordClub(['mia', 'noah', 'liam', 'emma', 'zoe']);
+    ({ world, sim, deps, guildId, botRoleId, creator, roleId, members } = club);
     // None of them has used the bot yet: /grant welcomes the Discord user the creator picked.
     for (const name of ['mia', 'noah']) await grantRole(name);
     await eventually(async () => (sim.memberRoles(guildId, members.mia!).includes(roleId) && sim.memberRoles(guildId, members.noah!).includes(roleId) ? true : undefined));
   });
-  afterAll(async () => {
-    await workers?.close(5_000);
-    await bot?.close();
-    await sim?.close();
-    await queues?.close();
-    await world?.database.drop();
-  });
+  afterAll(() => club?.close());
 
   it('lists the server once; later runs read the observations the gateway keeps current', async () => {
     expect(await reconcile()).toMatchObject({ differences: 0, repaired: 0 });
