@@ -1,7 +1,8 @@
 /**
  * The JSON WebSocket gateway: HELLO, IDENTIFY (token, intents, 4004/4013/4014 closes), READY then
  * one GUILD_CREATE per guild, heartbeats, RESUME refused (op 9). Events are filtered by the
- * intents the session identified with, as Discord does.
+ * intents the session identified with, as Discord does (message content by MESSAGE_CONTENT: see
+ * `messageCreatePayload`).
  */
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -82,13 +83,21 @@ export class Gateway {
     world.changed();
   }
 
-  private dispatch(event: string, data: unknown): void {
+  private dispatch(event: string, payload: unknown): void {
     const session = this.world.session;
     if (!session || session.socket.readyState !== session.socket.OPEN) return;
+    let data = payload;
     const needed = intentFor(event, data);
     // GUILD_MEMBER_UPDATE for the bot itself arrives without the GuildMembers intent (gateway docs).
     const aboutBot = event === 'GUILD_MEMBER_UPDATE' && (data as { user?: { id?: string } }).user?.id === this.world.botUser.id;
     if (needed && !(session.intents & needed) && !(aboutBot && needed === Intent.GuildMembers)) return;
+    // Without GuildMembers, THREAD_MEMBERS_UPDATE only tells the bot about itself being added.
+    if (event === 'THREAD_MEMBERS_UPDATE' && !(session.intents & Intent.GuildMembers)) {
+      const update = data as { added_members?: Array<{ user_id: string }> };
+      const added = (update.added_members ?? []).filter((member) => member.user_id === this.world.botUser.id);
+      if (!added.length) return;
+      data = { ...update, added_members: added };
+    }
     session.sequence += 1;
     session.socket.send(JSON.stringify({ op: 0, t: event, s: session.sequence, d: data }));
   }

@@ -11,12 +11,13 @@ import type { RateLimiter } from './rate-limits.ts';
 import { appRoutes } from './routes-app.ts';
 import { channelRoutes } from './routes-channels.ts';
 import { guildRoutes } from './routes-guilds.ts';
+import { threadRoutes } from './routes-threads.ts';
 import { matchRoute, type Route } from './routes.ts';
 import type { World } from './state.ts';
 import type { RecordedCall } from './types.ts';
 import { ApiError, readJson, routeOf } from './wire.ts';
 
-const ROUTES: readonly Route[] = [...interactionRoutes, ...appRoutes, ...channelRoutes, ...guildRoutes];
+const ROUTES: readonly Route[] = [...interactionRoutes, ...appRoutes, ...channelRoutes, ...threadRoutes, ...guildRoutes];
 /** Requests that count toward Discord's invalid-request ban: 401, 403 and 429s other than scope `shared`. */
 const INVALID_WINDOW_MS = 10 * 60_000;
 

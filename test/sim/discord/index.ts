@@ -1,15 +1,16 @@
 /**
  * A local Discord for the real discord.js client: the REST API subset Lyceum uses (under
  * `rest.api`) and a JSON WebSocket gateway (the URL `GET /gateway/bot` returns). It keeps users,
- * guilds, roles, members, channels, commands and messages; validates bodies like Discord (message
- * and component limits, the 3-second interaction deadline, single acknowledgement, role
- * hierarchy) and answers errors in Discord's shapes, with per-route rate limits. Scripted users
- * act as members; every REST call is recorded, and 429s, 5xx and 4xx codes can be injected.
- * No test-runner imports: demos use it too.
+ * guilds, roles, members, channels, threads, commands and messages; validates bodies like
+ * Discord (message and component limits, the 3-second interaction deadline, single
+ * acknowledgement, role hierarchy) and answers errors in Discord's shapes, with per-route rate
+ * limits. Scripted users act as members; every REST call is recorded, and 429s, 5xx and 4xx
+ * codes can be injected. No test-runner imports: demos use it too.
  *
  * Layout: state.ts (the world), gateway.ts, http.ts + routes-*.ts + callbacks.ts (REST),
- * members.ts / roles.ts (membership and role changes), interactions.ts + scripted-user.ts (what
- * members do), rate-limits.ts / failures.ts, validation.ts + components.ts + command-schema.ts.
+ * members.ts / roles.ts (membership and role changes), threads.ts (threads and their members),
+ * interactions.ts + scripted-user.ts (what members do), rate-limits.ts / failures.ts,
+ * validation.ts + components.ts + command-schema.ts.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,10 +18,22 @@ import { Gateway } from './gateway.ts';
 import { invalidRequests, serve } from './http.ts';
 import { addMember, memberUpdated, removeMember } from './members.ts';
 import { RateLimiter } from './rate-limits.ts';
-import { createGuild, createRole, deleteRole, type GuildInput, type RoleInput, setRolePosition, updateRole } from './roles.ts';
+import { createGuild, createRole, createTextChannel, deleteRole, type GuildInput, type RoleInput, setRolePosition, updateRole } from './roles.ts';
 import { scriptedUser } from './scripted-user.ts';
 import { World } from './state.ts';
-import type { DiscordSimOptions, FailRule, RecordedCall, RegisteredCommand, ScriptedDiscordUser, SimGuild, SimMessage, SimRole, SimUser } from './types.ts';
+import type {
+  DiscordSimOptions,
+  FailRule,
+  RecordedCall,
+  RegisteredCommand,
+  ScriptedDiscordUser,
+  SimChannel,
+  SimGuild,
+  SimMessage,
+  SimRole,
+  SimThread,
+  SimUser,
+} from './types.ts';
 import { publicRole } from './wire.ts';
 
 export type * from './types.ts';
@@ -85,6 +98,11 @@ export class DiscordSim {
   /** A guild the bot is in (a connected bot receives GUILD_CREATE: it "joins"). */
   createGuild(input: GuildInput): SimGuild {
     return createGuild(this.world, input);
+  }
+
+  /** A text channel besides the guild's #general (e.g. a staff channel): CHANNEL_CREATE. */
+  createTextChannel(guildId: string, name: string): SimChannel {
+    return createTextChannel(this.world, guildId, name);
   }
 
   /** A role at `position` (default 1, just above @everyone); `managed` for an integration role nobody can assign. */
@@ -167,8 +185,20 @@ export class DiscordSim {
     return [...(guildId ? (this.world.guildCommands.get(guildId) ?? new Map()) : this.world.globalCommands).values()];
   }
 
+  /** A channel's or thread's messages, oldest first (system messages have a `type`). */
   channelMessages(channelId: string): SimMessage[] {
     return structuredClone(this.world.messages.get(channelId) ?? []);
+  }
+
+  /** The guild's threads, oldest first, with their members' ids in the order they joined. */
+  threads(guildId: string): SimThread[] {
+    this.world.guild(guildId);
+    return [...this.world.threads.entries()].flatMap(([id, thread]) => {
+      const channel = this.world.channels.get(id)!;
+      if (channel.guild_id !== guildId) return [];
+      const invitable = thread.invitable === undefined ? {} : { invitable: thread.invitable };
+      return [{ id, guildId, name: channel.name!, type: channel.type, parentId: channel.parent_id!, ownerId: thread.ownerId, ...invitable, members: [...thread.members.keys()] }];
+    });
   }
 
   /** The DM history between the bot and a user (what the user sees), oldest first. */

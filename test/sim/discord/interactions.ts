@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { ALL_PERMISSIONS, type Guild, type Interaction, Permission } from './model.ts';
 import { findMessage } from './messages.ts';
-import { memberPayload, messagePayload } from './payloads.ts';
+import { channelPayload, memberPayload, messagePayload } from './payloads.ts';
 import type { World } from './state.ts';
 import type { InteractionHandle, InteractionKind, SimMessage, SimUser } from './types.ts';
 import { failure, rolePayload, userPayload } from './wire.ts';
@@ -118,7 +118,7 @@ function interactionPayload(world: World, interaction: Interaction, user: SimUse
         }
       : { user: userPayload(user), authorizing_integration_owners: { '1': user.id }, context: 1 }),
     channel_id: interaction.channelId,
-    channel: { ...channel, permissions: String(permissions) },
+    channel: { ...channelPayload(world, channel), permissions: String(permissions) },
     ...(message ? { message: messagePayload(world, message) } : {}),
     locale: locale ?? user.locale,
     app_permissions: String(guild ? world.permissionsOf(guild, world.botUser.id) : ALL_PERMISSIONS),

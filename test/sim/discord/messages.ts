@@ -1,6 +1,7 @@
 /** Stored messages: creating them from validated bodies, editing, finding, and who may see them. */
 import type { z } from 'zod';
 import { EPHEMERAL, type Interaction, LOADING } from './model.ts';
+import { messageCreatePayload } from './payloads.ts';
 import type { World } from './state.ts';
 import type { SimMessage, SimUser } from './types.ts';
 import type { messageBody } from './validation.ts';
@@ -28,6 +29,27 @@ export function storeMessage(world: World, channelId: string, input: MessageInpu
   world.messages.set(channelId, list);
   world.changed();
   return message;
+}
+
+/** MESSAGE_CREATE, unless the bot cannot see the channel (a private thread it is not in). */
+export function dispatchMessage(world: World, message: SimMessage): void {
+  const channel = world.channels.get(message.channelId);
+  if (channel && !world.canView(channel, world.botUser.id)) return;
+  world.dispatch('MESSAGE_CREATE', messageCreatePayload(world, message));
+}
+
+/**
+ * The users and roles a message mentions: `<@id>` / `<@!id>` of known users (and the bot),
+ * `<@&id>` of the guild's roles; a pinging reply mentions the replied-to author too.
+ */
+export function mentionsIn(world: World, content: string, guildId: string, repliedAuthor?: string): { mentions: string[]; mentionRoles: string[] } {
+  const users = [...content.matchAll(/<@!?(\d{15,21})>/g)].map((match) => match[1]!);
+  const roles = [...content.matchAll(/<@&(\d{15,21})>/g)].map((match) => match[1]!);
+  const known = (id: string) => id === world.botUser.id || world.users.has(id);
+  return {
+    mentions: [...new Set([...users, ...(repliedAuthor ? [repliedAuthor] : [])])].filter(known),
+    mentionRoles: [...new Set(roles)].filter((id) => world.guild(guildId).roles.has(id) && id !== guildId),
+  };
 }
 
 export function editMessage(world: World, messageId: string, data: z.infer<typeof messageBody>): void {

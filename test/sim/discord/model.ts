@@ -18,17 +18,22 @@ export const Permission = {
   ReadMessageHistory: 1n << 16n,
   ManageRoles: 1n << 28n,
   UseApplicationCommands: 1n << 31n,
+  ManageThreads: 1n << 34n,
   CreatePublicThreads: 1n << 35n,
+  CreatePrivateThreads: 1n << 36n,
   SendMessagesInThreads: 1n << 38n,
 } as const;
 export const ALL_PERMISSIONS = (1n << 51n) - 1n;
 /** Gateway intents the simulator filters events by. */
 export const Intent = { Guilds: 1 << 0, GuildMembers: 1 << 1, GuildPresences: 1 << 8, GuildMessages: 1 << 9, DirectMessages: 1 << 12, MessageContent: 1 << 15 } as const;
 export const PRIVILEGED_INTENTS = Intent.GuildMembers | Intent.GuildPresences | Intent.MessageContent;
-/** The intent an event needs (READY and INTERACTION_CREATE need none). */
+/**
+ * The intent an event needs (READY and INTERACTION_CREATE need none). THREAD_MEMBERS_UPDATE is a
+ * Guilds event, but about other users only with GuildMembers too (the gateway filters it).
+ */
 export function intentFor(event: string, data: unknown): number {
   if (event.startsWith('GUILD_MEMBER_')) return Intent.GuildMembers;
-  if (event.startsWith('GUILD_')) return Intent.Guilds;
+  if (event.startsWith('GUILD_') || event.startsWith('CHANNEL_') || event.startsWith('THREAD_')) return Intent.Guilds;
   if (event === 'MESSAGE_CREATE') return (data as { guild_id?: string }).guild_id ? Intent.GuildMessages : Intent.DirectMessages;
   return 0;
 }
@@ -36,11 +41,26 @@ export const EVERYONE_PERMISSIONS =
   Permission.CreateInstantInvite | Permission.ViewChannel | Permission.SendMessages | Permission.EmbedLinks |
   Permission.ReadMessageHistory | Permission.UseApplicationCommands | Permission.SendMessagesInThreads;
 export const DEFAULT_BOT_PERMISSIONS =
-  Permission.ViewChannel | Permission.SendMessages | Permission.EmbedLinks | Permission.ManageRoles | Permission.CreatePublicThreads;
+  Permission.ViewChannel | Permission.SendMessages | Permission.EmbedLinks | Permission.ManageRoles | Permission.CreatePublicThreads |
+  Permission.CreatePrivateThreads;
+/** Channel types the simulator has: guild text, DM, announcement, and the three thread types. */
+export const ChannelKind = { Text: 0, Dm: 1, Announcement: 5, AnnouncementThread: 10, PublicThread: 11, PrivateThread: 12 } as const;
 
 export type Role = SimRole & { color: number };
 export type Member = { roles: string[]; joinedAt: string };
 export type Channel = { id: string; type: number; guild_id?: string; name?: string; recipients?: string[]; parent_id?: string | null };
+/** What a thread has beyond its channel (kept in `World.threads` by the thread's id). */
+export type Thread = {
+  ownerId: string;
+  autoArchiveDuration: number;
+  /** Slowmode seconds (bots are exempt; the simulator does not hold members to it). */
+  rateLimitPerUser: number;
+  /** Private threads only: whether non-moderators may add other non-moderators. */
+  invitable?: boolean;
+  createdAt: string;
+  /** Members by user id, with the time they joined. */
+  members: Map<string, string>;
+};
 export type Guild = SimGuild & { preferredLocale: string; roles: Map<string, Role>; members: Map<string, Member>; channels: string[]; commandOverrides: Set<string> };
 export type Session = { socket: WebSocket; sequence: number; ready: boolean; intents: number };
 export type Interaction = {

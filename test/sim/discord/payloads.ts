@@ -1,31 +1,58 @@
-/** Discord's JSON objects for the simulator's state: messages, guilds, members, channels. */
-import { type Channel, EPOCH, type Guild, Intent } from './model.ts';
+/** Discord's JSON objects for the simulator's state: messages, guilds, members, channels and threads. */
+import { type Channel, EPOCH, type Guild, Intent, type Thread } from './model.ts';
 import type { World } from './state.ts';
 import type { SimGuild, SimMessage } from './types.ts';
 import { rolePayload, userPayload } from './wire.ts';
 
-export function messagePayload(world: World, message: SimMessage): Record<string, unknown> {
-  const author = message.authorId === world.botUser.id ? { ...userPayload(world.botUser), bot: true } : userPayload(world.user2(message.authorId));
+/** A user as messages show them: the bot with `bot: true`. */
+export function personPayload(world: World, userId: string): Record<string, unknown> {
+  return userId === world.botUser.id ? { ...userPayload(world.botUser), bot: true } : userPayload(world.user2(userId));
+}
+
+/**
+ * Whether the app sees a message's content without the MESSAGE_CONTENT intent: its own
+ * messages, DMs, and messages that mention it (a reply that pings it mentions it).
+ */
+export function contentExempt(world: World, message: SimMessage): boolean {
+  const channel = world.channels.get(message.channelId);
+  return message.authorId === world.botUser.id || !channel?.guild_id || Boolean(message.mentions?.includes(world.botUser.id));
+}
+
+/**
+ * A message object. Without `canReadContent` (the MESSAGE_CONTENT intent: requested at IDENTIFY
+ * for the gateway, enabled in the portal for REST) content, embeds, components and attachments
+ * are empty, unless the message is exempt.
+ */
+export function messagePayload(world: World, message: SimMessage, canReadContent = true, nested = false): Record<string, unknown> {
   const channel = world.channels.get(message.channelId);
   const interaction = message.interactionId ? world.interactions.get(message.interactionId) : undefined;
+  const readable = canReadContent || contentExempt(world, message);
+  const reference = message.reference;
+  const replied = reference?.messageId ? (world.messages.get(reference.channelId) ?? []).find((candidate) => candidate.id === reference.messageId) : undefined;
+  const type = message.type ?? (interaction?.kind === 2 && !interaction.componentMessageId ? 20 : reference?.messageId ? 19 : 0);
   return {
     id: message.id,
     channel_id: message.channelId,
     ...(channel?.guild_id ? { guild_id: channel.guild_id } : {}),
-    type: interaction?.kind === 2 && !interaction.componentMessageId ? 20 : 0,
-    author,
-    content: message.content,
-    embeds: message.embeds,
-    components: message.components,
+    type,
+    author: personPayload(world, message.authorId),
+    content: readable ? message.content : '',
+    embeds: readable ? message.embeds : [],
+    components: readable ? message.components : [],
     flags: message.flags,
     timestamp: new Date(Number((BigInt(message.id) >> 22n) + EPOCH)).toISOString(),
     edited_timestamp: message.editedAt ? new Date(message.editedAt).toISOString() : null,
     tts: false,
     mention_everyone: false,
-    mentions: [],
-    mention_roles: [],
+    mentions: (message.mentions ?? []).map((id) => personPayload(world, id)),
+    mention_roles: message.mentionRoles ?? [],
     attachments: [],
     pinned: false,
+    ...(reference
+      ? { message_reference: { type: 0, channel_id: reference.channelId, ...(channel?.guild_id ? { guild_id: channel.guild_id } : {}), ...(reference.messageId ? { message_id: reference.messageId } : {}) } }
+      : {}),
+    // Only one level deep; null when the replied-to message was deleted.
+    ...(type === 19 && !nested ? { referenced_message: replied ? messagePayload(world, replied, canReadContent, true) : null } : {}),
     ...(interaction
       ? {
           application_id: world.applicationId,
@@ -33,6 +60,28 @@ export function messagePayload(world: World, message: SimMessage): Record<string
           interaction_metadata: { id: interaction.id, type: interaction.kind, user: userPayload(world.user2(interaction.userId)), authorizing_integration_owners: {} },
         }
       : {}),
+  };
+}
+
+/**
+ * MESSAGE_CREATE's data: the message as the connected session may read it (its MESSAGE_CONTENT
+ * intent), plus the author's partial `member`, a partial `member` on each mentioned member, and
+ * `channel_type`.
+ */
+export function messageCreatePayload(world: World, message: SimMessage): Record<string, unknown> {
+  const payload = messagePayload(world, message, Boolean((world.session?.intents ?? 0) & Intent.MessageContent));
+  const channel = world.channels.get(message.channelId);
+  const guild = channel?.guild_id ? world.guilds.get(channel.guild_id) : undefined;
+  const partialMember = (id: string) => {
+    if (!guild?.members.has(id)) return {};
+    const { user: _user, ...member } = memberPayload(world, guild, id);
+    return { member };
+  };
+  return {
+    ...payload,
+    ...partialMember(message.authorId),
+    mentions: (message.mentions ?? []).map((id) => ({ ...personPayload(world, id), ...partialMember(id) })),
+    channel_type: channel?.type,
   };
 }
 
@@ -81,7 +130,14 @@ export function guildPayload(world: World, guild: Guild, withState = true): Reco
             .filter((id) => id === world.botUser.id || (world.session?.intents ?? 0) & Intent.GuildMembers)
             .map((id) => memberPayload(world, guild, id)),
           channels: guild.channels.map((id) => channelPayload(world, world.channels.get(id)!)),
-          threads: [],
+          // Active threads the bot can see, with its thread member (without id and user_id) where it joined.
+          threads: [...world.threads.keys()]
+            .map((id) => world.channels.get(id)!)
+            .filter((thread) => thread.guild_id === guild.id && world.canView(thread, world.botUser.id))
+            .map((thread) => {
+              const { member, ...rest } = channelPayload(world, thread) as { member?: Record<string, unknown> };
+              return { ...rest, ...(member ? { member: { join_timestamp: member.join_timestamp, flags: 0 } } : {}) };
+            }),
           presences: [],
           voice_states: [],
           stage_instances: [],
@@ -111,7 +167,52 @@ export function memberPayload(world: World, guild: Guild, userId: string): Recor
   };
 }
 
+/** A thread member object; `withMember` adds the guild member (List Thread Members `with_member`, THREAD_MEMBERS_UPDATE). */
+export function threadMemberPayload(world: World, threadId: string, userId: string, withMember = false): Record<string, unknown> {
+  const thread = world.channels.get(threadId)!;
+  const joined = world.threads.get(threadId)?.members.get(userId);
+  const guild = world.guilds.get(thread.guild_id ?? '');
+  return {
+    id: threadId,
+    user_id: userId,
+    join_timestamp: joined,
+    flags: 0,
+    ...(withMember && guild?.members.has(userId) ? { member: memberPayload(world, guild, userId) } : {}),
+  };
+}
+
+/** A thread channel; `member` is the bot's thread member when it joined (as Get Channel returns it). */
+function threadPayload(world: World, channel: Channel, thread: Thread): Record<string, unknown> {
+  const messages = (world.messages.get(channel.id) ?? []).filter((message) => !message.ephemeral);
+  return {
+    id: channel.id,
+    type: channel.type,
+    guild_id: channel.guild_id,
+    parent_id: channel.parent_id,
+    owner_id: thread.ownerId,
+    name: channel.name,
+    last_message_id: messages.at(-1)?.id ?? null,
+    rate_limit_per_user: thread.rateLimitPerUser,
+    flags: 0,
+    message_count: messages.length,
+    total_message_sent: messages.length,
+    // Discord stops counting at 50.
+    member_count: Math.min(thread.members.size, 50),
+    thread_metadata: {
+      archived: false,
+      auto_archive_duration: thread.autoArchiveDuration,
+      archive_timestamp: thread.createdAt,
+      locked: false,
+      ...(thread.invitable === undefined ? {} : { invitable: thread.invitable }),
+      create_timestamp: thread.createdAt,
+    },
+    ...(thread.members.has(world.botUser.id) ? { member: threadMemberPayload(world, channel.id, world.botUser.id) } : {}),
+  };
+}
+
 export function channelPayload(world: World, channel: Channel): Record<string, unknown> {
+  const thread = world.threads.get(channel.id);
+  if (thread) return threadPayload(world, channel, thread);
   if (channel.type === 1) {
     return { id: channel.id, type: 1, last_message_id: null, flags: 0, recipients: (channel.recipients ?? []).map((id) => userPayload(world.user2(id))) };
   }

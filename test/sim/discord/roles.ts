@@ -1,12 +1,13 @@
 /**
- * Guilds and their roles as a server admin shapes them: creating a guild (the bot joins),
- * creating, moving, editing and deleting roles, and changing what the bot's role allows. Each
- * change dispatches the event Discord sends (GUILD_CREATE, GUILD_ROLE_CREATE/UPDATE/DELETE).
+ * Guilds and their roles as a server admin shapes them: creating a guild (the bot joins) and
+ * text channels, creating, moving, editing and deleting roles, and changing what the bot's role
+ * allows. Each change dispatches the event Discord sends (GUILD_CREATE, CHANNEL_CREATE,
+ * GUILD_ROLE_CREATE/UPDATE/DELETE).
  */
 import { DEFAULT_BOT_PERMISSIONS, EVERYONE_PERMISSIONS, type Guild, type Role } from './model.ts';
-import { guildPayload, publicGuild } from './payloads.ts';
+import { channelPayload, guildPayload, publicGuild } from './payloads.ts';
 import { isAbove, type World } from './state.ts';
-import type { SimGuild, SimRole } from './types.ts';
+import type { SimChannel, SimGuild, SimRole } from './types.ts';
 import { publicRole, rolePayload } from './wire.ts';
 
 export type GuildInput = { name: string; ownerId: string; preferredLocale?: string; botPermissions?: bigint };
@@ -42,6 +43,17 @@ export function createGuild(world: World, input: GuildInput): SimGuild {
   world.channels.set(channelId, { id: channelId, type: 0, guild_id: id, name: 'general', parent_id: null });
   if (world.session?.ready) world.dispatch('GUILD_CREATE', guildPayload(world, guild));
   return publicGuild(guild);
+}
+
+/** An admin adds a text channel (CHANNEL_CREATE, a Guilds event). */
+export function createTextChannel(world: World, guildId: string, name: string): SimChannel {
+  const guild = world.guild(guildId);
+  const channel = { id: world.snowflake(), type: 0, guild_id: guild.id, name, parent_id: null };
+  world.channels.set(channel.id, channel);
+  guild.channels.push(channel.id);
+  world.dispatch('CHANNEL_CREATE', channelPayload(world, channel));
+  world.changed();
+  return { id: channel.id, guildId: guild.id, name, type: 0 };
 }
 
 /**

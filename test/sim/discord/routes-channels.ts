@@ -1,14 +1,15 @@
 /**
- * Channels, messages and direct messages. Opening a DM always succeeds (even with a user whose
+ * Channels, messages (also in threads) and direct messages. Opening a DM always succeeds (even with a user whose
  * DMs are closed); sending into it is what Discord refuses with 403 50007 "Cannot send messages
  * to this user": when the user closed DMs from server members or shares no guild with the bot.
  */
-import { EPHEMERAL, Permission } from './model.ts';
-import { editMessage, fromBody, messageIn, storeMessage } from './messages.ts';
+import { EPHEMERAL, Intent, Permission } from './model.ts';
+import { dispatchMessage, editMessage, fromBody, messageIn, storeMessage } from './messages.ts';
 import { channelPayload, messagePayload } from './payloads.ts';
 import type { Route } from './routes.ts';
+import { joinByPosting } from './threads.ts';
 import { messageBody, newMessageBody } from './validation.ts';
-import { ApiError, cannotMessageUser, formError, missingPermissions, parseOr } from './wire.ts';
+import { ApiError, cannotMessageUser, missingAccess, missingPermissions, parseOr } from './wire.ts';
 
 export const channelRoutes: Route[] = [
   {
@@ -27,18 +28,26 @@ export const channelRoutes: Route[] = [
     handle: ({ world, params, body }) => {
       const channel = world.channel(params.channel!);
       const data = parseOr(newMessageBody, body);
-      if (channel.guild_id && !world.botCan(world.guild(channel.guild_id), Permission.SendMessages)) throw missingPermissions();
+      // A private thread the bot is not in is a channel it cannot see; in threads only Send Messages in Threads counts.
+      const inThread = world.threads.has(channel.id);
+      if (!world.canView(channel, world.botUser.id)) throw missingAccess();
+      if (channel.guild_id && !world.botCan(world.guild(channel.guild_id), inThread ? Permission.SendMessagesInThreads : Permission.SendMessages)) throw missingPermissions();
       const recipient = channel.type === 1 ? channel.recipients?.[0] : undefined;
       if (recipient && (world.closedDms.has(recipient) || !world.sharesGuild(recipient))) throw cannotMessageUser();
       const message = storeMessage(world, channel.id, { ...fromBody(world, data), flags: (data.flags ?? 0) & ~EPHEMERAL });
-      world.dispatch('MESSAGE_CREATE', messagePayload(world, message));
+      joinByPosting(world, channel.id, world.botUser.id);
+      dispatchMessage(world, message);
       return { status: 200, body: messagePayload(world, message) };
     },
   },
   {
     method: 'GET',
     pattern: '/channels/:channel/messages/:message',
-    handle: ({ world, params }) => ({ status: 200, body: messagePayload(world, messageIn(world, params.channel!, params.message!)) }),
+    // REST follows the portal's MESSAGE_CONTENT setting, not the intents a session identified with.
+    handle: ({ world, params }) => ({
+      status: 200,
+      body: messagePayload(world, messageIn(world, params.channel!, params.message!), Boolean(world.privilegedIntents & Intent.MessageContent)),
+    }),
   },
   {
     method: 'PATCH',
@@ -48,21 +57,6 @@ export const channelRoutes: Route[] = [
       if (message.authorId !== world.botUser.id) throw new ApiError(403, { message: 'Cannot edit a message authored by another user', code: 50005 });
       editMessage(world, message.id, parseOr(messageBody, body));
       return { status: 200, body: messagePayload(world, message) };
-    },
-  },
-  {
-    method: 'POST',
-    pattern: '/channels/:channel/threads',
-    handle: ({ world, params, body }) => {
-      const channel = world.channel(params.channel!);
-      const name = String((body as { name?: unknown } | undefined)?.name ?? '');
-      if (!name || name.length > 100) throw formError(['name'], 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 100 in length.');
-      if (!channel.guild_id) throw new ApiError(400, { message: 'Cannot execute action on a DM channel', code: 50003 });
-      if (!world.botCan(world.guild(channel.guild_id), Permission.CreatePublicThreads)) throw missingPermissions();
-      const thread = { id: world.snowflake(), type: 11, guild_id: channel.guild_id, name, parent_id: channel.id };
-      world.channels.set(thread.id, thread);
-      const metadata = { archived: false, auto_archive_duration: 1440, locked: false, archive_timestamp: new Date().toISOString() };
-      return { status: 201, body: { ...channelPayload(world, thread), owner_id: world.botUser.id, thread_metadata: metadata, member_count: 1, message_count: 0 } };
     },
   },
 ];

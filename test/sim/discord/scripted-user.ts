@@ -1,13 +1,15 @@
 /**
- * A member as a test drives them: slash commands, autocomplete, buttons, selects, modals and
- * DMs, limited to what the Discord client would let that member do. A link button opens its
- * url and sends the bot nothing, so it cannot be "clicked", only opened with `openLink`.
+ * A member as a test drives them: slash commands, autocomplete, buttons, selects, modals,
+ * messages in channels and threads, and DMs, limited to what the Discord client would let that
+ * member do. A link button opens its url and sends the bot nothing, so it cannot be "clicked",
+ * only opened with `openLink`.
  */
 import { buildOptions, focusedDefinition } from './command-options.ts';
 import { componentInteraction, interact, invocable, resolver } from './interactions.ts';
-import { findMessage, storeMessage, visibleMessage } from './messages.ts';
-import { messagePayload } from './payloads.ts';
+import { dispatchMessage, findMessage, mentionsIn, storeMessage, visibleMessage } from './messages.ts';
+import { Permission } from './model.ts';
 import type { World } from './state.ts';
+import { joinByPosting } from './threads.ts';
 import type { ScriptedDiscordUser, SimMessage, SimUser } from './types.ts';
 import { allComponents, failure } from './wire.ts';
 
@@ -75,8 +77,34 @@ export function scriptedUser(world: World, user: SimUser): ScriptedDiscordUser {
     sendDm: async (content) => {
       const channel = world.dmChannel(user.id);
       const message = storeMessage(world, channel.id, { authorId: user.id, content, embeds: [], components: [], flags: 0 });
-      world.dispatch('MESSAGE_CREATE', { ...messagePayload(world, message), channel_type: 1 });
+      dispatchMessage(world, message);
       return message;
+    },
+    sendMessage: async (channelId, content, options = {}) => {
+      const channel = world.channels.get(channelId);
+      if (!channel?.guild_id) throw failure(`${channelId} is not a guild channel or thread (sendDm writes to the bot)`);
+      const guild = world.guild(channel.guild_id);
+      if (!guild.members.has(user.id)) throw failure(`${user.username} is not in guild ${guild.name}`);
+      if (!world.canView(channel, user.id)) throw failure(`${user.username} cannot see private thread ${channel.name}`);
+      const needed = world.threads.has(channel.id) ? Permission.SendMessagesInThreads : Permission.SendMessages;
+      if (!(world.permissionsOf(guild, user.id) & needed)) throw failure(`${user.username} may not send messages in ${channel.name}`);
+      if (!content.trim() || content.length > 2000) throw failure('the client sends messages of 1-2000 characters');
+      const replied = options.replyTo ? (world.messages.get(channel.id) ?? []).find((candidate) => candidate.id === options.replyTo && !candidate.ephemeral) : undefined;
+      if (options.replyTo && !replied) throw failure(`no message ${options.replyTo} in ${channel.name} to reply to`);
+      // The client's reply pings the replied-to author unless "@ ON" is turned off.
+      const pinged = replied && options.mentionRepliedUser !== false && replied.authorId !== user.id ? replied.authorId : undefined;
+      const message = storeMessage(world, channel.id, {
+        authorId: user.id,
+        content,
+        embeds: [],
+        components: [],
+        flags: 0,
+        ...mentionsIn(world, content, guild.id, pinged),
+        ...(replied ? { reference: { channelId: channel.id, messageId: replied.id } } : {}),
+      });
+      joinByPosting(world, channel.id, user.id);
+      dispatchMessage(world, message);
+      return structuredClone(message);
     },
     dmMessages: () => structuredClone(world.messages.get(world.dmChannel(user.id).id) ?? []),
     submitModal: async (shownBy, values) => {

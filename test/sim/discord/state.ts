@@ -4,7 +4,7 @@
  * helpers every part needs (ids, lookups with Discord's 404s, permissions, the role hierarchy).
  */
 import { randomBytes } from 'node:crypto';
-import { ALL_PERMISSIONS, type Channel, EPOCH, type Guild, type Interaction, Permission, PRIVILEGED_INTENTS, type Role, type Session } from './model.ts';
+import { ALL_PERMISSIONS, type Channel, ChannelKind, EPOCH, type Guild, type Interaction, Permission, PRIVILEGED_INTENTS, type Role, type Session, type Thread } from './model.ts';
 import type { DiscordSimOptions, FailRule, RecordedCall, RegisteredCommand, SimMessage, SimUser } from './types.ts';
 import { ApiError, failure } from './wire.ts';
 
@@ -20,6 +20,8 @@ export class World {
   readonly users = new Map<string, SimUser>();
   readonly guilds = new Map<string, Guild>();
   readonly channels = new Map<string, Channel>();
+  /** Thread state (owner, members, metadata) by thread id; the thread itself is in `channels`. */
+  readonly threads = new Map<string, Thread>();
   readonly messages = new Map<string, SimMessage[]>();
   readonly globalCommands = new Map<string, RegisteredCommand>();
   readonly guildCommands = new Map<string, Map<string, RegisteredCommand>>();
@@ -135,6 +137,18 @@ export class World {
     const roleIds = [guild.id, ...(guild.members.get(userId)?.roles ?? [])];
     const permissions = roleIds.reduce((sum, id) => sum | BigInt(guild.roles.get(id)?.permissions ?? '0'), 0n);
     return permissions & Permission.Administrator ? ALL_PERMISSIONS : permissions;
+  }
+
+  /**
+   * Whether the user sees the channel. Permission overwrites are not simulated, so that is every
+   * channel of their guild, except a private thread: only its members and Manage Threads see it.
+   */
+  canView(channel: Channel, userId: string): boolean {
+    const guild = channel.guild_id ? this.guilds.get(channel.guild_id) : undefined;
+    if (!guild) return channel.type !== ChannelKind.Dm || channel.recipients?.[0] === userId || userId === this.botUser.id;
+    if (!guild.members.has(userId)) return false;
+    if (channel.type !== ChannelKind.PrivateThread) return true;
+    return Boolean(this.threads.get(channel.id)?.members.has(userId)) || (this.permissionsOf(guild, userId) & Permission.ManageThreads) !== 0n;
   }
 
   botCan(guild: Guild, permission: bigint): boolean {

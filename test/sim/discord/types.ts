@@ -20,7 +20,18 @@ export type SimMessage = {
   visibleTo?: string;
   editedAt?: number;
   interactionId?: string;
+  /** Set for system messages: 1 RECIPIENT_ADD (added to a thread), 18 THREAD_CREATED (in the parent). Else 0, 19 or 20 by context. */
+  type?: number;
+  /** Ids of the users mentioned (`<@id>` in the content, and the replied-to author when the reply pings). */
+  mentions?: string[];
+  mentionRoles?: string[];
+  /** A reply's message (`messageId`), or the thread a THREAD_CREATED message points to (`channelId` only). */
+  reference?: { channelId: string; messageId?: string };
 };
+/** A guild text channel. */
+export type SimChannel = { id: string; guildId: string; name: string; type: number };
+/** A thread: 11 public, 12 private (only its members and Manage Threads see it). */
+export type SimThread = { id: string; guildId: string; name: string; type: number; parentId: string; ownerId: string; invitable?: boolean; members: string[] };
 export type RecordedCall = {
   method: string;
   path: string;
@@ -81,6 +92,14 @@ export type ScriptedDiscordUser = {
   /** Presses the link button labelled `label`: Discord opens its url and sends the bot nothing. */
   openLink(message: SimMessage, label: string): string;
   sendDm(content: string): Promise<SimMessage>;
+  /**
+   * Posts in a guild text channel or thread the user can see (a private thread only as a member,
+   * or with Manage Threads); posting in a public thread joins it. `<@id>` in the content mentions
+   * users; `replyTo` (a message in the same channel) makes it a reply, which pings the replied-to
+   * author unless `mentionRepliedUser: false` (the client's "@ ON" toggle). Without the
+   * MessageContent intent the bot gets it with empty content unless the bot is mentioned.
+   */
+  sendMessage(channelId: string, content: string, options?: { replyTo?: string; mentionRepliedUser?: boolean }): Promise<SimMessage>;
   dmMessages(): SimMessage[];
   /** Fills in and submits the modal the bot answered `shownBy` with (a modal submit interaction). */
   submitModal(shownBy: InteractionHandle, values: ModalValues): Promise<InteractionHandle>;

@@ -1,11 +1,10 @@
-/** Chats: creating users and groups, upgrading a group to a supergroup, and the chat-level methods. */
-import { z } from 'zod';
+/** Chats: creating users and groups, upgrading a group to a supergroup, and the chat-level methods (forum topics: topics.ts). */
 import { badRequest } from './errors.ts';
 import { botMember, type ChatState, FULL_RIGHTS } from './model.ts';
 import { changeMember } from './members.ts';
 import type { Methods, SimState } from './state.ts';
 import type { AdminRights, SimChat, SimTgUser } from './types.ts';
-import { chatId, chatRef, int, parse } from './validation.ts';
+import { chatRef, parse } from './validation.ts';
 
 export type GroupInput = {
   title: string;
@@ -17,8 +16,6 @@ export type GroupInput = {
   /** The bot's place in the group: an admin by default, a plain member, or not in it yet. */
   botRights?: Partial<AdminRights> | 'member' | 'absent';
 };
-
-const topicSchema = z.object({ chat_id: chatId, name: z.string().min(1).max(128), icon_color: int.optional() }).loose();
 
 export function createUser(sim: SimState, input: { firstName: string; username?: string; languageCode?: string }): SimTgUser {
   const user = {
@@ -45,6 +42,8 @@ export function createGroup(sim: SimState, input: GroupInput): SimChat {
   const id = groupId(sim, type);
   const chat: SimChat = { id, type, title: input.title, ...(input.isForum ? { is_forum: true } : {}) };
   const state = sim.newChatState({ ...chat });
+  // A forum's message 1 is its creation service message, the root of General (thread 1): topics start at 2.
+  if (input.isForum) state.lastMessageId = 1;
   state.members.set(input.creatorId, { status: 'creator' });
   for (const admin of input.adminIds ?? []) state.members.set(admin, { status: 'administrator', rights: FULL_RIGHTS });
   for (const member of input.memberIds ?? []) state.members.set(member, { status: 'member' });
@@ -95,14 +94,6 @@ export function chatMethods(sim: SimState): Methods {
       if (state.chat.type === 'private') throw badRequest("can't leave private chats");
       changeMember(sim, state, sim.bot.id, { status: 'left' }, { actorId: sim.bot.id, service: 'left' });
       return true;
-    },
-    createForumTopic: (raw) => {
-      const params = parse(topicSchema, raw);
-      const state = sim.knownChat(params.chat_id);
-      if (state.chat.type === 'private') throw badRequest('method is available for supergroup and channel chats only');
-      if (!state.chat.is_forum) throw badRequest('the chat is not a forum');
-      if (!sim.botRights(state)?.can_manage_topics) throw badRequest('not enough rights to create a topic');
-      return { message_thread_id: state.messages.length + 1000, name: params.name, icon_color: params.icon_color ?? 7322096 };
     },
   };
 }

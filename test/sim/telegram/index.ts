@@ -2,12 +2,12 @@
  * A local Telegram Bot API for the real telegraf client (`telegram.apiRoot`), for e2e tests and
  * demos. It keeps users, groups and messages, delivers updates by long polling or webhook (with
  * redelivery), validates calls like the Bot API (limits, HTML entities, rights, private-chat
- * rules, Stars invoices, invite links, bans, migrated groups) and answers errors in its shapes
- * and words. Scripted users act as members and payers; every call is recorded, and failures
- * (429, 5xx, 403, 400) can be injected. No test-runner imports: demos use it too.
+ * rules, Stars invoices, invite links, bans, migrated groups, forum topics) and answers errors
+ * in its shapes and words. Scripted users act as members and payers; every call is recorded,
+ * and failures (429, 5xx, 403, 400) can be injected. No test-runner imports: demos use it too.
  *
  * Files: server (HTTP), updates (getUpdates/webhook), state + model (the world), one file per
- * resource (messages, callbacks, commands, chats, members, invite-links, payments, stars),
+ * resource (messages, callbacks, commands, chats, topics, members, invite-links, payments, stars),
  * scripted-user, errors, validation, html.
  */
 import { randomBytes } from 'node:crypto';
@@ -23,6 +23,7 @@ import { scriptedUser } from './scripted-user.ts';
 import { ApiServer } from './server.ts';
 import { chargeSnapshot, renewStarSubscription, starMethods } from './stars.ts';
 import { type BotUser, SimState } from './state.ts';
+import { topicMethods, topicSnapshots } from './topics.ts';
 import { UpdateQueue } from './updates.ts';
 import type {
   AdminRights,
@@ -31,6 +32,7 @@ import type {
   RecordedCall,
   ScriptedTelegramUser,
   SimChat,
+  SimForumTopic,
   SimStarCharge,
   SimTgMessage,
   SimTgUser,
@@ -69,10 +71,12 @@ export class TelegramSim {
     this.bot = { id: Number(this.token.split(':')[0]), is_bot: true, first_name: options.botName ?? 'Lyceum', username: options.botUsername ?? 'lyceum_sim_bot' };
     this.updates = new UpdateQueue({ retryDelayMs: options.webhookRetryDelayMs ?? 1_000, timeoutMs: options.webhookTimeoutMs ?? 10_000 });
     this.webhook = this.updates.webhook;
-    this.state = new SimState(this.bot, this.updates, {
-      preCheckoutTimeoutMs: options.preCheckoutTimeoutMs ?? 10_000,
-      callbackQueryTtlMs: options.callbackQueryTtlMs ?? 15_000,
-    });
+    this.state = new SimState(
+      this.bot,
+      this.updates,
+      { preCheckoutTimeoutMs: options.preCheckoutTimeoutMs ?? 10_000, callbackQueryTtlMs: options.callbackQueryTtlMs ?? 15_000 },
+      options.privacyMode ?? false,
+    );
     this.paymentAttempts = this.state.paymentAttempts;
     const methods = {
       ...this.updates.methods,
@@ -80,6 +84,7 @@ export class TelegramSim {
       ...messageMethods(this.state),
       ...callbackMethods(this.state),
       ...chatMethods(this.state),
+      ...topicMethods(this.state),
       ...memberMethods(this.state),
       ...inviteLinkMethods(this.state),
       ...paymentMethods(this.state),
@@ -150,6 +155,16 @@ export class TelegramSim {
 
   privateChatMessages(userId: number): SimTgMessage[] {
     return this.messages(userId);
+  }
+
+  /** A forum's topics, open or closed, in the order they were created. */
+  topics(chatId: number): SimForumTopic[] {
+    return topicSnapshots(this.state.chatState(chatId));
+  }
+
+  /** The messages of one forum topic, its forum_topic_created message first. */
+  topicMessages(chatId: number, threadId: number): SimTgMessage[] {
+    return this.messages(chatId).filter((message) => message.is_topic_message && message.message_thread_id === threadId);
   }
 
   callsTo(method: string): RecordedCall[] {

@@ -1,8 +1,10 @@
-/** Messages: the bot's send/edit/delete methods and the text a scripted user writes. */
+/** Messages: the bot's send/edit/delete methods, and the text a scripted user writes and whether the bot gets it. */
 import { z } from 'zod';
-import { badRequest } from './errors.ts';
-import { type ChatState, isInChat, now, type UserState, withoutSimFields } from './model.ts';
+import { badRequest, SimUserError } from './errors.ts';
+import type { MessageEntity } from './html.ts';
+import { type ChatState, isInChat, now, repliedMessage, type UserState, withoutSimFields } from './model.ts';
 import type { Methods, SimState } from './state.ts';
+import { botMessagePlace, canPostInTopic, topicFields } from './topics.ts';
 import type { SimTgMessage } from './types.ts';
 import { chatId, chatRef, entity, int, bool, jsonOrValue, parse, renderText, replyMarkup, validateMarkup } from './validation.ts';
 
@@ -47,12 +49,12 @@ export function messageMethods(sim: SimState): Methods {
       const content = renderText(params.text, params.parse_mode, params.entities);
       const markup = validateMarkup(params.reply_markup);
       const replyTo = params.reply_parameters?.message_id ?? params.reply_to_message_id;
-      if (replyTo !== undefined && !state.messages.some((message) => message.message_id === replyTo)) {
-        if (!params.reply_parameters?.allow_sending_without_reply && !params.allow_sending_without_reply) {
-          throw badRequest('message to be replied not found');
-        }
+      const target = replyTo === undefined ? undefined : state.messages.find((message) => message.message_id === replyTo);
+      if (replyTo !== undefined && !target && !params.reply_parameters?.allow_sending_without_reply && !params.allow_sending_without_reply) {
+        throw badRequest('message to be replied not found');
       }
-      return sim.botMessage(state, { ...content, ...(markup ? { reply_markup: markup } : {}), ...(replyTo ? { reply_to_message: { message_id: replyTo } } : {}) });
+      const place = botMessagePlace(sim, state, params.message_thread_id, target);
+      return sim.botMessage(state, { ...place, ...content, ...(markup ? { reply_markup: markup } : {}) });
     },
     editMessageText: (raw) => {
       const params = parse(schemas.editMessageText, raw);
@@ -111,24 +113,68 @@ function editableMessage(sim: SimState, chat: number | string | undefined, messa
   return { state, message };
 }
 
-/** A scripted user's text in a group they belong to, or in their own private chat with the bot. */
-export function userMessage(sim: SimState, user: UserState, chat: number, text: string): SimTgMessage {
+/**
+ * A scripted user's text in a group they belong to, or in their own private chat with the bot;
+ * in a forum topic with `threadId`, or in the topic of the message it replies to.
+ */
+export function userMessage(sim: SimState, user: UserState, chat: number, text: string, options: { threadId?: number; replyTo?: number } = {}): SimTgMessage {
   const state = sim.chatState(chat);
   assertCanWrite(state, user, chat);
-  const command = /^\/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{5,32})?/.exec(text);
+  const place = userPlace(state, user, options);
   const message: SimTgMessage = {
     message_id: sim.nextMessageId(state),
     date: now(),
     chat: state.chat,
     from: sim.publicUser(user),
+    ...place,
     text,
-    ...(command ? { entities: [{ type: 'bot_command', offset: 0, length: command[0].length }] } : {}),
+    ...textEntities(text),
     fromBot: false,
   };
   state.messages.push(message);
   sim.touch(state, user.id);
-  sim.updates.enqueue({ message: withoutSimFields(message) }, state.chat.id);
+  if (reachesBot(sim, state, message)) sim.updates.enqueue({ message: withoutSimFields(message) }, state.chat.id);
   return structuredClone(message);
+}
+
+function userPlace(state: ChatState, user: UserState, options: { threadId?: number; replyTo?: number }): Partial<SimTgMessage> {
+  const chat = state.chat.id;
+  const target = options.replyTo === undefined ? undefined : state.messages.find((message) => message.message_id === options.replyTo);
+  if (options.replyTo !== undefined && !target) throw new Error(`telegram sim: no message ${options.replyTo} in chat ${chat} to reply to`);
+  const threadId = options.threadId ?? (target?.is_topic_message ? target.message_thread_id : undefined);
+  if (threadId === undefined) return target ? { reply_to_message: repliedMessage(target) } : {};
+  const topic = state.chat.is_forum ? state.topics.get(threadId) : undefined;
+  if (!topic) throw new Error(`telegram sim: no topic ${threadId} in chat ${chat}`);
+  if (!canPostInTopic(state, topic, user.id)) throw new SimUserError('TOPIC_CLOSED');
+  return topicFields(state, topic, target);
+}
+
+/** The entities the app marks in what a user types: a leading /command and @username mentions. */
+function textEntities(text: string): Pick<SimTgMessage, 'entities'> {
+  const entities: MessageEntity[] = [];
+  const command = /^\/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{5,32})?/.exec(text);
+  if (command) entities.push({ type: 'bot_command', offset: 0, length: command[0].length });
+  for (const mention of text.matchAll(/(?<![\w/@])@[A-Za-z0-9_]{5,32}\b/g)) entities.push({ type: 'mention', offset: mention.index, length: mention[0].length });
+  return entities.length ? { entities } : {};
+}
+
+/**
+ * Whether a member's group message reaches the bot: not when the bot is not in the chat; with
+ * privacy mode on and the bot no admin, only commands (not /cmd@other_bot), @mentions of it and
+ * replies to its messages, including a topic message's implicit reply to a topic the bot created.
+ */
+function reachesBot(sim: SimState, state: ChatState, message: SimTgMessage): boolean {
+  if (state.chat.type === 'private') return true;
+  const bot = state.members.get(sim.bot.id);
+  if (!isInChat(bot)) return false;
+  if (!sim.privacyMode || bot?.status === 'administrator' || bot?.status === 'creator') return true;
+  const own = `@${sim.bot.username.toLowerCase()}`;
+  for (const entity of message.entities ?? []) {
+    const value = (message.text ?? '').slice(entity.offset, entity.offset + entity.length).toLowerCase();
+    if (entity.type === 'bot_command' && (!value.includes('@') || value.endsWith(own))) return true;
+    if (entity.type === 'mention' && value === own) return true;
+  }
+  return message.reply_to_message?.from?.id === sim.bot.id;
 }
 
 function assertCanWrite(state: ChatState, user: UserState, chat: number): void {

@@ -1,5 +1,5 @@
 /** The simulator's internal world: chats, members, links, invoices and charges, plus pure helpers. */
-import type { AdminRights, CallbackAnswer, SimTgMessage, SimTgUser } from './types.ts';
+import type { AdminRights, CallbackAnswer, SimForumTopic, SimRepliedMessage, SimTgMessage, SimTgUser } from './types.ts';
 
 export type MemberStatus = 'creator' | 'administrator' | 'member' | 'left' | 'kicked';
 export type Member = { status: MemberStatus; rights?: AdminRights; untilDate?: number };
@@ -17,7 +17,11 @@ export type ChatState = {
   seenEdits: Map<number, number>;
   /** Set on a basic group that became a supergroup: the supergroup's id. */
   migratedTo?: number;
+  /** Forum topics by message_thread_id (the id of their forum_topic_created message). */
+  topics: Map<number, TopicState>;
 };
+/** `creatorId` may close, reopen and edit it, and post in it while closed, without can_manage_topics. */
+export type TopicState = { id: number; name: string; iconColor: number; iconCustomEmojiId?: string; closed: boolean; creatorId: number };
 export type UserState = SimTgUser & { started: boolean; blocked: boolean };
 export type CallbackQuery = { answer?: CallbackAnswer; createdAt: number; waiters: Array<() => void> };
 export type Update = Record<string, unknown> & { update_id: number };
@@ -131,6 +135,23 @@ function pendingCount(link: InviteLinkState): number {
 export function withoutSimFields(message: SimTgMessage): Record<string, unknown> {
   const { fromBot: _fromBot, ...rest } = message;
   return rest;
+}
+
+/** A message as another message's reply_to_message: Telegram nests only one level. */
+export function repliedMessage(message: SimTgMessage): SimRepliedMessage {
+  const { fromBot: _fromBot, reply_to_message: _reply, ...rest } = message;
+  return structuredClone(rest);
+}
+
+/** Bot API `ForumTopic` and the sim's snapshot of it. */
+export function topicJson(topic: TopicState): SimForumTopic {
+  return {
+    message_thread_id: topic.id,
+    name: topic.name,
+    icon_color: topic.iconColor,
+    ...(topic.iconCustomEmojiId ? { icon_custom_emoji_id: topic.iconCustomEmojiId } : {}),
+    closed: topic.closed,
+  };
 }
 
 export const now = () => Math.floor(Date.now() / 1000);

@@ -13,6 +13,7 @@ import { type InvoiceState, now, type PreCheckout, SUBSCRIPTION_PERIOD, type Use
 import { queryId } from './callbacks.ts';
 import { recordCharge } from './stars.ts';
 import type { Methods, SimState } from './state.ts';
+import { botMessagePlace } from './topics.ts';
 import type { PaymentAttempt, PaymentOutcome, SimTgMessage } from './types.ts';
 import { bool, chatId, int, parse, requiredString } from './validation.ts';
 
@@ -40,7 +41,7 @@ const invoiceFields = {
   prices,
 };
 const schemas = {
-  sendInvoice: z.object({ chat_id: chatId, ...invoiceFields }).loose(),
+  sendInvoice: z.object({ chat_id: chatId, message_thread_id: int.optional(), ...invoiceFields }).loose(),
   createInvoiceLink: z.object({ ...invoiceFields, subscription_period: int.optional() }).loose(),
   answer: z.object({ pre_checkout_query_id: z.string().min(1), ok: bool, error_message: z.string().optional() }).loose(),
 };
@@ -79,6 +80,7 @@ export function paymentMethods(sim: SimState): Methods {
       // subscription_period belongs to createInvoiceLink only; sendInvoice has no such parameter.
       const invoice = checkedInvoice({ ...params, subscription_period: undefined });
       const sent = sim.botMessage(state, {
+        ...botMessagePlace(sim, state, params.message_thread_id, undefined),
         invoice: { title: invoice.title, description: invoice.description, start_parameter: '', currency: invoice.currency, total_amount: invoice.totalAmount },
       });
       sim.invoices.set(`${state.chat.id}:${String(sent.message_id)}`, invoice);

@@ -6,6 +6,7 @@ import { userMessage } from './messages.ts';
 import { payInvoice } from './payments.ts';
 import { cancelSubscriptionByUser } from './stars.ts';
 import type { SimState } from './state.ts';
+import { userCreateTopic, userToggleTopic } from './topics.ts';
 import type { ScriptedTelegramUser } from './types.ts';
 
 export function scriptedUser(sim: SimState, userId: number): ScriptedTelegramUser {
@@ -16,7 +17,11 @@ export function scriptedUser(sim: SimState, userId: number): ScriptedTelegramUse
       user.blocked = false;
       return userMessage(sim, user, userId, payload ? `/start ${payload}` : '/start');
     },
-    sendText: async (chatId, text) => userMessage(sim, user, chatId, text),
+    sendText: async (chatId, text, options) => userMessage(sim, user, chatId, text, { replyTo: options?.replyTo }),
+    sendTopicMessage: async (chatId, threadId, text, options) => userMessage(sim, user, chatId, text, { threadId, replyTo: options?.replyTo }),
+    createTopic: async (chatId, name, options) => userCreateTopic(sim, user, chatId, name, options?.iconColor),
+    closeTopic: async (chatId, threadId) => userToggleTopic(sim, user, chatId, threadId, true),
+    reopenTopic: async (chatId, threadId) => userToggleTopic(sim, user, chatId, threadId, false),
     sendPrivate: async (text) => userMessage(sim, user, userId, text),
     pressButton: async (message, data, options) => pressButton(sim, user, message, data, options?.forge ?? false),
     requestToJoin: async (chatId) => fileJoinRequest(sim, sim.chatState(chatId), user),

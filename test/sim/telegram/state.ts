@@ -48,6 +48,8 @@ export class SimState {
     readonly bot: BotUser,
     readonly updates: UpdateQueue,
     readonly timing: Timing,
+    /** BotFather's group privacy: a bot that is no admin gets only the group messages meant for it. */
+    readonly privacyMode = false,
   ) {}
 
   /** A chat for the test side: a missing one is a bug in the test. */
@@ -133,7 +135,17 @@ export class SimState {
   }
 
   newChatState(chat: SimTgMessage['chat']): ChatState {
-    return { chat, members: new Map(), messages: [], joinRequests: new Map(), lastMessageId: 0, cursor: 0, edits: new Map(), seenEdits: new Map() };
+    return {
+      chat,
+      members: new Map(),
+      messages: [],
+      joinRequests: new Map(),
+      lastMessageId: 0,
+      cursor: 0,
+      edits: new Map(),
+      seenEdits: new Map(),
+      topics: new Map(),
+    };
   }
 
   nextMessageId(state: ChatState): number {

@@ -23,7 +23,15 @@ export type SimTgMessage = {
   text?: string;
   entities?: MessageEntity[];
   reply_markup?: { inline_keyboard: Array<Array<Record<string, unknown> & { text: string }>> };
-  reply_to_message?: { message_id: number };
+  /** The replied message as Telegram nests it: one level deep, without its own reply_to_message. */
+  reply_to_message?: SimRepliedMessage;
+  /** A forum topic's id (its forum_topic_created message's id); absent in General and outside forums. */
+  message_thread_id?: number;
+  is_topic_message?: true;
+  forum_topic_created?: { name: string; icon_color: number; icon_custom_emoji_id?: string };
+  forum_topic_edited?: { name?: string; icon_custom_emoji_id?: string };
+  forum_topic_closed?: Record<string, never>;
+  forum_topic_reopened?: Record<string, never>;
   invoice?: Record<string, unknown>;
   successful_payment?: SimSuccessfulPayment;
   refunded_payment?: SimRefundedPayment;
@@ -38,6 +46,9 @@ export type SimTgMessage = {
   /** Simulator bookkeeping, never sent: true for messages the bot sent through the API (not service messages). */
   fromBot: boolean;
 };
+export type SimRepliedMessage = Omit<SimTgMessage, 'fromBot' | 'reply_to_message'>;
+/** Bot API `ForumTopic`, plus whether the topic is closed. */
+export type SimForumTopic = { message_thread_id: number; name: string; icon_color: number; icon_custom_emoji_id?: string; closed: boolean };
 export type RecordedCall = { method: string; params: unknown; ok: boolean; errorCode?: number; description?: string; at: number };
 /**
  * An injected failure for the next call(s) of `method`. Without a description: 429 is
@@ -66,6 +77,11 @@ export type TelegramSimOptions = {
   botName?: string;
   /** How long a scripted payer waits for answerPreCheckoutQuery; Telegram allows 10 s. */
   preCheckoutTimeoutMs?: number;
+  /**
+   * BotFather's group privacy (off by default here, unlike Telegram): a bot that is not an admin
+   * then gets only commands, @mentions of it and replies to its messages from group members.
+   */
+  privacyMode?: boolean;
   /** How long a callback query can be answered; Telegram's limit is about 15 s. */
   callbackQueryTtlMs?: number;
   /** First webhook redelivery delay after a failed delivery; doubles per failure (Telegram: ~1 s up to 60-120 s). */
@@ -108,7 +124,19 @@ export type JoinOutcome = { status: 'joined' | 'requested'; chatId: number };
 export type ScriptedTelegramUser = {
   /** "/start <payload>" in the private chat; from then on the bot may write to this user. */
   startBot(payload?: string): Promise<SimTgMessage>;
-  sendText(chatId: number, text: string): Promise<SimTgMessage>;
+  /** Text in a group, or in the private chat; a reply to a message in a forum topic lands in that topic, as in the app. */
+  sendText(chatId: number, text: string, options?: { replyTo?: number }): Promise<SimTgMessage>;
+  /**
+   * Text in a forum topic: message_thread_id, is_topic_message and, unless `replyTo`, the topic's
+   * forum_topic_created message as reply_to_message. Rejects with TOPIC_CLOSED in a closed topic
+   * the user neither created nor may manage.
+   */
+  sendTopicMessage(chatId: number, threadId: number, text: string, options?: { replyTo?: number }): Promise<SimTgMessage>;
+  /** Creates a topic in a forum the user owns or administers with can_manage_topics. */
+  createTopic(chatId: number, name: string, options?: { iconColor?: number }): Promise<SimForumTopic>;
+  /** Closes or reopens a topic the user created or may manage (TOPIC_NOT_MODIFIED when already so). */
+  closeTopic(chatId: number, threadId: number): Promise<void>;
+  reopenTopic(chatId: number, threadId: number): Promise<void>;
   sendPrivate(text: string): Promise<SimTgMessage>;
   /** Refuses a button the message does not have, unless `forge` (to test forged payloads). */
   pressButton(message: SimTgMessage, callbackData: string, options?: { forge?: boolean }): Promise<CallbackHandle>;
