@@ -10,12 +10,15 @@ import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { runConsole } from './bots/console/console.ts';
 import { createDiscordAccessGateway } from './bots/discord/access-gateway.ts';
+import { ConsoleSupportGateway } from './bots/console/support-gateway.ts';
+import { createDiscordSupportGateway } from './bots/discord/support-gateway.ts';
 import { startDiscordBot } from './bots/discord/discord-bot.ts';
 import { CHECKOUT_RETURN_PATH, mountCheckoutReturn } from './bots/http/checkout-return.ts';
 import { type HttpServer, startHttpServer } from './bots/http/server.ts';
 import { createStripeClient, createStripeGateway } from './bots/stripe/stripe-gateway.ts';
 import { mountStripeWebhook } from './bots/stripe/webhook-route.ts';
 import { createTelegramAccessGateway } from './bots/telegram/access-gateway.ts';
+import { createTelegramSupportGateway } from './bots/telegram/support-gateway.ts';
 import { OpenAiIntentClassifier } from './bots/openai/intent-classifier.ts';
 import { defaultClassifier } from './core/support/intents/default-classifier.ts';
 import { createTelegramBot, type TelegramBot, WEBHOOK_PATH } from './bots/telegram/telegram-bot.ts';
@@ -97,6 +100,9 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
   const queue = new BullJobQueue(redis, config.workers.queuePrefix);
   cleanups.push(() => redis.quit(), () => queue.close());
   const telegramRest = config.telegram ? createTelegramAccessGateway({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, log }) : undefined;
+  const telegramSupport = config.telegram ? createTelegramSupportGateway({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, log }) : undefined;
+  // The console shows the support worker's relays when both run in this process (`npm start`).
+  const consoleRelays = interactive && role === 'all' ? new ConsoleSupportGateway() : undefined;
   // Outside production the console may move time forward (`/time +3d`) to show the lifecycle.
   const demoClock = config.env === 'production' ? undefined : new AdjustableClock();
   const coreDeps: CoreDeps = {
@@ -116,7 +122,14 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
       discord: config.discord ? createDiscordAccessGateway({ token: config.discord.token, apiUrl: config.discord.apiUrl, log }) : undefined,
     },
     // The local tier trains now (about 0.2 s), not on the first member's message.
-    support: { classifier: config.openai ? new OpenAiIntentClassifier(config.openai, defaultClassifier(), log) : defaultClassifier() },
+    support: {
+      classifier: config.openai ? new OpenAiIntentClassifier(config.openai, defaultClassifier(), log) : defaultClassifier(),
+      gateways: {
+        console: consoleRelays,
+        telegram: telegramSupport,
+        discord: config.discord ? createDiscordSupportGateway({ token: config.discord.token, apiUrl: config.discord.apiUrl, log }) : undefined,
+      },
+    },
   };
   const botDeps = coreDeps;
   const telegram =
@@ -163,6 +176,7 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
       input: process.stdin,
       output: process.stdout,
       log,
+      relays: consoleRelays,
       onInterrupt: () => void shutdown('SIGINT'),
     });
     await shutdown('console closed');

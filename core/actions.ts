@@ -24,6 +24,10 @@ export const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('billing.portal'), orderId: z.uuid() }),
   /** The assistant's clarifying question: the member says what their message was about. */
   z.object({ type: z.literal('support.intent'), intent: z.enum(INTENTS), text: z.string().min(1).max(500) }),
+  /** Staff: take the ticket (the Claim button on a ticket's summary). */
+  z.object({ type: z.literal('support.claim'), ticketId: z.uuid() }),
+  /** The member rates a closed conversation, 1 to 5. */
+  z.object({ type: z.literal('support.rate'), conversationId: z.uuid(), score: z.number().int().min(1).max(5) }),
 ]);
 
 const providerCodes = { stripe: 's', stars: 't', sandbox: 'x' } as const;
@@ -64,6 +68,10 @@ export function encodeAction(action: Action): string {
       return ['bp', uuidToCompact(action.orderId)].join(SEPARATOR);
     case 'support.intent':
       return ['si', INTENTS.indexOf(action.intent), escapePart(action.text)].join(SEPARATOR);
+    case 'support.claim':
+      return ['sc', uuidToCompact(action.ticketId)].join(SEPARATOR);
+    case 'support.rate':
+      return ['sr', uuidToCompact(action.conversationId), action.score].join(SEPARATOR);
   }
 }
 
@@ -94,6 +102,11 @@ export function decodeAction(encoded: string): Action | undefined {
     } else if (tag === 'si' && parts.length === 2) {
       const [intent = '', text = ''] = parts;
       candidate = { type: 'support.intent', intent: /^\d$/.test(intent) ? INTENTS[Number(intent)] : undefined, text: unescapePart(text) };
+    } else if (tag === 'sc' && parts.length === 1) {
+      candidate = { type: 'support.claim', ticketId: compactToUuid(parts[0] ?? '') };
+    } else if (tag === 'sr' && parts.length === 2) {
+      const [conversationId = '', score = ''] = parts;
+      candidate = { type: 'support.rate', conversationId: compactToUuid(conversationId), score: /^\d$/.test(score) ? Number(score) : Number.NaN };
     }
   } catch {
     return undefined;

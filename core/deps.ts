@@ -4,6 +4,7 @@ import type { PaymentProviders } from './commerce/providers.ts';
 import type { Database } from './db/client.ts';
 import type { Clock, JobQueue } from './ports.ts';
 import type { IntentClassifier } from './support/intents/classifier.ts';
+import type { SupportGateways } from './support/support-gateway.ts';
 
 /** Everything a use case may need, built once per process by the entry point. */
 export type CoreDeps = {
@@ -14,6 +15,9 @@ export type CoreDeps = {
   payments: PaymentProviders;
   /** The platforms' REST sides for roles, invites and removals (workers only). */
   access?: AccessGateways;
-  /** The support assistant's intent classifier (the local tier when unset). */
-  support?: { classifier: IntentClassifier };
+  /**
+   * The support assistant's intent classifier (the local tier when unset), and the platforms'
+   * sides of the human takeover (workers only).
+   */
+  support?: { classifier: IntentClassifier; gateways?: SupportGateways };
 };

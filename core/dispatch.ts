@@ -7,6 +7,8 @@ import { expandPayload, isStoredPayload, type PayloadFits, payloadEncoder } from
 import { type CommandDeps, type CommandName, commands } from './commands/index.ts';
 import { directMessageHint } from './commands/direct-message.ts';
 import { answerIntent, answerMessage, memberMessage } from './support/answer-message.ts';
+import { holdsTicket, relayStaffMessage } from './support/staff-message.ts';
+import { claimTicket, rateConversation } from './support/takeover.ts';
 import { startPrivateChat } from './commands/start.ts';
 import { migrateTelegramChat } from './communities/migrate-chat.ts';
 import { type Suggestion, type SuggestRequest, suggest } from './commands/suggest.ts';
@@ -24,8 +26,11 @@ import { resolveActor } from './members/resolve-actor.ts';
 import type { Reply } from './reply.ts';
 import type { Result } from './result.ts';
 
-/** What an adapter renders: the reply, plus the domain error behind it (for logs and tests). */
-export type Outcome = { reply: Reply; error?: DomainError; actor?: Actor };
+/**
+ * What an adapter renders: the reply, plus the domain error behind it (for logs and tests).
+ * `silent`: nothing to send (a message for staff while they hold the ticket, a redelivered update).
+ */
+export type Outcome = { reply: Reply; error?: DomainError; actor?: Actor; silent?: true };
 
 /**
  * The one way in for a typed command from any platform: resolve the caller to an actor,
@@ -139,12 +144,27 @@ export function handleChatMigration(deps: CommandDeps, change: { fromChatId: str
  * assistant answers (see `answerMessage`). Someone Lyceum cannot place in a community gets the
  * pointer to a community instead.
  */
-export async function handleMessage(deps: CommandDeps, caller: Caller, text: string): Promise<Outcome> {
+export async function handleMessage(deps: CommandDeps, caller: Caller, text: string, platformMessageId?: string): Promise<Outcome> {
   const parsed = memberMessage.safeParse(text);
   if (!parsed.success) return failure(caller, { code: 'invalid_input', details: describeIssues(parsed.error) });
   const resolved = await resolveActor(deps, caller);
   if (!resolved.ok) return resolved.error.code === 'no_active_community' && caller.platform === 'discord' ? { reply: await directMessageHint(deps, caller) } : failure(caller, resolved.error);
-  return settle(caller, resolved.value, await answerMessage(deps, resolved.value, { text: parsed.data }));
+  const actor = resolved.value;
+  // The console is one terminal for every persona: staff holding a ticket answer it by typing.
+  if (caller.platform === 'console' && (await holdsTicket(deps, actor))) return settleQuiet(caller, actor, await relayStaffMessage(deps, actor, { text: parsed.data }));
+  return settleQuiet(caller, actor, await answerMessage(deps, actor, { text: parsed.data, platformMessageId }));
+}
+
+/**
+ * Text staff wrote in a ticket's Discord thread or Telegram topic: relayed to the member (see
+ * `relayStaffMessage`); anything else in the staff space is left alone.
+ */
+export async function handleStaffMessage(deps: CommandDeps, caller: Caller & { spaceId: string }, input: { thread: string; text: string; platformMessageId: string }): Promise<Outcome> {
+  const parsed = memberMessage.safeParse(input.text);
+  if (!parsed.success) return failure(caller, { code: 'invalid_input', details: describeIssues(parsed.error) });
+  const resolved = await resolveActor(deps, caller);
+  if (!resolved.ok) return { reply: {}, silent: true };
+  return settleQuiet(caller, resolved.value, await relayStaffMessage(deps, resolved.value, { thread: input.thread, text: parsed.data, platformMessageId: input.platformMessageId }));
 }
 
 
@@ -170,6 +190,10 @@ function runAction(deps: CommandDeps, actor: Actor, action: Action): Promise<Res
       return openBillingPortal(deps, actor, action.orderId);
     case 'support.intent':
       return answerIntent(deps, actor, action.intent, action.text);
+    case 'support.claim':
+      return claimTicket(deps, actor, { ticket: action.ticketId });
+    case 'support.rate':
+      return rateConversation(deps, actor, action);
   }
 }
 
@@ -177,6 +201,11 @@ function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
     .join('; ');
+}
+
+function settleQuiet(caller: Caller, actor: Actor, result: Result<Reply | undefined, DomainError>): Outcome {
+  if (result.ok && !result.value) return { reply: {}, actor, silent: true };
+  return settle(caller, actor, result as Result<Reply, DomainError>);
 }
 
 function settle(caller: Caller, actor: Actor, result: Result<Reply, DomainError>): Outcome {

@@ -60,6 +60,14 @@ export type DomainError =
   | { code: 'nothing_to_cancel' }
   /** The member has several renewing subscriptions: /cancel needs the product's name. */
   | { code: 'which_subscription' }
+  /** No open ticket of the actor's community matches (or the command ran outside a ticket's thread). */
+  | { code: 'ticket_not_found' }
+  /** Another staff member holds the ticket; `take_over` takes it explicitly. */
+  | { code: 'ticket_claimed'; by: string }
+  /** The ticket is closed. */
+  | { code: 'ticket_closed' }
+  /** /handback or /close on a ticket someone else holds. */
+  | { code: 'not_your_ticket'; by: string }
   /** A Discord role the bot cannot grant: above its own, managed by an integration, @everyone, or no Manage Roles. */
   | { code: 'role_not_assignable'; reason: 'above_bot' | 'managed' | 'everyone' | 'no_manage_roles' };
 
@@ -94,6 +102,10 @@ const messageKeys = {
   link_has_purchases: 'error.link_has_purchases',
   nothing_to_revoke: 'error.nothing_to_revoke',
   which_subscription: 'error.which_subscription',
+  ticket_not_found: 'error.ticket_not_found',
+  ticket_claimed: 'error.ticket_claimed',
+  ticket_closed: 'error.ticket_closed',
+  not_your_ticket: 'error.not_your_ticket',
 } as const satisfies Record<DomainErrorCode, `error.${DomainErrorCode}`>;
 
 /** The one rendering of a domain error for every edge: short, private to the actor. */
@@ -101,7 +113,8 @@ export function describeError(locale: Locale, error: DomainError): Reply {
   if (error.code === 'role_not_assignable') {
     return { body: `${t(locale, messageKeys[error.code])} ${t(locale, `role.blocked.${error.reason}`)}`, ephemeral: true };
   }
-  const params: Record<string, string> = error.code === 'invalid_input' ? { details: error.details } : {};
+  const params: Record<string, string> =
+    error.code === 'invalid_input' ? { details: error.details } : error.code === 'ticket_claimed' || error.code === 'not_your_ticket' ? { by: error.by } : {};
   return { body: t(locale, messageKeys[error.code], params), ephemeral: true };
 }
 

@@ -11,6 +11,8 @@ import { sweepStarsPaymentsJob } from './payments/sweep-stars-payments.job.ts';
 import { sweepStripeEventsJob } from './payments/sweep-stripe-events.job.ts';
 import { pruneButtonPayloadsJob } from './maintenance/prune-button-payloads.job.ts';
 import { refreshCourseStatsJob } from './maintenance/refresh-course-stats.job.ts';
+import { relayJob } from './support/relay.job.ts';
+import { sweepSupportJob } from './support/sweep.job.ts';
 
 /** Every job of the contract and its handler; a contract job without a handler fails to compile. */
 export const jobRegistry = {
@@ -25,4 +27,6 @@ export const jobRegistry = {
   'access.notify-grace': notifyGraceJob,
   'access.reconcile': reconcileJob,
   'access.undo-audit': undoAuditJob,
+  'support.relay': relayJob,
+  'support.sweep': sweepSupportJob,
 } satisfies { [K in JobKey]: JobDefinition<K> };

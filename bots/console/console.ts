@@ -13,6 +13,7 @@ import { resolveActor } from '../../core/members/resolve-actor.ts';
 import { CONSOLE_SPACE_ID, consolePersonas } from '../../core/seed/seed-demo.ts';
 import { parseConsoleLine } from './parse-line.ts';
 import { renderReply } from './render.ts';
+import type { ConsoleSupportGateway } from './support-gateway.ts';
 
 export type ConsoleOptions = {
   deps: CommandDeps;
@@ -23,6 +24,8 @@ export type ConsoleOptions = {
   clock?: AdjustableClock | undefined;
   /** Ctrl-C at the prompt: the terminal is in raw mode, so no SIGINT reaches the process. */
   onInterrupt?: () => void;
+  /** Where the support worker's relays appear (absent when this process runs no workers). */
+  relays?: ConsoleSupportGateway | undefined;
 };
 
 /**
@@ -48,11 +51,20 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   };
 
   const show = (outcome: Outcome) => {
+    if (outcome.silent) return;
     const rendered = renderReply(outcome.reply, t(session.locale, 'console.filter'));
     if (rendered.keys.size) session.keys = rendered.keys;
     write(rendered.text);
   };
 
+  options.relays?.attach((relay) => {
+    const rendered = renderReply(relay.reply, t(session.locale, 'console.filter'));
+    const persona = Object.values(consolePersonas).find((candidate) => relay.to === 'member' && candidate.userId === relay.userId);
+    const header = relay.to === 'member' ? t(session.locale, 'console.relay.member', { name: persona?.displayName ?? relay.userId }) : t(session.locale, 'console.relay.staff');
+    if (rendered.keys.size) session.keys = rendered.keys;
+    write(`\n${header}\n${rendered.text}`);
+    prompt();
+  });
   await greet(options.deps, caller(), write, session.role);
   write(t(session.locale, 'console.usage'));
   prompt();

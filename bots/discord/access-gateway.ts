@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { AccessGateway, AccessOutcome } from '../../core/access/access-gateway.ts';
 import { t } from '../../core/i18n/index.ts';
 import type { Reply } from '../../core/reply.ts';
+import { dmChannels } from './dm-channels.ts';
 import { renderDiscordMessage } from './render.ts';
 import { isAbove, type RoleFacts, whyRoleBlocked } from './role-hierarchy.ts';
 
@@ -24,10 +25,9 @@ export type DiscordAccessGatewayOptions = {
 };
 
 const done: AccessOutcome = { kind: 'done' };
-const DM_CHANNELS_KEPT = 10_000;
 const blocked = (reason: string): AccessOutcome => ({ kind: 'blocked', reason });
 /** Private messages Discord refuses for good: DMs closed, no shared server, no such user. */
-const UNREACHABLE: ReadonlySet<number> = new Set([
+export const UNREACHABLE: ReadonlySet<number> = new Set([
   RESTJSONErrorCodes.CannotSendMessagesToThisUser,
   RESTJSONErrorCodes.CannotSendMessagesToThisUserDueToHavingNoMutualGuilds,
   RESTJSONErrorCodes.UnknownUser,
@@ -56,15 +56,7 @@ export function createDiscordAccessGateway(options: DiscordAccessGatewayOptions)
   };
 
   // A user's DM channel id never changes: opening it once per process is enough (bounded, oldest out).
-  const dmChannels = new Map<string, string>();
-  const dmChannel = async (userId: string) => {
-    const known = dmChannels.get(userId);
-    if (known) return known;
-    const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as APIChannel;
-    dmChannels.set(userId, channel.id);
-    if (dmChannels.size > DM_CHANNELS_KEPT) dmChannels.delete(dmChannels.keys().next().value!);
-    return channel.id;
-  };
+  const dms = dmChannels(rest);
 
   return {
     async setRole({ guildId, userId, roleId, present, reason }) {
@@ -125,10 +117,10 @@ export function createDiscordAccessGateway(options: DiscordAccessGatewayOptions)
     removeFromChat: async () => blocked('not a Discord resource'),
     async notify(userId: string, reply: Reply) {
       try {
-        await rest.post(Routes.channelMessages(await dmChannel(userId)), { body: renderDiscordMessage(reply) });
+        await rest.post(Routes.channelMessages(await dms.of(userId)), { body: renderDiscordMessage(reply) });
         return true;
       } catch (error) {
-        dmChannels.delete(userId);
+        dms.forget(userId);
         const code = discordCode(error);
         if (code !== undefined && UNREACHABLE.has(code)) return false;
         throw error;

@@ -8,6 +8,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import { type CommandTextKey, described, localized } from './command-text.ts';
+import { supportCommands, supportSettingOptions } from './support-commands.ts';
 
 type Command = RESTPostAPIChatInputApplicationCommandsJSONBody;
 const inGuilds: Pick<Command, 'type' | 'contexts'> = { type: ApplicationCommandType.ChatInput, contexts: [InteractionContextType.Guild] };
@@ -142,7 +143,7 @@ export const guildCommands: Command[] = [
       },
     ],
   },
-  { name: 'tickets', ...inGuilds, ...described('command.tickets') },
+  ...supportCommands,
   {
     name: 'settings',
     ...inGuilds,
@@ -152,6 +153,7 @@ export const guildCommands: Command[] = [
       { type: ApplicationCommandOptionType.String, name: 'grace_access', ...described('command.settings.graceAccess'), choices: [{ name: 'keep', value: 'keep' }, { name: 'role', value: 'role' }] },
       // Sent to core as "<guild id>/<role id>", with why the bot could not manage it (if so).
       { type: ApplicationCommandOptionType.Role, name: 'grace_role', ...described('command.settings.graceRole') },
+      ...supportSettingOptions,
     ],
   },
   {

@@ -1,6 +1,7 @@
 import {
   ApplicationCommandOptionType,
   type ChatInputCommandInteraction,
+  ChannelType,
   type CommandInteractionOption,
   type Guild,
   PermissionFlagsBits,
@@ -21,15 +22,32 @@ export async function commandInput(interaction: ChatInputCommandInteraction): Pr
   const input: Record<string, unknown> = subcommand ? { action: subcommand.name } : {};
   for (const option of subcommand ? (subcommand.options ?? []) : interaction.options.data) {
     if (option.type === ApplicationCommandOptionType.Role) Object.assign(input, await roleInput(interaction, option));
+    else if (option.type === ApplicationCommandOptionType.Channel) Object.assign(input, channelInput(interaction, option));
     else input[option.name] = option.value;
     // Who a user option picked, so core can welcome someone who never used the bot (a gift).
     if (option.type === ApplicationCommandOptionType.User && option.user) {
       input[`${option.name}User`] = { username: option.user.username, displayName: option.member && 'displayName' in option.member ? option.member.displayName : (option.user.globalName ?? option.user.username), bot: option.user.bot };
     }
   }
+  if (TICKET_COMMANDS.has(interaction.commandName) && input.ticket === undefined && interaction.channel?.isThread()) input.thread = interaction.channelId;
   // A Discord integer option cannot say "none": 0 removes a product's Stars price.
   if (interaction.commandName === 'product' && input.action === 'edit' && input.stars === 0) input.stars = 'none';
   return input;
+}
+
+/** Typed in a ticket's private thread, these act on that ticket. */
+const TICKET_COMMANDS = new Set(['claim', 'handback', 'close']);
+/** What the bot needs in the staff channel to open a private thread per ticket and post in it. */
+const THREAD_RIGHTS = [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.CreatePrivateThreads, PermissionFlagsBits.SendMessagesInThreads];
+
+/** A channel option as `"<guild id>/<channel id>"`, plus `<option>Blocked` when threads cannot open there. */
+function channelInput(interaction: ChatInputCommandInteraction, option: CommandInteractionOption): Record<string, string> {
+  const value = { [option.name]: `${interaction.guildId}/${String(option.value)}` };
+  const channel = interaction.guild?.channels.cache.get(String(option.value));
+  const me = interaction.guild?.members.me;
+  if (!channel || !me) return value;
+  if (channel.type !== ChannelType.GuildText) return { ...value, [`${option.name}Blocked`]: 'not_text' };
+  return me.permissionsIn(channel).has(THREAD_RIGHTS) ? value : { ...value, [`${option.name}Blocked`]: 'no_thread_rights' };
 }
 
 async function roleInput(interaction: ChatInputCommandInteraction, option: CommandInteractionOption): Promise<Record<string, string>> {

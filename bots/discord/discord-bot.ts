@@ -5,7 +5,7 @@ import { mountAutocomplete } from './autocomplete.ts';
 import { mountCommandRegistration } from './command-registration.ts';
 import { mountComponents } from './components.ts';
 import type { BotContext } from './context.ts';
-import { mountDirectMessages } from './direct-messages.ts';
+import { mountSupportMessages } from './support-messages.ts';
 import { mountMembers } from './members.ts';
 import { mountSlashCommands } from './slash-commands.ts';
 
@@ -44,7 +44,9 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   const client = new Client({
     // DMs arrive on uncached channels, hence the Channel partial. GuildMembers (privileged: turn
     // on "Server Members Intent" for the app) tells us when a buyer joins or comes back.
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers, GatewayIntentBits.DirectMessages],
+    // GuildMessages and MessageContent (privileged: "Message Content Intent") carry what staff
+    // write in ticket threads and what members say to the bot by @mention.
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers, GatewayIntentBits.DirectMessages, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
     partials: [Partials.Channel, Partials.GuildMember],
     ...(options.apiUrl ? { rest: { api: options.apiUrl } } : {}),
   });
@@ -53,7 +55,7 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   mountSlashCommands(client, context);
   mountComponents(client, context);
   mountAutocomplete(client, context);
-  mountDirectMessages(client, context);
+  mountSupportMessages(client, context);
   mountMembers(client, context);
   client.rest.on('rateLimited', (info) => log.warn({ route: info.route, retryAfter: info.retryAfter }, 'rate limited by Discord'));
   client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));

@@ -1,10 +1,9 @@
 import type { Telegraf } from 'telegraf';
-import { handleChatMigration, handleCommand, handleMessage } from '../../core/dispatch.ts';
+import { handleChatMigration } from '../../core/dispatch.ts';
 import { t, toLocale } from '../../core/i18n/index.ts';
-import { type BotContext, callerOf } from './context.ts';
-import { answer } from './replies.ts';
+import type { BotContext } from './context.ts';
 
-/** The bot joining a group, and free text in private chats. */
+/** The bot joining a group, and a group becoming a supergroup. */
 export function mountChats(bot: Telegraf, context: BotContext): void {
   // Added to a group: tell whoever added the bot what to do next.
   bot.on('my_chat_member', async (ctx) => {
@@ -24,10 +23,5 @@ export function mountChats(bot: Telegraf, context: BotContext): void {
     if (!change) return next();
     const { moved } = await handleChatMigration(context.deps, change);
     if (moved) context.log.info(change, 'group upgraded to a supergroup; its space and grants moved');
-  });
-  // Free text in a private chat goes to the support assistant; in groups the bot only listens to commands.
-  bot.on('text', (ctx) => {
-    if (ctx.chat.type !== 'private' || ctx.message.text.startsWith('/')) return;
-    return answer(context, ctx, handleMessage(context.deps, callerOf(ctx), ctx.message.text));
   });
 }

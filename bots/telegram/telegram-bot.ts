@@ -12,6 +12,7 @@ import { mountPayments } from './payments.ts';
 import { retryRateLimited } from './rate-limit.ts';
 import { reportFailure } from './replies.ts';
 import { mountSetup } from './setup.ts';
+import { mountSupport } from './support.ts';
 import { updateSchema } from './update-schema.ts';
 import { mountWebhook } from './webhook.ts';
 
@@ -75,6 +76,7 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
   mountJoinRequests(bot, context);
   mountChatMembers(bot, context);
   mountChats(bot, context);
+  mountSupport(bot, context);
 
   return {
     bot,

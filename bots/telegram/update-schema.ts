@@ -21,6 +21,9 @@ const message = z.looseObject({
   chat,
   from: user.optional(),
   text: z.string().max(4096).optional(),
+  message_thread_id: z.number().int().positive().optional(),
+  is_topic_message: z.boolean().optional(),
+  reply_to_message: z.looseObject({ message_id: z.number().int(), from: user.optional() }).optional(),
   migrate_to_chat_id: z.number().int().optional(),
   migrate_from_chat_id: z.number().int().optional(),
   successful_payment: z

@@ -10,7 +10,9 @@ import { revokeAccess, revokeInput } from '../access/revoke-access.ts';
 import { buyProduct, buyProductInput } from '../commerce/buy-product.ts';
 import { linkAccounts, linkInput } from '../members/link-accounts.ts';
 import { manageSettings, settingsInput } from '../communities/community-settings.ts';
-import { listTickets } from '../support/list-tickets.ts';
+import { listTickets, ticketsInput } from '../support/list-tickets.ts';
+import { faqInput, manageFaq } from '../support/faq.ts';
+import { claimInput, claimTicket, closeInput, closeTicket, handBack, handbackInput } from '../support/takeover.ts';
 import { cancelInput, cancelSubscription } from '../commerce/cancel-subscription.ts';
 import { manageProduct, manageProductInput } from '../commerce/manage-products.ts';
 import { showMyPurchases } from '../commerce/my-purchases.ts';
@@ -45,7 +47,11 @@ export const commands = {
   access: define({ input: accessInput, run: manageAccess }),
   grant: define({ input: grantInput, run: grantAccess }),
   settings: define({ input: settingsInput, run: manageSettings }),
-  tickets: define({ input: z.object({}), run: listTickets }),
+  tickets: define({ input: ticketsInput, run: listTickets }),
+  claim: define({ input: claimInput, run: claimTicket }),
+  handback: define({ input: handbackInput, run: handBack }),
+  close: define({ input: closeInput, run: closeTicket }),
+  faq: define({ input: faqInput, run: manageFaq }),
   revoke: define({ input: revokeInput, run: revokeAccess }),
 };
 

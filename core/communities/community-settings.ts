@@ -10,8 +10,9 @@ import type { Actor } from '../members/actor.ts';
 import { can } from '../members/rbac.ts';
 import type { Reply } from '../reply.ts';
 import { err, ok, type Result } from '../result.ts';
+import { supportSettingChanges, supportSettingFields, supportSettingsInput } from '../support/support-settings.ts';
 
-export const settingsInput = z.object({
+export const settingsInput = supportSettingsInput.extend({
   grace_days: z.coerce.number().int().min(0).max(30).optional(),
   /** `keep`: members keep their roles during grace; `role`: they hold `grace_role` instead. */
   grace_access: z.enum(['keep', 'role']).optional(),
@@ -30,7 +31,10 @@ export const settingsInput = z.object({
  */
 export async function manageSettings(deps: Pick<CoreDeps, 'db'>, actor: Actor, input: z.infer<typeof settingsInput>): Promise<Result<Reply, DomainError>> {
   if (!can(actor.role, 'commerce.manage')) return err({ code: 'forbidden', permission: 'commerce.manage' });
-  const changes: Omit<CommunitySettings, 'graceRole'> & { graceRole?: CommunitySettings['graceRole'] | null } = {};
+  const [current] = await deps.db.select({ settings: communities.settings }).from(communities).where(eq(communities.id, actor.communityId));
+  const support = await supportSettingChanges(deps.db, actor, current?.settings ?? {}, input);
+  if (!support.ok) return support;
+  const changes: Omit<CommunitySettings, 'graceRole' | 'refundWindowDays'> & { graceRole?: CommunitySettings['graceRole'] | null; refundWindowDays?: number | null } = { ...support.value };
   if (input.grace_days !== undefined) changes.graceDays = input.grace_days;
   if (input.grace_access === 'keep') changes.graceRole = null;
   else if (input.grace_role) {
@@ -44,7 +48,7 @@ export async function manageSettings(deps: Pick<CoreDeps, 'db'>, actor: Actor, i
     changes.graceRole = { guildId, roleId };
   } else if (input.grace_access === 'role') return err({ code: 'invalid_input', details: t(actor.locale, 'settings.graceRoleMissing') });
   if (Object.keys(changes).length) {
-    // jsonb `||` merges; a null grace role is dropped so "keep" leaves no key behind.
+    // jsonb `||` merges; a null grace role or refund window is dropped so turning it off leaves no key behind.
     await deps.db
       .update(communities)
       .set({ settings: sql`jsonb_strip_nulls(${communities.settings} || ${JSON.stringify(changes)}::jsonb)` })
@@ -59,6 +63,7 @@ export async function manageSettings(deps: Pick<CoreDeps, 'db'>, actor: Actor, i
     fields: [
       { name: t(actor.locale, 'settings.graceDays'), value: String(settings.graceDays ?? GRACE_DAYS) },
       { name: t(actor.locale, 'settings.graceAccess'), value: graceRole },
+      ...supportSettingFields(actor.locale, settings),
     ],
     ephemeral: true,
   });

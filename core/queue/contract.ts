@@ -113,6 +113,22 @@ export const jobs = {
     payload: z.object({ communityId: z.uuid(), auditId: z.number().int().positive(), requestedBy: z.uuid().optional() }),
     key: (payload) => `undo-audit-${payload.auditId}`,
   }),
+  /**
+   * Delivers a support conversation's pending messages to the other side (staff thread or topic,
+   * or the member's private chat), in order. One job per new message; each relays everything
+   * pending, so the order holds whichever job runs first.
+   */
+  'support.relay': job({
+    queue: 'support',
+    payload: z.object({ conversationId: z.uuid(), messageId: z.uuid() }),
+    key: (payload) => `relay-${payload.messageId}`,
+  }),
+  /** Re-queues relays that are still pending, and reminds staff of tickets past their first-response target (once each). */
+  'support.sweep': job({
+    queue: 'support',
+    payload: z.object({}),
+    key: () => 'support-sweep',
+  }),
   /** Drops stored button payloads no reply has used for 30 days (see core/button-payloads). */
   'maintenance.prune-button-payloads': job({
     queue: 'maintenance',
@@ -134,6 +150,7 @@ export const schedules: Array<{ id: string; job: JobKey; payload: JobPayload<Job
   { id: 'sweep-stars-payments', job: 'payments.sweep-stars-payments', payload: {}, every: 10 * 60_000 },
   { id: 'run-lifecycle', job: 'access.run-lifecycle', payload: {}, every: 15 * 60_000 },
   { id: 'reconcile', job: 'access.reconcile', payload: {}, every: 60 * 60_000 },
+  { id: 'support-sweep', job: 'support.sweep', payload: {}, every: 60_000 },
 ];
 
 type AnySpec = { queue: QueueName; payload: z.ZodType; key?: (payload: never) => string };

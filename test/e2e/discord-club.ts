@@ -1,6 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { createDiscordAccessGateway } from '../../bots/discord/access-gateway.ts';
 import { type DiscordBot, startDiscordBot } from '../../bots/discord/discord-bot.ts';
+import { createDiscordSupportGateway } from '../../bots/discord/support-gateway.ts';
+import { defaultClassifier } from '../../core/support/intents/default-classifier.ts';
 import { platformSpaces, productGrants, products } from '../../core/db/schema/index.ts';
 import { startWorkers, type WorkerRuntime } from '../../workers/runner.ts';
 import { commandDeps } from '../support/core-deps.ts';
@@ -26,8 +28,8 @@ export type DiscordClub = {
 };
 
 /**
- * A Discord server selling a role, as the access tests need it: the simulator, the real bot and
- * the workers (REST access gateway, no schedulers) on the demo community, the server linked by
+ * A Discord server selling a role, as the access and support tests need it: the simulator, the
+ * real bot and the workers (REST access and support gateways, no schedulers) on the demo community, the server linked by
  * its owner, and python-bootcamp granting the "Club" role.
  */
 export async function startDiscordClub(memberNames: string[]): Promise<DiscordClub> {
@@ -43,7 +45,8 @@ export async function startDiscordClub(memberNames: string[]): Promise<DiscordCl
   }
   const roleId = sim.createRole(guildId, { name: 'Club' }).id;
   const access = { discord: createDiscordAccessGateway({ token: sim.botToken, apiUrl: sim.apiUrl, log: silentLog }) };
-  const deps = { ...commandDeps(world.database.db, { clock: world.clock, queue: queues.queue, payments: { sandbox: true } }), access };
+  const support = { classifier: defaultClassifier(), gateways: { discord: createDiscordSupportGateway({ token: sim.botToken, apiUrl: sim.apiUrl, log: silentLog }) } };
+  const deps = { ...commandDeps(world.database.db, { clock: world.clock, queue: queues.queue, payments: { sandbox: true }, support }), access };
   const bot: DiscordBot = await startDiscordBot({ token: sim.botToken, applicationId: sim.applicationId, apiUrl: sim.apiUrl, deps, log: silentLog });
   await bot.ready;
   const workers: WorkerRuntime = await startWorkers(deps, queues.queue, { connection: queues.redis, prefix: queues.prefix, concurrency: 2, log: silentLog, schedulers: false });

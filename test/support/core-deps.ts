@@ -11,15 +11,15 @@ export class RecordingQueue implements JobQueue {
   async enqueue<K extends JobKey>(key: K, payload: JobPayload<K>): Promise<void> {
     this.jobs.push({ key, payload });
   }
-  of(key: JobKey) {
-    return this.jobs.filter((job) => job.key === key).map((job) => job.payload);
+  of<K extends JobKey>(key: K): Array<JobPayload<K>> {
+    return this.jobs.filter((job) => job.key === key).map((job) => job.payload as JobPayload<K>);
   }
 }
 
 /** Command dependencies for core tests: the real database, a recording queue, the sandbox. */
 export function commandDeps(
   db: Database,
-  overrides: { queue?: JobQueue; clock?: Clock; payments?: PaymentProviders } = {},
+  overrides: { queue?: JobQueue; clock?: Clock; payments?: PaymentProviders; support?: CommandDeps['support'] } = {},
 ): CommandDeps {
   return {
     db,
@@ -27,5 +27,6 @@ export function commandDeps(
     clock: overrides.clock ?? systemClock,
     log: silentLog,
     payments: overrides.payments ?? { sandbox: true },
+    ...(overrides.support ? { support: overrides.support } : {}),
   };
 }

@@ -5,7 +5,12 @@ import { platform, spaceKind } from './enums.ts';
 
 /** Per-community switches; every key optional so old rows stay valid as features arrive. */
 export type CommunitySettings = {
-  supportHandoffSpaceId?: string;
+  /** Where staff take tickets over: a Discord text channel (private thread per ticket) and/or a Telegram forum supergroup (topic per ticket). */
+  supportHandoff?: { discord?: { guildId: string; channelId: string; roleId?: string }; telegram?: { chatId: string } };
+  /** Minutes staff have for a first reply before they are reminded (default FIRST_RESPONSE_MINUTES). */
+  firstResponseMinutes?: number;
+  /** Refund requests within this many days of payment are approved without a person (unset: off). */
+  refundWindowDays?: number;
   digestWeekday?: number;
   /** Days a member keeps access after a failed renewal (default GRACE_DAYS). */
   graceDays?: number;

@@ -46,12 +46,18 @@ describe('answerMessage', () => {
     expect(opened.body).toMatch(/^I've passed this to the team \(ticket #[0-9a-f]{8}\) with your orders and access attached/);
     expect((await say('talk to a human please')).body).toMatch(/^Added to your open ticket #/);
     expect(await count(supportTickets)).toBe(1);
-    const messages = await database.db.select().from(supportMessages).orderBy(supportMessages.createdAt);
-    expect(messages.map((message) => [message.authorKind, message.body.split('\n')[0]])).toEqual([
-      ['member', 'i want a refund'],
-      ['system', 'intent: refund_request'],
-      ['member', 'talk to a human please'],
+    // The whole conversation is kept in order; the summary goes to staff, the assistant's words stay for the transcript.
+    const messages = await database.db.select().from(supportMessages).orderBy(supportMessages.seq);
+    const fromRefund = messages.slice(messages.findIndex((message) => message.body === 'i want a refund'));
+    expect(fromRefund.map((message) => [message.authorKind, message.kind, message.relayTo, message.body.split('\n')[0]])).toEqual([
+      ['member', 'text', null, 'i want a refund'],
+      ['system', 'summary', 'staff', expect.stringMatching(/^ticket #[0-9a-f]{8} · console · intent: refund_request$/)],
+      ['assistant', 'text', null, expect.stringMatching(/^I've passed this to the team/)],
+      ['member', 'text', 'staff', 'talk to a human please'],
+      ['assistant', 'text', null, expect.stringMatching(/^Added to your open ticket/)],
     ]);
+    expect(fromRefund[1]!.body).toContain('> i want a refund');
+    expect(queue.of('support.relay').map((job) => job.messageId)).toEqual([fromRefund[1]!.id, fromRefund[3]!.id]);
 
     // Staff see it in /tickets, oldest first, and it is late once the first-response target passes.
     expect((await handleCommand(deps, mia, 'tickets', {})).error).toMatchObject({ code: 'forbidden' });

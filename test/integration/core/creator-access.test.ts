@@ -62,6 +62,9 @@ describe('creator access tools', () => {
     expect(changed.reply.fields).toEqual([
       { name: 'Grace days after a failed renewal', value: '5' },
       { name: 'During grace', value: 'members keep their roles' },
+      { name: 'Where staff take tickets', value: expect.stringMatching(/^not set: /) },
+      { name: 'First-response target (minutes)', value: '240', inline: true },
+      { name: 'Refund window (days)', value: 'off: every refund goes to staff', inline: true },
     ]);
     expect((await handleCommand(deps, as('creator'), 'settings', { grace_access: 'role' })).error).toMatchObject({ code: 'invalid_input' });
     expect((await handleCommand(deps, as('creator'), 'settings', { grace_role: '123456789/987654321' })).error).toMatchObject({ code: 'invalid_input', details: expect.stringContaining('not linked to this community') });
@@ -69,6 +72,20 @@ describe('creator access tools', () => {
     expect((await handleCommand(deps, as('creator'), 'settings', {})).reply.fields?.[0]?.value).toBe('5');
     const [audit] = await database.db.select().from(auditLog).where(eq(auditLog.action, 'community.settings'));
     expect(audit?.details).toEqual({ graceDays: 5 });
+  });
+
+  it('sets where staff take tickets, the first-response target and the refund window, in linked spaces only', async () => {
+    const set = (options: Record<string, string>) => handleCommand(deps, as('creator'), 'settings', options);
+    expect((await set({ support_channel: '123456789/987654321' })).error).toMatchObject({ code: 'invalid_input', details: expect.stringContaining('not linked to this community') });
+    expect((await set({ support_role: '123456789/987654321' })).error).toMatchObject({ code: 'invalid_input', details: expect.stringContaining('support_channel') });
+    expect((await set({ support_chat: '-1001234567', support_chatBlocked: 'not_forum' })).error).toMatchObject({ code: 'invalid_input', details: expect.stringContaining('Topics') });
+    expect((await set({ first_response_minutes: '2' })).error).toMatchObject({ code: 'invalid_input' });
+    const changed = await set({ first_response_minutes: '30', refund_window_days: '14' });
+    expect(changed.reply.fields?.slice(3)).toEqual([
+      { name: 'First-response target (minutes)', value: '30', inline: true },
+      { name: 'Refund window (days)', value: '14', inline: true },
+    ]);
+    expect((await set({ refund_window_days: '0' })).reply.fields?.[4]?.value).toBe('off: every refund goes to staff');
   });
 
   it('revokes a paid product for good: a duplicate payment event does not bring it back', async () => {
