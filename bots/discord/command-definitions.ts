@@ -2,16 +2,11 @@ import {
   type APIApplicationCommandBasicOption,
   type APIApplicationCommandStringOption,
   ApplicationCommandOptionType,
-  ApplicationCommandType,
-  InteractionContextType,
   PermissionFlagsBits,
-  type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import { type CommandTextKey, described, localized } from './command-text.ts';
+import { type Command, type CommandTextKey, described, inGuilds, localized } from './command-text.ts';
 import { supportCommands, supportSettingOptions } from './support-commands.ts';
 
-type Command = RESTPostAPIChatInputApplicationCommandsJSONBody;
-const inGuilds: Pick<Command, 'type' | 'contexts'> = { type: ApplicationCommandType.ChatInput, contexts: [InteractionContextType.Guild] };
 
 const text = (name: string, key: CommandTextKey, limits: Partial<APIApplicationCommandStringOption> = {}): APIApplicationCommandStringOption => ({
   type: ApplicationCommandOptionType.String,

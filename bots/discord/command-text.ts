@@ -1,4 +1,9 @@
+import { ApplicationCommandType, InteractionContextType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { type MessageKey, t } from '../../core/i18n/index.ts';
+
+export type Command = RESTPostAPIChatInputApplicationCommandsJSONBody;
+/** A slash command usable in servers only (DMs hold no commands: free text goes to the assistant). */
+export const inGuilds: Pick<Command, 'type' | 'contexts'> = { type: ApplicationCommandType.ChatInput, contexts: [InteractionContextType.Guild] };
 
 export type CommandTextKey = MessageKey;
 

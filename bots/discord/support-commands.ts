@@ -3,16 +3,11 @@ import {
   type APIApplicationCommandOption,
   type APIApplicationCommandStringOption,
   ApplicationCommandOptionType,
-  ApplicationCommandType,
   ChannelType,
-  InteractionContextType,
-  type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { MessageKey } from '../../core/i18n/index.ts';
-import { described } from './command-text.ts';
+import { type Command, described, inGuilds } from './command-text.ts';
 
-type Command = RESTPostAPIChatInputApplicationCommandsJSONBody;
-const inGuilds: Pick<Command, 'type' | 'contexts'> = { type: ApplicationCommandType.ChatInput, contexts: [InteractionContextType.Guild] };
 const string = (name: string, key: MessageKey, limits: { required?: boolean; min_length?: number; max_length: number }): APIApplicationCommandStringOption => ({ type: ApplicationCommandOptionType.String, name, ...described(key), ...limits });
 
 /** Typed in a ticket's thread, /claim, /handback and /close act on that ticket; elsewhere `ticket` names it. */

@@ -2,6 +2,7 @@ import { type Client, Events, type Message } from 'discord.js';
 import { handleMessage, handleStaffMessage, type Outcome } from '../../core/dispatch.ts';
 import { t } from '../../core/i18n/index.ts';
 import type { Caller } from '../../core/members/actor.ts';
+import { inOrderPerKey } from '../in-order.ts';
 import type { BotContext } from './context.ts';
 import { isPrivateReply, renderDiscordMessage } from './render.ts';
 
@@ -56,18 +57,4 @@ async function send(message: Message, outcome: Outcome, where: 'here' | 'dm-if-p
   } catch {
     await message.reply({ content: t(locale, 'discord.openDms'), allowedMentions: { repliedUser: false, parse: [] } });
   }
-}
-
-/** Runs tasks of one key one after another (in arrival order) and tasks of different keys side by side. */
-export function inOrderPerKey() {
-  const tails = new Map<string, Promise<unknown>>();
-  return <T>(key: string, task: () => Promise<T>): Promise<T> => {
-    const run = (tails.get(key) ?? Promise.resolve()).then(task, task);
-    const tail = run.catch(() => undefined);
-    tails.set(key, tail);
-    void tail.then(() => {
-      if (tails.get(key) === tail) tails.delete(key);
-    });
-    return run;
-  };
 }

@@ -19,7 +19,9 @@ export function mountSupport(bot: Telegraf, context: BotContext): void {
     if (message.is_topic_message && message.message_thread_id) {
       const caller = { ...callerOf(ctx), spaceId: String(ctx.chat.id) };
       const outcome = await handleStaffMessage(context.deps, caller, { thread: String(message.message_thread_id), text: message.text, platformMessageId: messageId });
-      if (!outcome.silent) await ctx.telegram.sendMessage(ctx.chat.id, (await render(context, outcome)).text, { ...htmlOptions(await render(context, outcome)), message_thread_id: message.message_thread_id });
+      if (outcome.silent) return;
+      const rendered = await render(context, outcome);
+      await ctx.telegram.sendMessage(ctx.chat.id, rendered.text, { ...htmlOptions(rendered), message_thread_id: message.message_thread_id });
       return;
     }
     const username = ctx.botInfo?.username;

@@ -9,6 +9,7 @@ import { mountCommands, publishCommands } from './commands.ts';
 import type { BotContext } from './context.ts';
 import { mountJoinRequests } from './join-requests.ts';
 import { mountPayments } from './payments.ts';
+import { inOrderPerKey } from '../in-order.ts';
 import { retryRateLimited } from './rate-limit.ts';
 import { reportFailure } from './replies.ts';
 import { mountSetup } from './setup.ts';
@@ -53,6 +54,7 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
   });
   retryRateLimited(bot.telegram, log);
   const inFlight = new Set<Promise<unknown>>();
+  const serial = inOrderPerKey();
   const context: BotContext = { deps: options.deps, log, bot };
 
   // Updates are checked first, then handled without holding up the next ones: one slow chat
@@ -65,7 +67,10 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
     }
     // telegraf gives every update a Telegram client of its own, so each one is wrapped too.
     retryRateLimited(ctx.telegram, log);
-    const handling = next().catch((error: unknown) => reportFailure(context, ctx, error));
+    // Side by side across chats, but in arrival order within one chat (a member's messages to staff keep their order).
+    const chatId = ctx.chat?.id;
+    const run = () => next().catch((error: unknown) => reportFailure(context, ctx, error));
+    const handling = chatId === undefined ? run() : serial(String(chatId), run);
     inFlight.add(handling);
     void handling.finally(() => inFlight.delete(handling));
   });

@@ -32,7 +32,7 @@ export async function findTicket(tx: Queryable, actor: Actor, target: z.infer<ty
     : target.thread
       ? and(scope, eq(supportConversations.handoffPlatform, actor.platform), eq(supportConversations.handoffThreadId, target.thread))
       : fallback === 'mine'
-        ? and(scope, eq(supportConversations.assigneeMemberId, actor.memberId), eq(supportConversations.status, 'claimed'))
+        ? and(scope, eq(supportConversations.assigneeMemberId, actor.memberId), inArray(supportConversations.status, ['claimed', 'assistant']), inArray(supportTickets.status, ['open', 'pending']))
         : and(scope, eq(supportConversations.status, 'waiting'), inArray(supportTickets.status, ['open', 'pending']));
   const rows = await tx
     .select({ ticket: supportTickets, conversation: supportConversations, assignee: members.displayName })

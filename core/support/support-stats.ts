@@ -28,11 +28,12 @@ export async function supportStats(deps: Pick<CoreDeps, 'db' | 'clock'>, actor: 
   const [conversations] = await deps.db
     .select({
       total: sql<number>`count(*)::int`,
-      withoutHuman: sql<number>`count(*) filter (where not exists (select 1 from ${supportTickets} where ${supportTickets.conversationId} = ${supportConversations.id}))::int`,
+      withoutHuman: sql<number>`(count(*) filter (where ${supportTickets.id} is null))::int`,
       rated: sql<number>`count(${supportConversations.csatScore})::int`,
       rating: sql<number | null>`avg(${supportConversations.csatScore})::float`,
     })
     .from(supportConversations)
+    .leftJoin(supportTickets, eq(supportTickets.conversationId, supportConversations.id))
     .where(and(eq(supportConversations.communityId, actor.communityId), gte(supportConversations.createdAt, since)));
   const [tickets] = await deps.db
     .select({

@@ -61,7 +61,8 @@ export async function handBack(deps: Deps, actor: Actor, input: z.infer<typeof h
     const held = await heldByActor(tx, actor, input);
     if (!held.ok) return held;
     const { conversation } = held.value;
-    await tx.update(supportConversations).set({ status: 'assistant', assigneeMemberId: null }).where(eq(supportConversations.id, conversation.id));
+    // The assignee stays: the ticket is still theirs to /close.
+    await tx.update(supportConversations).set({ status: 'assistant' }).where(eq(supportConversations.id, conversation.id));
     await tx.update(supportTickets).set({ status: 'pending' }).where(eq(supportTickets.id, held.value.ticket.id));
     const name = await nameOf(tx, actor.memberId);
     await addMessage(tx, conversation, { authorKind: 'system', kind: 'handed_back', relayTo: 'staff', body: t('en', 'support.staff.handedBack', { name }) }, now);

@@ -77,13 +77,15 @@ describe('support takeover', () => {
 
     // Handback: the assistant answers again.
     expect((await command(chen, 'handback')).reply.body).toMatch(/is back with the assistant/);
+    expect((await command(sam, 'close', { resolution: 'not mine' })).error).toMatchObject({ code: 'ticket_not_found' });
     expect(await relayAll()).toEqual(['staff: Chen handed the member back to the assistant.', expect.stringMatching(/^member: The team handed you back to me/)]);
     expect((await say(mia, 'what courses do you have?')).reply.title).toMatch(/^Courses/);
     expect(await relayAll()).toEqual([]);
 
     // Close: transcript stored, the member asked for a rating, which counts once.
     clock.advance(30 * 60_000);
-    expect((await command(chen, 'close', { ticket: ticket!.id.slice(0, 8), resolution: 'recommended SQL for Analysts' })).reply.body).toMatch(/is closed/);
+    // Handed back, the ticket is still Chen's: /close without a number finds it.
+    expect((await command(chen, 'close', { resolution: 'recommended SQL for Analysts' })).reply.body).toMatch(/is closed/);
     expect(await relayAll()).toEqual(['staff: Closed by Chen: recommended SQL for Analysts', 'member: Your ticket is closed: recommended SQL for Analysts. How did we do? Tap a rating.']);
     const rating = relays.at(-1)!.reply;
     expect((await handleAction(deps, mia, buttonAction(rating, '★★★★★'))).reply.body).toBe('Thanks for rating us!');
@@ -100,7 +102,7 @@ describe('support takeover', () => {
 
     // The measures: one conversation, one ticket, first reply and close times, the rating.
     const stats = (await command(chen, 'tickets', { view: 'stats' })).reply;
-    expect(Object.fromEntries(stats.fields!.map((field) => [field.name, field.value]))).toMatchObject({ Tickets: '1', 'Median first reply': '0m', 'Median time to close': '30m', 'Average rating': '5.0 (1)' });
+    expect(Object.fromEntries(stats.fields!.map((field) => [field.name, field.value]))).toMatchObject({ Conversations: '1', 'Resolved without a person': '0%', Tickets: '1', 'Median first reply': '0m', 'Median time to close': '30m', 'Average rating': '5.0 (1)' });
     expect(stats.body).toMatch(/^#[0-9a-f]{8} · Mia · first reply 0m · closed after 30m · rating 5$/);
   });
 
