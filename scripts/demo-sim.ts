@@ -1,8 +1,8 @@
 /**
  * A scripted session to watch: the real Discord and Telegram bots run against the local
  * simulators (test/sim/) with the real payments and access workers, on throwaway data seeded
- * with the demo community, while scripted members browse and buy. Each step prints what the
- * member did and what the bot showed them.
+ * with the demo community, while scripted members browse and buy, then ask for a person and a
+ * creator takes the ticket over. Each step prints what the member did and what the bot showed them.
  * Run: `npm run demo:sim` (DEMO_PACE_MS=0 to skip the pauses).
  */
 import { runDiscordDemo } from './demo/discord.ts';

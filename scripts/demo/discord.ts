@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { startDiscordBot } from '../../bots/discord/discord-bot.ts';
 import { orders, platformSpaces, productGrants, products } from '../../core/db/schema/index.ts';
+import { runDiscordTakeover } from './discord-takeover.ts';
 import type { DemoRuntime } from './runtime.ts';
 import { discordButton, discordLink, heading, showDiscord, step, until } from './show.ts';
 
@@ -48,5 +49,6 @@ export async function runDiscordDemo(runtime: DemoRuntime): Promise<() => Promis
     console.log(`  (signed webhook -> payments worker -> ledger -> access worker -> role @Members added)\n  DM from the bot: ${dm.content}`);
   });
   await step('mia: /my', async () => showDiscord(await (await discord.user(mia.id).slashCommand(guild.id, 'my')).reply()));
+  await runDiscordTakeover(runtime, { guildId: guild.id, olivia: olivia.id, mia: mia.id });
   return () => bot.close();
 }

@@ -2,14 +2,17 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { createDiscordAccessGateway } from '../../bots/discord/access-gateway.ts';
+import { createDiscordSupportGateway } from '../../bots/discord/support-gateway.ts';
 import { createStripeGateway } from '../../bots/stripe/stripe-gateway.ts';
 import { createTelegramAccessGateway } from '../../bots/telegram/access-gateway.ts';
+import { createTelegramSupportGateway } from '../../bots/telegram/support-gateway.ts';
 import { createLinkCode } from '../../core/communities/link-codes.ts';
 import { connectDatabase } from '../../core/db/client.ts';
 import { migrateDatabase } from '../../core/db/migrate.ts';
 import type { CoreDeps } from '../../core/deps.ts';
 import { systemClock } from '../../core/ports.ts';
 import { consolePersonas, seedDemoCommunity } from '../../core/seed/seed-demo.ts';
+import { defaultClassifier } from '../../core/support/intents/default-classifier.ts';
 import { type DiscordSim, startDiscordSim } from '../../test/sim/discord/index.ts';
 import { startStripeSim, type StripeSim } from '../../test/sim/stripe/index.ts';
 import { startTelegramSim, type TelegramSim } from '../../test/sim/telegram/index.ts';
@@ -26,6 +29,8 @@ export type DemoRuntime = {
   stripe: StripeSim;
   communityId: string;
   linkCode(): Promise<string>;
+  /** Makes a platform user who has talked to the bot a creator of the demo community (there is no command for roles yet). */
+  makeCreator(platform: 'discord' | 'telegram', userId: string): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -68,6 +73,13 @@ export async function startDemoRuntime(): Promise<DemoRuntime> {
       stars: telegramRest,
     },
     access: { discord: createDiscordAccessGateway({ token: discord.botToken, apiUrl: discord.apiUrl, log }), telegram: telegramRest },
+    support: {
+      classifier: defaultClassifier(),
+      gateways: {
+        discord: createDiscordSupportGateway({ token: discord.botToken, apiUrl: discord.apiUrl, log }),
+        telegram: createTelegramSupportGateway({ token: telegram.token, apiRoot: telegram.apiRoot, log }),
+      },
+    },
   };
   const workers = await startWorkers(deps, queue, { connection: redis, prefix: 'demo', concurrency: 2, log, schedulers: false });
   cleanups.push(() => workers.close(5_000));
@@ -87,6 +99,11 @@ export async function startDemoRuntime(): Promise<DemoRuntime> {
     stripe,
     communityId,
     linkCode: async () => (await createLinkCode(database.db, { communityId, memberId: owner!.member_id, now: systemClock.now() })).code,
+    async makeCreator(platform, userId) {
+      await database.sql`
+        update memberships set role = 'creator' where community_id = ${communityId} and member_id =
+          (select member_id from platform_identities where platform = ${platform} and platform_user_id = ${userId})`;
+    },
     async close() {
       for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
     },

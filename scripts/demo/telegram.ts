@@ -4,6 +4,7 @@ import { createTelegramBot } from '../../bots/telegram/telegram-bot.ts';
 import { platformSpaces, productGrants, products } from '../../core/db/schema/index.ts';
 import { DEMO_COMMUNITY_SLUG } from '../../core/seed/seed-demo.ts';
 import type { DemoRuntime } from './runtime.ts';
+import { runTelegramTakeover } from './telegram-takeover.ts';
 import { heading, showTelegram, step, telegramButton, until } from './show.ts';
 
 /** Telegram: linking a group, browsing in private, and buying with Stars into a paid group. */
@@ -71,5 +72,6 @@ export async function runTelegramDemo(runtime: DemoRuntime): Promise<() => Promi
     console.log(`  ${joined.status} ${lounge.title}; Mia is now "${telegram.memberStatus(lounge.id, mia.id)}" there. The same link no longer works for anyone else.`);
   });
   await step('Mia: /my', () => inPrivate(mia.id, '/my'));
+  await runTelegramTakeover(runtime, { olivia: olivia.id, mia: mia.id });
   return () => bot.close();
 }
