@@ -7,6 +7,7 @@ import { expandPayload, isStoredPayload, type PayloadFits, payloadEncoder } from
 import { type CommandDeps, type CommandName, commands } from './commands/index.ts';
 import { directMessageHint } from './commands/direct-message.ts';
 import { answerIntent, answerMessage, memberMessage } from './support/answer-message.ts';
+import { isTicketThread, threadRef } from './support/find-ticket.ts';
 import { holdsTicket, relayStaffMessage } from './support/staff-message.ts';
 import { claimTicket, rateConversation } from './support/takeover.ts';
 import { startPrivateChat } from './commands/start.ts';
@@ -156,15 +157,18 @@ export async function handleMessage(deps: CommandDeps, caller: Caller, text: str
 }
 
 /**
- * Text staff wrote in a ticket's Discord thread or Telegram topic: relayed to the member (see
- * `relayStaffMessage`); anything else in the staff space is left alone.
+ * Text written in a Discord thread or Telegram topic. In a ticket's, it is staff answering: relayed
+ * to the member (see `relayStaffMessage`). Any other thread is not the staff path's: `undefined`,
+ * and the adapter treats the message as it would in a channel.
  */
-export async function handleStaffMessage(deps: CommandDeps, caller: Caller & { spaceId: string }, input: { thread: string; text: string; platformMessageId: string }): Promise<Outcome> {
+export async function handleStaffMessage(deps: CommandDeps, caller: Caller & { spaceId: string }, input: { thread: string; text: string; platformMessageId: string }): Promise<Outcome | undefined> {
+  const thread = threadRef(caller.spaceId, input.thread);
+  if (!(await isTicketThread(deps.db, caller.platform, thread))) return undefined;
   const parsed = memberMessage.safeParse(input.text);
   if (!parsed.success) return failure(caller, { code: 'invalid_input', details: describeIssues(parsed.error) });
   const resolved = await resolveActor(deps, caller);
   if (!resolved.ok) return { reply: {}, silent: true };
-  return settleQuiet(caller, resolved.value, await relayStaffMessage(deps, resolved.value, { thread: input.thread, text: parsed.data, platformMessageId: input.platformMessageId }));
+  return settleQuiet(caller, resolved.value, await relayStaffMessage(deps, resolved.value, { thread, text: parsed.data, platformMessageId: input.platformMessageId }));
 }
 
 

@@ -1,9 +1,7 @@
 import {
-  type APIChannel,
   type APIGuildMember,
   type APIRole,
   type APIUser,
-  DiscordAPIError,
   PermissionFlagsBits,
   REST,
   RESTJSONErrorCodes,
@@ -13,8 +11,7 @@ import type { Logger } from 'pino';
 import type { AccessGateway, AccessOutcome } from '../../core/access/access-gateway.ts';
 import { t } from '../../core/i18n/index.ts';
 import type { Reply } from '../../core/reply.ts';
-import { dmChannels } from './dm-channels.ts';
-import { renderDiscordMessage } from './render.ts';
+import { directMessages, discordCode } from './dm-channels.ts';
 import { isAbove, type RoleFacts, whyRoleBlocked } from './role-hierarchy.ts';
 
 export type DiscordAccessGatewayOptions = {
@@ -26,13 +23,6 @@ export type DiscordAccessGatewayOptions = {
 
 const done: AccessOutcome = { kind: 'done' };
 const blocked = (reason: string): AccessOutcome => ({ kind: 'blocked', reason });
-/** Private messages Discord refuses for good: DMs closed, no shared server, no such user. */
-export const UNREACHABLE: ReadonlySet<number> = new Set([
-  RESTJSONErrorCodes.CannotSendMessagesToThisUser,
-  RESTJSONErrorCodes.CannotSendMessagesToThisUserDueToHavingNoMutualGuilds,
-  RESTJSONErrorCodes.UnknownUser,
-  50033, // Invalid Recipient(s)
-]);
 
 /**
  * The access worker's way to Discord: REST only (no gateway connection), so workers scale apart
@@ -56,7 +46,7 @@ export function createDiscordAccessGateway(options: DiscordAccessGatewayOptions)
   };
 
   // A user's DM channel id never changes: opening it once per process is enough (bounded, oldest out).
-  const dms = dmChannels(rest);
+  const sendDm = directMessages(rest);
 
   return {
     async setRole({ guildId, userId, roleId, present, reason }) {
@@ -116,21 +106,9 @@ export function createDiscordAccessGateway(options: DiscordAccessGatewayOptions)
     inviteToChat: async () => blocked('not a Discord resource'),
     removeFromChat: async () => blocked('not a Discord resource'),
     async notify(userId: string, reply: Reply) {
-      try {
-        await rest.post(Routes.channelMessages(await dms.of(userId)), { body: renderDiscordMessage(reply) });
-        return true;
-      } catch (error) {
-        dms.forget(userId);
-        const code = discordCode(error);
-        if (code !== undefined && UNREACHABLE.has(code)) return false;
-        throw error;
-      }
+      return 'messageId' in (await sendDm(userId, reply));
     },
   };
-}
-
-function discordCode(error: unknown): number | undefined {
-  return error instanceof DiscordAPIError && typeof error.code === 'number' ? error.code : undefined;
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   type Guild,
   PermissionFlagsBits,
 } from 'discord.js';
+import { threadRef } from '../../core/support/find-ticket.ts';
 import { type RoleBlocked, whyRoleBlocked } from './role-hierarchy.ts';
 
 /**
@@ -29,7 +30,7 @@ export async function commandInput(interaction: ChatInputCommandInteraction): Pr
       input[`${option.name}User`] = { username: option.user.username, displayName: option.member && 'displayName' in option.member ? option.member.displayName : (option.user.globalName ?? option.user.username), bot: option.user.bot };
     }
   }
-  if (TICKET_COMMANDS.has(interaction.commandName) && input.ticket === undefined && interaction.channel?.isThread()) input.thread = interaction.channelId;
+  if (TICKET_COMMANDS.has(interaction.commandName) && input.ticket === undefined && interaction.channel?.isThread()) input.thread = threadRef(interaction.guildId!, interaction.channelId);
   // A Discord integer option cannot say "none": 0 removes a product's Stars price.
   if (interaction.commandName === 'product' && input.action === 'edit' && input.stars === 0) input.stars = 'none';
   return input;

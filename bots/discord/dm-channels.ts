@@ -1,21 +1,45 @@
-import { type APIChannel, type REST, Routes } from 'discord.js';
+import { type APIChannel, type APIMessage, DiscordAPIError, type REST, RESTJSONErrorCodes, Routes } from 'discord.js';
+import type { Reply } from '../../core/reply.ts';
+import { renderDiscordMessage } from './render.ts';
 
 const DM_CHANNELS_KEPT = 10_000;
+/** Private messages Discord refuses for good: DMs closed, no shared server, no such user. */
+const UNREACHABLE: ReadonlySet<number> = new Set([
+  RESTJSONErrorCodes.CannotSendMessagesToThisUser,
+  RESTJSONErrorCodes.CannotSendMessagesToThisUserDueToHavingNoMutualGuilds,
+  RESTJSONErrorCodes.UnknownUser,
+  50033, // Invalid Recipient(s)
+]);
 
-/** Each member's DM channel with the bot, opened once and remembered (a bounded cache); `forget` after a refusal. */
-export function dmChannels(rest: REST) {
-  const known = new Map<string, string>();
-  return {
-    async of(userId: string): Promise<string> {
-      const cached = known.get(userId);
-      if (cached) return cached;
-      const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as APIChannel;
-      known.set(userId, channel.id);
-      if (known.size > DM_CHANNELS_KEPT) known.delete(known.keys().next().value!);
-      return channel.id;
-    },
-    forget(userId: string): void {
-      known.delete(userId);
-    },
+/** Discord's JSON error code of a REST failure, if it has one. */
+export function discordCode(error: unknown): number | undefined {
+  return error instanceof DiscordAPIError && typeof error.code === 'number' ? error.code : undefined;
+}
+
+/**
+ * Private messages from the workers: each member's DM channel is opened once and remembered (a
+ * bounded cache, forgotten after a refusal). `unreachable` when Discord refuses for good;
+ * outages are thrown for the job to retry.
+ */
+export function directMessages(rest: REST) {
+  const channels = new Map<string, string>();
+  const channelOf = async (userId: string) => {
+    const cached = channels.get(userId);
+    if (cached) return cached;
+    const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as APIChannel;
+    channels.set(userId, channel.id);
+    if (channels.size > DM_CHANNELS_KEPT) channels.delete(channels.keys().next().value!);
+    return channel.id;
+  };
+  return async (userId: string, reply: Reply): Promise<{ messageId: string } | { unreachable: true }> => {
+    try {
+      const sent = (await rest.post(Routes.channelMessages(await channelOf(userId)), { body: renderDiscordMessage(reply) })) as APIMessage;
+      return { messageId: sent.id };
+    } catch (error) {
+      channels.delete(userId);
+      const code = discordCode(error);
+      if (code !== undefined && UNREACHABLE.has(code)) return { unreachable: true };
+      throw error;
+    }
   };
 }

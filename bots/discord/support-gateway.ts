@@ -1,8 +1,7 @@
 import { type APIChannel, type APIMessage, ChannelType, DiscordAPIError, REST, RESTJSONErrorCodes, Routes } from 'discord.js';
 import type { Logger } from 'pino';
 import type { SupportGateway } from '../../core/support/support-gateway.ts';
-import { UNREACHABLE } from './access-gateway.ts';
-import { dmChannels } from './dm-channels.ts';
+import { directMessages, discordCode } from './dm-channels.ts';
 import { renderDiscordMessage } from './render.ts';
 
 /** Refusals a person must fix: missing permissions, a deleted channel or thread, the bot removed. */
@@ -15,7 +14,6 @@ const PERMANENT: ReadonlySet<number> = new Set([
 ]);
 const WEEK_MINUTES = 10_080;
 
-const codeOf = (error: unknown) => (error instanceof DiscordAPIError && typeof error.code === 'number' ? error.code : undefined);
 
 /**
  * Discord's side of the human takeover, REST only: a private thread per ticket in the staff
@@ -26,9 +24,9 @@ const codeOf = (error: unknown) => (error instanceof DiscordAPIError && typeof e
 export function createDiscordSupportGateway(options: { token: string; apiUrl?: string | undefined; log: Logger }): SupportGateway {
   const rest = new REST(options.apiUrl ? { api: options.apiUrl } : {}).setToken(options.token);
   const log = options.log.child({ platform: 'discord', component: 'support-gateway' });
-  const dms = dmChannels(rest);
+  const sendDm = directMessages(rest);
   const blockedBy = (error: unknown, what: string) => {
-    const code = codeOf(error);
+    const code = discordCode(error);
     if (code === undefined || !PERMANENT.has(code)) throw error;
     return { blocked: `${what}: ${(error as DiscordAPIError).message}` };
   };
@@ -46,7 +44,7 @@ export function createDiscordSupportGateway(options: { token: string; apiUrl?: s
           await rest.put(Routes.threadMembers(thread.id, userId));
         } catch (error) {
           // Staff who left the server are skipped; the others still get the thread.
-          if (codeOf(error) !== RESTJSONErrorCodes.UnknownMember) log.warn({ err: error, threadId: thread.id }, 'could not add staff to the ticket thread');
+          if (discordCode(error) !== RESTJSONErrorCodes.UnknownMember) log.warn({ err: error, threadId: thread.id }, 'could not add staff to the ticket thread');
         }
       }
       return { threadId: thread.id };
@@ -61,16 +59,6 @@ export function createDiscordSupportGateway(options: { token: string; apiUrl?: s
         return blockedBy(error, 'posting in the ticket thread');
       }
     },
-    async postToMember({ userId, reply }) {
-      try {
-        const sent = (await rest.post(Routes.channelMessages(await dms.of(userId)), { body: renderDiscordMessage(reply) })) as APIMessage;
-        return { messageId: sent.id };
-      } catch (error) {
-        dms.forget(userId);
-        const code = codeOf(error);
-        if (code !== undefined && UNREACHABLE.has(code)) return { unreachable: true };
-        throw error;
-      }
-    },
+    postToMember: ({ userId, reply }) => sendDm(userId, reply),
   };
 }

@@ -9,8 +9,8 @@ import { isPrivateReply, renderDiscordMessage } from './render.ts';
 /**
  * Free text to the bot: a DM goes to the support assistant, in the community the member last
  * used (someone Lyceum cannot place gets a pointer to a server); a message in a ticket's
- * private thread is staff answering that ticket; in a server channel the assistant answers only
- * when addressed (an @mention of the bot, or a reply to it), and what is the member's own
+ * private thread is staff answering that ticket; anywhere else in a server the assistant answers
+ * only when addressed (an @mention of the bot, or a reply to it), and what is the member's own
  * business (payments, access, tickets) goes to their DMs. Messages of one channel are handled
  * in the order they arrived. Failures are logged only.
  */
@@ -33,7 +33,7 @@ async function answer(context: BotContext, message: Message): Promise<void> {
   if (!message.guildId) return send(message, await handleMessage(context.deps, caller, message.content, message.id), 'here');
   if (message.channel.isThread()) {
     const outcome = await handleStaffMessage(context.deps, { ...caller, spaceId: message.guildId }, { thread: message.channelId, text: message.content, platformMessageId: message.id });
-    return send(message, outcome, 'here');
+    if (outcome) return send(message, outcome, 'here');
   }
   const me = message.client.user;
   const addressed = message.mentions.users.has(me.id) || message.mentions.repliedUser?.id === me.id;

@@ -4,8 +4,7 @@ import { z } from 'zod';
 import type { AccessGateway, AccessOutcome } from '../../core/access/access-gateway.ts';
 import type { StarsGateway } from '../../core/commerce/providers.ts';
 import { retryRateLimited } from './rate-limit.ts';
-import { renderTelegramMessage } from './render.ts';
-import { htmlOptions } from './replies.ts';
+import { sendToPrivateChat } from './private-messages.ts';
 
 /** The parts of getStarTransactions' answer the payments sweep reads (newest first). */
 const starTransactions = z.object({
@@ -84,14 +83,7 @@ export function createTelegramAccessGateway(options: { token: string; apiRoot?: 
       }
     },
     async notify(userId, reply) {
-      const message = renderTelegramMessage(reply);
-      try {
-        await telegram.sendMessage(Number(userId), message.text, htmlOptions(message));
-        return true;
-      } catch (error) {
-        if (error instanceof TelegramError && (error.code === 403 || /chat not found/i.test(error.description))) return false;
-        throw error;
-      }
+      return 'messageId' in (await sendToPrivateChat(telegram, userId, reply));
     },
     async cancelSubscription(userId, firstChargeId) {
       await callApi('editUserStarSubscription', { user_id: Number(userId), telegram_payment_charge_id: firstChargeId, is_canceled: true });

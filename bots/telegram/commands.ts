@@ -3,6 +3,7 @@ import type { BotCommand } from 'telegraf/types';
 import { type CommandName, isCommandName } from '../../core/commands/index.ts';
 import { parseTextOptions } from '../../core/commands/text-options.ts';
 import { handleCommand, handleStart } from '../../core/dispatch.ts';
+import { threadRef } from '../../core/support/find-ticket.ts';
 import { type Locale, type MessageKey, t } from '../../core/i18n/index.ts';
 import { type BotContext, callerOf } from './context.ts';
 import { answer } from './replies.ts';
@@ -25,7 +26,7 @@ export function mountCommands(bot: Telegraf, context: BotContext): void {
     if (!isCommandName(name)) return;
     const options: Record<string, unknown> = parseTextOptions(name, ctx.payload);
     const thread = (ctx.message as { message_thread_id?: number; is_topic_message?: boolean }).is_topic_message ? ctx.message.message_thread_id : undefined;
-    if (thread && TICKET_COMMANDS.has(name) && options.ticket === undefined) options.thread = String(thread);
+    if (thread && TICKET_COMMANDS.has(name) && options.ticket === undefined) options.thread = threadRef(String(ctx.chat.id), String(thread));
     if (name === 'settings' && options.support_chat === 'here') Object.assign(options, await staffGroupFacts(ctx));
     return answer(context, ctx, handleCommand(context.deps, callerOf(ctx), name, options));
   });

@@ -19,8 +19,9 @@ export async function answer(context: BotContext, ctx: Context, pending: Promise
   const outcome = await pending;
   const chat = ctx.chat;
   const from = ctx.from;
-  if (!chat || !from) return;
+  if (!chat || !from || outcome.silent) return;
   const message = await render(context, outcome);
+  // In a forum topic the reply to the message keeps the answer in that topic.
   const replyTo = ctx.message ? { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } } : {};
   const locale = localeOf(ctx, outcome);
   if (chat.type === 'private' || !belongsInPrivate(outcome)) {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { Telegram, TelegramError } from 'telegraf';
 import type { SupportGateway } from '../../core/support/support-gateway.ts';
+import { sendToPrivateChat } from './private-messages.ts';
 import { htmlOptions } from './replies.ts';
 import { retryRateLimited } from './rate-limit.ts';
 import { renderTelegramMessage } from './render.ts';
@@ -16,14 +17,14 @@ const PERMANENT = /not a forum|not enough rights|thread not found|TOPIC_ID_INVAL
 export function createTelegramSupportGateway(options: { token: string; apiRoot?: string | undefined; log: Logger }): SupportGateway {
   const telegram = new Telegram(options.token, { webhookReply: false, ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}) });
   retryRateLimited(telegram, options.log);
-  const permanent = (error: unknown) => error instanceof TelegramError && error.code === 400 && PERMANENT.test(error.description);
+  const permanent = (error: unknown) => error instanceof TelegramError && (error.code === 403 || (error.code === 400 && PERMANENT.test(error.description)));
   return {
     async openHandoff({ space, title }) {
       try {
         const topic = await telegram.createForumTopic(Number(space.spaceId), title);
         return { threadId: String(topic.message_thread_id) };
       } catch (error) {
-        if (permanent(error) || (error instanceof TelegramError && error.code === 403)) return { blocked: (error as TelegramError).description };
+        if (permanent(error)) return { blocked: (error as TelegramError).description };
         throw error;
       }
     },
@@ -33,19 +34,10 @@ export function createTelegramSupportGateway(options: { token: string; apiRoot?:
         const sent = await telegram.sendMessage(Number(space.spaceId), message.text, { ...htmlOptions(message), message_thread_id: Number(threadId) });
         return { messageId: String(sent.message_id) };
       } catch (error) {
-        if (permanent(error) || (error instanceof TelegramError && error.code === 403)) return { blocked: (error as TelegramError).description };
+        if (permanent(error)) return { blocked: (error as TelegramError).description };
         throw error;
       }
     },
-    async postToMember({ userId, reply }) {
-      const message = renderTelegramMessage(reply);
-      try {
-        const sent = await telegram.sendMessage(Number(userId), message.text, htmlOptions(message));
-        return { messageId: String(sent.message_id) };
-      } catch (error) {
-        if (error instanceof TelegramError && (error.code === 403 || /chat not found/i.test(error.description))) return { unreachable: true };
-        throw error;
-      }
-    },
+    postToMember: ({ userId, reply }) => sendToPrivateChat(telegram, userId, reply),
   };
 }

@@ -12,8 +12,9 @@ export function parseTextOptions(command: string, argument: string): Record<stri
     else if (key) options[key] = value ?? '';
     else if (word) words.push(word);
   }
-  // `/product edit pro price:59`, `/refund 1a2b3c4d changed my mind`, `/grant Mia pro`: the first
-  // words are the sub-command, order, member or product; the rest fills the main option.
+  // `/product edit pro price:59`, `/refund 1a2b3c4d changed my mind`, `/grant Mia pro`,
+  // `/faq remove 1a2b3c4d`: the first words are the sub-command, order, member, product or entry;
+  // the rest fills the main option (`/claim 1a2b3c4d`, `/close refunded the order`).
   for (const leading of leadingOptions(command)) {
     if (words.length && options[leading] === undefined) options[leading] = words.shift()!;
   }
@@ -42,6 +43,13 @@ function mainOption(command: string, freeText: string): string | undefined {
       return 'reason';
     case 'access':
       return freeText === 'apply' || freeText === 'undo' ? 'mode' : 'member';
+    case 'claim':
+    case 'handback':
+      return 'ticket';
+    case 'close':
+      return 'resolution';
+    case 'tickets':
+      return 'view';
     default:
       return undefined;
   }
@@ -49,6 +57,7 @@ function mainOption(command: string, freeText: string): string | undefined {
 
 function leadingOptions(command: string): string[] {
   if (command === 'product' || command === 'access') return ['action'];
+  if (command === 'faq') return ['action', 'entry'];
   if (command === 'refund') return ['order'];
   if (command === 'grant' || command === 'revoke') return ['member', 'product'];
   return [];

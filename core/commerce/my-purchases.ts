@@ -1,3 +1,4 @@
+import { shortId } from '../short-ids.ts';
 import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import { accessGrants, entitlements, orders, products, subscriptions } from '../db/schema/index.ts';
 import type { CoreDeps } from '../deps.ts';
@@ -74,10 +75,9 @@ function entitlementLine(
 
 function receiptLine(locale: Locale, row: { id: string; name: string; amount: number; currency: string; status: string; paidAt: Date | null; amountRefunded: number }) {
   const refunded = row.amountRefunded ? ` · ${t(locale, 'my.refunded', { amount: formatMoney(locale, row.amountRefunded, row.currency) })}` : '';
-  return `${row.paidAt ? day(row.paidAt) : '—'} · ${row.name} · ${formatMoney(locale, row.amount, row.currency)} · #${shortOrderId(row.id)}${refunded}`;
+  return `${row.paidAt ? day(row.paidAt) : '—'} · ${row.name} · ${formatMoney(locale, row.amount, row.currency)} · #${shortId(row.id)}${refunded}`;
 }
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
 /** The 8-character order reference shown to people (receipts, /sales, /refund). */
-export const shortOrderId = (id: string) => id.slice(0, 8);

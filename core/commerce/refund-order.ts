@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { enqueueGrants } from './project-access.ts';
 import { z } from 'zod';
 import { recordAudit } from '../audit/record-audit.ts';
@@ -13,7 +13,7 @@ import type { Reply } from '../reply.ts';
 import { err, ok, type Result } from '../result.ts';
 import { applyPaymentFacts, withOrderLock } from './apply-payment-facts.ts';
 import { recordPaymentEvent } from './payment-events.ts';
-import { shortOrderId } from './my-purchases.ts';
+import { byIdPrefix, shortId } from '../short-ids.ts';
 
 export const refundOrderInput = z.object({
   order: z.string().trim().regex(/^#?[0-9a-f-]{8,36}$/i, 'an order number like 1a2b3c4d'),
@@ -33,11 +33,10 @@ export async function requestRefund(
   input: z.infer<typeof refundOrderInput>,
 ): Promise<Result<Reply, DomainError>> {
   if (!can(actor.role, 'commerce.sales')) return err({ code: 'forbidden', permission: 'commerce.sales' });
-  const prefix = input.order.replace(/^#/, '').toLowerCase();
   const matches = await deps.db
     .select({ id: orders.id, status: orders.status })
     .from(orders)
-    .where(and(eq(orders.communityId, actor.communityId), sql`${orders.id}::text like ${`${prefix}%`}`))
+    .where(and(eq(orders.communityId, actor.communityId), byIdPrefix(orders.id, input.order)))
     .limit(2);
   const [order] = matches;
   if (!order || matches.length > 1) return err({ code: 'order_not_found' });
@@ -51,7 +50,7 @@ export async function requestRefund(
     details: { reason: input.reason },
   });
   await deps.queue.enqueue('payments.refund-order', { orderId: order.id, reason: input.reason, requestedBy: actor.memberId });
-  return ok({ body: t(actor.locale, 'refund.requested', { order: shortOrderId(order.id) }), ephemeral: true });
+  return ok({ body: t(actor.locale, 'refund.requested', { order: shortId(order.id) }), ephemeral: true });
 }
 
 /**

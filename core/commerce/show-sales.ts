@@ -8,7 +8,7 @@ import type { Actor } from '../members/actor.ts';
 import { can } from '../members/rbac.ts';
 import { type Reply, type ReplyField, replyLimits, truncate } from '../reply.ts';
 import { err, ok, type Result } from '../result.ts';
-import { shortOrderId } from './my-purchases.ts';
+import { shortId } from '../short-ids.ts';
 
 const LATEST = 8;
 const DAY_MS = 86_400_000;
@@ -51,7 +51,7 @@ export async function showSales(deps: Pick<CoreDeps, 'db' | 'clock'>, actor: Act
     {
       name: t(locale, 'sales.latest'),
       value: latest.length
-        ? truncate(latest.map((row) => `#${shortOrderId(row.id)} · ${row.createdAt.toISOString().slice(0, 10)} · ${row.name} · ${formatMoney(locale, row.amount, row.currency)} · ${t(locale, `order.${row.status}`)}`).join('\n'), replyLimits.fieldValue)
+        ? truncate(latest.map((row) => `#${shortId(row.id)} · ${row.createdAt.toISOString().slice(0, 10)} · ${row.name} · ${formatMoney(locale, row.amount, row.currency)} · ${t(locale, `order.${row.status}`)}`).join('\n'), replyLimits.fieldValue)
         : t(locale, 'sales.noOrders'),
     },
   ];

@@ -24,3 +24,8 @@ export type Permission = keyof typeof grants;
 export function can(role: MemberRole, permission: Permission): boolean {
   return (grants[permission] as readonly MemberRole[]).includes(role);
 }
+
+/** Every role that holds the permission (for queries such as "who handles support here"). */
+export function rolesWith(permission: Permission): MemberRole[] {
+  return [...grants[permission]];
+}

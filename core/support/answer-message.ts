@@ -1,4 +1,5 @@
 import { and, desc, eq, ne } from 'drizzle-orm';
+import { shortId } from '../short-ids.ts';
 import { z } from 'zod';
 import { listCourses } from '../commands/list-courses.ts';
 import { showCourse } from '../commands/show-course.ts';
@@ -67,7 +68,7 @@ async function replyTo(deps: CommandDeps, actor: Actor, text: string, context: {
   const { intent, confidence } = await classifier.classify(text);
   deps.log.info({ communityId: actor.communityId, intent, confidence: Number(confidence.toFixed(2)) }, 'support message classified');
   if (context.handedOff && (intent === 'human_agent' || intent === 'refund_request' || confidence < CONFIDENCE_THRESHOLD)) {
-    return ok({ body: t(actor.locale, 'support.ticket.added', { ticket: (context.ticketId ?? '').slice(0, 8) }) });
+    return ok({ body: t(actor.locale, 'support.ticket.added', { ticket: shortId(context.ticketId ?? '') }) });
   }
   if (confidence < CONFIDENCE_THRESHOLD) return context.askedBefore ? ok(await openTicket(deps, actor, { intent: 'human_agent' })) : ok(clarify(actor, text));
   return answerIntent(deps, actor, intent, text);

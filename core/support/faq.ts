@@ -1,7 +1,9 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
+import { shortId } from '../short-ids.ts';
 import { z } from 'zod';
 import { recordAudit } from '../audit/record-audit.ts';
 import { supportFaqs } from '../db/schema/index.ts';
+import { byIdPrefix } from '../short-ids.ts';
 import type { CoreDeps } from '../deps.ts';
 import type { DomainError } from '../errors.ts';
 import { type Locale, t } from '../i18n/index.ts';
@@ -77,9 +79,9 @@ export async function manageFaq(deps: Pick<CoreDeps, 'db'>, actor: Actor, input:
     case 'edit':
     case 'remove': {
       if (!input.entry) return err({ code: 'invalid_input', details: t(actor.locale, 'faq.needsEntry') });
-      const match = and(scope, sql`${supportFaqs.id}::text like ${`${input.entry.replace(/^#/, '').toLowerCase()}%`}`);
-      const [entry] = await deps.db.select().from(supportFaqs).where(match);
-      if (!entry) return err({ code: 'invalid_input', details: t(actor.locale, 'faq.unknown') });
+      const matches = await deps.db.select().from(supportFaqs).where(and(scope, byIdPrefix(supportFaqs.id, input.entry))).limit(2);
+      const [entry] = matches;
+      if (!entry || matches.length > 1) return err({ code: 'invalid_input', details: t(actor.locale, 'faq.unknown') });
       if (input.action === 'remove') await deps.db.delete(supportFaqs).where(eq(supportFaqs.id, entry.id));
       else {
         if (!input.question && !input.answer) return err({ code: 'invalid_input', details: t(actor.locale, 'faq.needsChange') });
@@ -95,7 +97,7 @@ export async function manageFaq(deps: Pick<CoreDeps, 'db'>, actor: Actor, input:
   const entries = await deps.db.select().from(supportFaqs).where(scope).orderBy(asc(supportFaqs.createdAt));
   const lines = entries.map((entry) => {
     const langs = Object.keys(entry.questions).join('+');
-    return `#${entry.id.slice(0, 8)} (${langs}) ${entry.questions[actor.locale] ?? Object.values(entry.questions)[0]} → ${truncate(entry.answers[actor.locale] ?? Object.values(entry.answers)[0] ?? '', 80)}`;
+    return `#${shortId(entry.id)} (${langs}) ${entry.questions[actor.locale] ?? Object.values(entry.questions)[0]} → ${truncate(entry.answers[actor.locale] ?? Object.values(entry.answers)[0] ?? '', 80)}`;
   });
   return ok({ title: t(actor.locale, 'faq.title', { count: entries.length }), body: truncate(lines.join('\n') || t(actor.locale, 'faq.none'), replyLimits.body), ephemeral: true });
 }

@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { byIdPrefix } from '../short-ids.ts';
 import { z } from 'zod';
 import type { Queryable } from '../db/client.ts';
 import { members, supportConversations, supportTickets } from '../db/schema/index.ts';
-import type { Actor } from '../members/actor.ts';
+import type { Actor, Platform } from '../members/actor.ts';
 
 /** How staff name a ticket: its number as /tickets shows it (`#1a2b3c4d`), or more of its id. */
 export const ticketRef = z.string().trim().regex(/^#?[0-9a-f-]{8,36}$/i, 'a ticket number like #1a2b3c4d');
@@ -10,9 +11,23 @@ export const ticketRef = z.string().trim().regex(/^#?[0-9a-f-]{8,36}$/i, 'a tick
 /** Which ticket a staff command is about: the one named, else the one whose thread or topic it ran in. */
 export const ticketTarget = z.object({
   ticket: ticketRef.optional(),
-  /** Set by the adapter: the Discord thread or Telegram topic the command was typed in. */
-  thread: z.string().trim().regex(/^\d{1,25}$/).optional(),
+  /** Set by the adapter: the Discord thread or Telegram topic the command was typed in, as `threadRef` writes it. */
+  thread: z.string().trim().regex(/^-?\d{1,25}:\d{1,25}$/).optional(),
 });
+
+/** A ticket's thread or topic: topic ids are unique only within their group, so the space comes with it. */
+export const threadRef = (spaceId: string, threadId: string) => `${spaceId}:${threadId}`;
+
+const inThread = (platform: Platform, thread: string) => {
+  const [spaceId, threadId] = thread.split(':') as [string, string];
+  return and(eq(supportConversations.handoffPlatform, platform), eq(supportConversations.handoffSpaceId, spaceId), eq(supportConversations.handoffThreadId, threadId));
+};
+
+/** Is this thread or topic a ticket's? Asked before anything else, so other threads of a staff space are left alone. */
+export async function isTicketThread(db: Queryable, platform: Platform, thread: string): Promise<boolean> {
+  const [found] = await db.select({ id: supportConversations.id }).from(supportConversations).where(inThread(platform, thread)).limit(1);
+  return Boolean(found);
+}
 
 export type TicketRow = {
   ticket: typeof supportTickets.$inferSelect;
@@ -28,9 +43,9 @@ export type TicketRow = {
 export async function findTicket(tx: Queryable, actor: Actor, target: z.infer<typeof ticketTarget>, fallback: 'oldest_unclaimed' | 'mine'): Promise<TicketRow | undefined> {
   const scope = eq(supportTickets.communityId, actor.communityId);
   const where = target.ticket
-    ? and(scope, sql`${supportTickets.id}::text like ${`${target.ticket.replace(/^#/, '').toLowerCase()}%`}`)
+    ? and(scope, byIdPrefix(supportTickets.id, target.ticket))
     : target.thread
-      ? and(scope, eq(supportConversations.handoffPlatform, actor.platform), eq(supportConversations.handoffThreadId, target.thread))
+      ? and(scope, inThread(actor.platform, target.thread))
       : fallback === 'mine'
         ? and(scope, eq(supportConversations.assigneeMemberId, actor.memberId), inArray(supportConversations.status, ['claimed', 'assistant']), inArray(supportTickets.status, ['open', 'pending']))
         : and(scope, eq(supportConversations.status, 'waiting'), inArray(supportTickets.status, ['open', 'pending']));

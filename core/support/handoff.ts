@@ -2,6 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { communities, memberships, platformIdentities } from '../db/schema/index.ts';
 import type { Platform } from '../members/actor.ts';
+import { rolesWith } from '../members/rbac.ts';
 import type { HandoffSpace, SupportGateways } from './support-gateway.ts';
 
 /** The console has one pretend staff room: its staff persona reads tickets in the terminal. */
@@ -32,12 +33,12 @@ export async function handoffSpaceOf(db: Queryable, communityId: string, platfor
   return discord?.guildId === spaceId ? { spaceId, channelId: discord.channelId, ...(discord.roleId ? { roleId: discord.roleId } : {}) } : { spaceId };
 }
 
-/** The platform accounts of the community's staff, creators and owners, to add to a private thread. */
+/** The platform accounts of the community's active members who handle support, to add to a private thread. */
 export async function staffAccounts(db: Queryable, communityId: string, platform: Platform): Promise<string[]> {
   const rows = await db
     .select({ userId: platformIdentities.platformUserId })
     .from(memberships)
     .innerJoin(platformIdentities, eq(platformIdentities.memberId, memberships.memberId))
-    .where(and(eq(memberships.communityId, communityId), inArray(memberships.role, ['owner', 'creator', 'staff']), eq(platformIdentities.platform, platform)));
+    .where(and(eq(memberships.communityId, communityId), eq(memberships.status, 'active'), inArray(memberships.role, rolesWith('support.handle')), eq(platformIdentities.platform, platform)));
   return rows.map((row) => row.userId);
 }

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
+import { shortId } from '../short-ids.ts';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { members, supportConversations, supportTickets } from '../db/schema/index.ts';
@@ -44,7 +45,7 @@ export async function listTickets(deps: Pick<CoreDeps, 'db' | 'clock'>, actor: A
   const lines = open.slice(0, SHOWN).map((ticket) => {
     const late = !ticket.answeredAt && ticket.slaDueAt && ticket.slaDueAt.getTime() < now.getTime() ? ` · ${t(locale, 'tickets.late')}` : '';
     const held = ticket.holder ? ` · ${t(locale, 'tickets.heldBy', { name: ticket.holder })}` : '';
-    return `#${ticket.id.slice(0, 8)} · ${age(ticket.createdAt, now)} · ${ticket.member} · ${ticket.subject}${held}${late}`;
+    return `#${shortId(ticket.id)} · ${age(ticket.createdAt, now)} · ${ticket.member} · ${ticket.subject}${held}${late}`;
   });
   if (open.length > SHOWN) lines.push(t(locale, 'tickets.more'));
   return ok({ title: t(locale, 'tickets.title', { count: Math.min(open.length, SHOWN) }), body: truncate(lines.join('\n'), replyLimits.body), ephemeral: true });

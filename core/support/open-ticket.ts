@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
+import { shortId } from '../short-ids.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { recentOrders } from '../commerce/recent-orders.ts';
 import { accessGrants, communities, entitlements, orders, products, supportConversations, supportMessages, supportTickets } from '../db/schema/index.ts';
@@ -51,7 +52,7 @@ export async function openTicket(deps: Pick<CoreDeps, 'db' | 'clock' | 'queue'>,
     return { ticketId: ticket!.id, created: true, conversationId: conversation.id, messageId: summary?.id, refund };
   });
   if (opened.messageId) await enqueueRelay(deps, opened.conversationId, opened.messageId);
-  const ticket = opened.ticketId.slice(0, 8);
+  const ticket = shortId(opened.ticketId);
   if (opened.refund) {
     const { order, windowDays } = opened.refund;
     await deps.queue.enqueue('payments.refund-order', { orderId: order.id, reason: `refund window (${windowDays} days), ticket #${ticket}`, requestedBy: actor.memberId });
@@ -95,9 +96,9 @@ async function summaryFor(tx: Queryable, actor: Actor, conversationId: string, i
     .orderBy(desc(supportMessages.seq))
     .limit(RECENT_MESSAGES);
   return [
-    `ticket #${ticket.ticketId.slice(0, 8)} · ${actor.platform} · intent: ${intent}${ticket.autoRefund ? ' · refund approved automatically (inside the refund window)' : ''}`,
+    `ticket #${shortId(ticket.ticketId)} · ${actor.platform} · intent: ${intent}${ticket.autoRefund ? ' · refund approved automatically (inside the refund window)' : ''}`,
     ...said.reverse().map((message) => `${message.author === 'member' ? '>' : 'bot:'} ${message.body.slice(0, 300)}`),
-    `orders: ${recent.map((order) => `#${order.id.slice(0, 8)} ${order.product} ${formatMoney('en', order.amount, order.currency)} ${order.status} ${order.createdAt.toISOString().slice(0, 10)}`).join('; ') || 'none'}`,
+    `orders: ${recent.map((order) => `#${shortId(order.id)} ${order.product} ${formatMoney('en', order.amount, order.currency)} ${order.status} ${order.createdAt.toISOString().slice(0, 10)}`).join('; ') || 'none'}`,
     `entitlements: ${owned.map((row) => `${row.product} ${row.status}`).join('; ') || 'none'}`,
     `access: ${grants.map((grant) => `${grant.kind} ${grant.desired}/${grant.observed}${grant.error ? ` (${grant.error})` : ''}`).join('; ') || 'none'}`,
   ].join('\n');

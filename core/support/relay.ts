@@ -1,11 +1,12 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { shortId } from '../short-ids.ts';
 import { members, supportConversations, supportMessages, supportTickets } from '../db/schema/index.ts';
 import type { Queryable } from '../db/client.ts';
 import type { CoreDeps } from '../deps.ts';
 import { type Locale, t, toLocale } from '../i18n/index.ts';
 import type { Platform } from '../members/actor.ts';
 import { type Reply, replyLimits, truncate } from '../reply.ts';
-import type { Conversation } from './conversations.ts';
+import { addMessage, type Conversation } from './conversations.ts';
 import { chooseHandoff, handoffSpaceOf, staffAccounts } from './handoff.ts';
 import type { HandoffSpace } from './support-gateway.ts';
 
@@ -97,7 +98,7 @@ async function toStaff(deps: RelayDeps, tx: Queryable, conversation: Conversatio
   const handoff = await chooseHandoff(tx, conversation.communityId, conversation.platform, gateways);
   if (!handoff) return undefined;
   const [member] = await tx.select({ name: members.displayName }).from(members).where(eq(members.id, conversation.memberId));
-  const title = truncate(`#${(ticket?.id ?? conversation.id).slice(0, 8)} · ${member?.name ?? '?'} · ${conversation.intent ?? 'support'}`, 100);
+  const title = truncate(`#${shortId(ticket?.id ?? conversation.id)} · ${member?.name ?? '?'} · ${conversation.intent ?? 'support'}`, 100);
   const opened = await gateways![handoff.platform]!.openHandoff({ space: handoff.space, title, staffUserIds: await staffAccounts(tx, conversation.communityId, handoff.platform) });
   if ('blocked' in opened) {
     deps.log.warn({ conversationId: conversation.id, platform: handoff.platform, reason: opened.blocked }, 'support handoff could not be opened');
@@ -146,5 +147,5 @@ function memberReply(delivery: Extract<Delivery, { to: 'member' }>): Reply {
 async function tellStaffUndelivered(tx: Queryable, delivery: Extract<Delivery, { to: 'member' }>, now: Date): Promise<void> {
   const [conversation] = await tx.select({ communityId: supportConversations.communityId, handoff: supportConversations.handoffThreadId }).from(supportConversations).where(eq(supportConversations.id, delivery.conversationId));
   if (!conversation?.handoff) return;
-  await tx.insert(supportMessages).values({ communityId: conversation.communityId, conversationId: delivery.conversationId, authorKind: 'system', kind: 'undelivered', relayTo: 'staff', body: t('en', 'support.relay.undelivered'), createdAt: now });
+  await addMessage(tx, { id: delivery.conversationId, communityId: conversation.communityId }, { authorKind: 'system', kind: 'undelivered', relayTo: 'staff', body: t('en', 'support.relay.undelivered') }, now);
 }

@@ -8,6 +8,7 @@ import type { Reply } from '../reply.ts';
 import { err, ok, type Result } from '../result.ts';
 import { addMessage, enqueueRelay } from './conversations.ts';
 import { findTicket } from './find-ticket.ts';
+import { takeTicket } from './takeover.ts';
 
 /**
  * What staff write in a ticket's thread or topic (or, in the console, as the staff persona
@@ -29,10 +30,7 @@ export async function relayStaffMessage(
     const { conversation, ticket } = row;
     if (ticket.status === 'closed' || conversation.status === 'closed') return err({ code: 'ticket_closed' });
     if (conversation.status === 'claimed' && conversation.assigneeMemberId !== actor.memberId) return err({ code: 'not_your_ticket', by: row.assignee ?? '?' });
-    if (conversation.status !== 'claimed') {
-      await tx.update(supportConversations).set({ status: 'claimed', assigneeMemberId: actor.memberId, claimedAt: now }).where(eq(supportConversations.id, conversation.id));
-      await tx.update(supportTickets).set({ status: 'open' }).where(eq(supportTickets.id, ticket.id));
-    }
+    if (conversation.status !== 'claimed') await takeTicket(tx, actor, row, now);
     const stored = await addMessage(tx, conversation, { authorKind: 'staff', authorMemberId: actor.memberId, body: input.text, relayTo: 'member', platform: actor.platform, platformMessageId: input.platformMessageId }, now);
     if (!stored) return ok(undefined);
     await tx.update(supportTickets).set({ firstResponseAt: now }).where(and(eq(supportTickets.id, ticket.id), isNull(supportTickets.firstResponseAt)));

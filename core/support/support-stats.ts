@@ -1,4 +1,5 @@
 import { and, desc, eq, gte, sql } from 'drizzle-orm';
+import { shortId } from '../short-ids.ts';
 import { members, supportConversations, supportTickets } from '../db/schema/index.ts';
 import type { CoreDeps } from '../deps.ts';
 import { t } from '../i18n/index.ts';
@@ -55,7 +56,7 @@ export async function supportStats(deps: Pick<CoreDeps, 'db' | 'clock'>, actor: 
   const share = total ? Math.round(((conversations?.withoutHuman ?? 0) / total) * 100) : 0;
   const lines = closed.map((ticket) => {
     const since = (at: Date | null) => (at ? at.getTime() - ticket.createdAt.getTime() : null);
-    return t(locale, 'tickets.stats.ticket', { ticket: ticket.id.slice(0, 8), member: ticket.member, firstReply: duration(since(ticket.firstResponseAt)), toClose: duration(since(ticket.resolvedAt)), rating: ticket.rating ? String(ticket.rating) : '–' });
+    return t(locale, 'tickets.stats.ticket', { ticket: shortId(ticket.id), member: ticket.member, firstReply: duration(since(ticket.firstResponseAt)), toClose: duration(since(ticket.resolvedAt)), rating: ticket.rating ? String(ticket.rating) : '–' });
   });
   return {
     title: t(locale, 'tickets.stats.title', { days: WINDOW_DAYS }),

@@ -1,4 +1,5 @@
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { shortId } from '../short-ids.ts';
 import { supportConversations, supportMessages, supportTickets } from '../db/schema/index.ts';
 import type { CoreDeps } from '../deps.ts';
 import { t } from '../i18n/index.ts';
@@ -40,7 +41,7 @@ export async function sweepSupport(deps: Pick<CoreDeps, 'db' | 'clock' | 'queue'
     const [conversation] = await deps.db.select({ status: supportConversations.status }).from(supportConversations).where(eq(supportConversations.id, ticket.conversationId));
     if (conversation?.status === 'closed') continue;
     const minutes = Math.round((now.getTime() - ticket.createdAt.getTime()) / 60_000);
-    const ping = await addMessage(deps.db, { id: ticket.conversationId, communityId: ticket.communityId }, { authorKind: 'system', kind: 'ping', relayTo: 'staff', body: t('en', 'support.staff.overdue', { ticket: ticket.id.slice(0, 8), minutes }) }, now);
+    const ping = await addMessage(deps.db, { id: ticket.conversationId, communityId: ticket.communityId }, { authorKind: 'system', kind: 'ping', relayTo: 'staff', body: t('en', 'support.staff.overdue', { ticket: shortId(ticket.id), minutes }) }, now);
     if (ping) await enqueueRelay(deps, ticket.conversationId, ping.id);
   }
   return { requeued: pending.length, pinged: due.length };

@@ -1,4 +1,5 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
+import { shortId } from '../short-ids.ts';
 import { z } from 'zod';
 import { recordAudit } from '../audit/record-audit.ts';
 import type { Queryable } from '../db/client.ts';
@@ -35,22 +36,32 @@ export async function claimTicket(deps: Deps, actor: Actor, input: z.infer<typeo
     const { conversation } = row;
     if (conversation.status === 'closed' || row.ticket.status === 'closed') return err({ code: 'ticket_closed' });
     if (conversation.status === 'claimed' && conversation.assigneeMemberId === actor.memberId) return ok({ row, mine: true });
-    const takingOver = conversation.status === 'claimed';
-    if (takingOver && !input.take_over) return err({ code: 'ticket_claimed', by: row.assignee ?? '?' });
-    await tx.update(supportConversations).set({ status: 'claimed', assigneeMemberId: actor.memberId, claimedAt: now }).where(eq(supportConversations.id, conversation.id));
-    await tx.update(supportTickets).set({ status: 'open' }).where(eq(supportTickets.id, row.ticket.id));
-    const name = await nameOf(tx, actor.memberId);
-    const memberLocale = toLocale(conversation.locale) ?? 'en';
-    const staffNote = takingOver ? t('en', 'support.staff.tookOver', { name, from: row.assignee ?? '?' }) : t('en', 'support.staff.claimed', { name });
-    await addMessage(tx, conversation, { authorKind: 'system', kind: 'claimed', relayTo: 'staff', body: staffNote }, now);
-    const told = await addMessage(tx, conversation, { authorKind: 'system', kind: 'claimed', relayTo: 'member', body: t(memberLocale, 'support.member.claimed', { name }) }, now);
-    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: takingOver ? 'support.take_over' : 'support.claim', targetKind: 'support_ticket', targetId: row.ticket.id, ...(takingOver ? { details: { from: conversation.assigneeMemberId } } : {}) });
-    return ok({ row, messageId: told?.id, mine: false });
+    if (conversation.status === 'claimed' && !input.take_over) return err({ code: 'ticket_claimed', by: row.assignee ?? '?' });
+    const told = await takeTicket(tx, actor, row, now);
+    return ok({ row, messageId: told, mine: false });
   });
   if (!result.ok) return result;
   const { row, messageId, mine } = result.value;
   if (messageId) await enqueueRelay(deps, row.conversation.id, messageId);
-  return ok({ body: t(actor.locale, mine ? 'support.claim.already' : 'support.claim.done', { ticket: row.ticket.id.slice(0, 8) }), ephemeral: true });
+  return ok({ body: t(actor.locale, mine ? 'support.claim.already' : 'support.claim.done', { ticket: shortId(row.ticket.id) }), ephemeral: true });
+}
+
+/**
+ * The claim itself, for /claim, the Claim button and a staff reply in an unclaimed ticket: the
+ * actor holds it, staff and member are told, and it is audited (a take-over says from whom).
+ * Returns the member's notice, for the relay.
+ */
+export async function takeTicket(tx: Queryable, actor: Actor, row: TicketRow, now: Date): Promise<string | undefined> {
+  const { conversation } = row;
+  const takingOver = conversation.status === 'claimed';
+  await tx.update(supportConversations).set({ status: 'claimed', assigneeMemberId: actor.memberId, claimedAt: now }).where(eq(supportConversations.id, conversation.id));
+  await tx.update(supportTickets).set({ status: 'open' }).where(eq(supportTickets.id, row.ticket.id));
+  const name = await nameOf(tx, actor.memberId);
+  const staffNote = takingOver ? t('en', 'support.staff.tookOver', { name, from: row.assignee ?? '?' }) : t('en', 'support.staff.claimed', { name });
+  await addMessage(tx, conversation, { authorKind: 'system', kind: 'claimed', relayTo: 'staff', body: staffNote }, now);
+  const told = await addMessage(tx, conversation, { authorKind: 'system', kind: 'claimed', relayTo: 'member', body: t(toLocale(conversation.locale) ?? 'en', 'support.member.claimed', { name }) }, now);
+  await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: takingOver ? 'support.take_over' : 'support.claim', targetKind: 'support_ticket', targetId: row.ticket.id, ...(takingOver ? { details: { from: conversation.assigneeMemberId } } : {}) });
+  return told?.id;
 }
 
 /** `/handback`: the member is back with the assistant; the ticket stays open (pending) for /close. */
@@ -72,7 +83,7 @@ export async function handBack(deps: Deps, actor: Actor, input: z.infer<typeof h
   });
   if (!result.ok) return result;
   if (result.value.messageId) await enqueueRelay(deps, result.value.row.conversation.id, result.value.messageId);
-  return ok({ body: t(actor.locale, 'support.handback.done', { ticket: result.value.row.ticket.id.slice(0, 8) }), ephemeral: true });
+  return ok({ body: t(actor.locale, 'support.handback.done', { ticket: shortId(result.value.row.ticket.id) }), ephemeral: true });
 }
 
 /**
@@ -103,15 +114,18 @@ export async function closeTicket(deps: Deps, actor: Actor, input: z.infer<typeo
   });
   if (!result.ok) return result;
   if (result.value.messageId) await enqueueRelay(deps, result.value.row.conversation.id, result.value.messageId);
-  return ok({ body: t(actor.locale, 'support.close.done', { ticket: result.value.row.ticket.id.slice(0, 8) }), ephemeral: true });
+  return ok({ body: t(actor.locale, 'support.close.done', { ticket: shortId(result.value.row.ticket.id) }), ephemeral: true });
 }
 
-/** The member's 1-5 rating of a closed conversation: their own conversation, once. */
+/**
+ * The member's 1-5 rating of a closed conversation: their own (the member id proves it, whichever
+ * community their DMs point at now), once.
+ */
 export async function rateConversation(deps: Pick<CoreDeps, 'db'>, actor: Actor, input: { conversationId: string; score: number }): Promise<Result<Reply, DomainError>> {
   const rated = await deps.db
     .update(supportConversations)
     .set({ csatScore: input.score })
-    .where(and(eq(supportConversations.id, input.conversationId), eq(supportConversations.communityId, actor.communityId), eq(supportConversations.memberId, actor.memberId), eq(supportConversations.status, 'closed'), isNull(supportConversations.csatScore)))
+    .where(and(eq(supportConversations.id, input.conversationId), eq(supportConversations.memberId, actor.memberId), eq(supportConversations.status, 'closed'), isNull(supportConversations.csatScore)))
     .returning({ id: supportConversations.id });
   return ok({ body: t(actor.locale, rated.length ? 'support.rated' : 'support.ratedAlready'), ephemeral: true });
 }

@@ -38,7 +38,8 @@ export const supportConversations = pgTable(
     index('support_conversations_queue_idx').on(t.communityId, t.status, t.lastMessageAt),
     index('support_conversations_member_idx').on(t.communityId, t.memberId),
     check('support_conversations_csat_range', sql`${t.csatScore} is null or ${t.csatScore} between 1 and 5`),
-    unique('support_conversations_handoff_key').on(t.handoffPlatform, t.handoffThreadId),
+    // A Telegram topic id is unique only within its group.
+    unique('support_conversations_handoff_key').on(t.handoffPlatform, t.handoffSpaceId, t.handoffThreadId),
   ],
 );
 

@@ -17,6 +17,16 @@ describe('parseTextOptions', () => {
     expect(parseTextOptions('access', 'audit undo')).toEqual({ action: 'audit', mode: 'undo' });
   });
 
+  it('reads the support commands as staff type them', () => {
+    expect(parseTextOptions('claim', '#1a2b3c4d take_over:true')).toEqual({ ticket: '#1a2b3c4d', take_over: 'true' });
+    expect(parseTextOptions('handback', '1a2b3c4d')).toEqual({ ticket: '1a2b3c4d' });
+    expect(parseTextOptions('close', 'refunded the order')).toEqual({ resolution: 'refunded the order' });
+    expect(parseTextOptions('close', 'ticket:1a2b3c4d done and dusted')).toEqual({ ticket: '1a2b3c4d', resolution: 'done and dusted' });
+    expect(parseTextOptions('tickets', 'stats')).toEqual({ view: 'stats' });
+    expect(parseTextOptions('faq', 'add question:"how do refunds work?" answer:"Write refund here." lang:en')).toEqual({ action: 'add', question: 'how do refunds work?', answer: 'Write refund here.', lang: 'en' });
+    expect(parseTextOptions('faq', 'remove 1a2b3c4d')).toEqual({ action: 'remove', entry: '1a2b3c4d' });
+  });
+
   it('lets an explicit key win over a leading word', () => {
     expect(parseTextOptions('grant', 'member:Mia product:pro')).toEqual({ member: 'Mia', product: 'pro' });
   });

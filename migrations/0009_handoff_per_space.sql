@@ -1,0 +1,2 @@
+ALTER TABLE "support_conversations" DROP CONSTRAINT "support_conversations_handoff_key";--> statement-breakpoint
+ALTER TABLE "support_conversations" ADD CONSTRAINT "support_conversations_handoff_key" UNIQUE("handoff_platform","handoff_space_id","handoff_thread_id");
