@@ -47,16 +47,17 @@ export async function manageSettings(deps: Pick<CoreDeps, 'db'>, actor: Actor, i
     if (!space) return err({ code: 'invalid_input', details: t(actor.locale, 'product.unknownSpace') });
     changes.graceRole = { guildId, roleId };
   } else if (input.grace_access === 'role') return err({ code: 'invalid_input', details: t(actor.locale, 'settings.graceRoleMissing') });
+  let settings = current?.settings ?? {};
   if (Object.keys(changes).length) {
     // jsonb `||` merges; a null grace role or refund window is dropped so turning it off leaves no key behind.
-    await deps.db
+    const [updated] = await deps.db
       .update(communities)
       .set({ settings: sql`jsonb_strip_nulls(${communities.settings} || ${JSON.stringify(changes)}::jsonb)` })
-      .where(eq(communities.id, actor.communityId));
+      .where(eq(communities.id, actor.communityId))
+      .returning({ settings: communities.settings });
+    settings = updated?.settings ?? settings;
     await recordAudit(deps.db, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'community.settings', details: changes });
   }
-  const [community] = await deps.db.select({ settings: communities.settings }).from(communities).where(eq(communities.id, actor.communityId));
-  const settings = community?.settings ?? {};
   const graceRole = settings.graceRole ? t(actor.locale, 'settings.graceRoleValue', { role: settings.graceRole.roleId }) : t(actor.locale, 'settings.graceKeep');
   return ok({
     title: t(actor.locale, 'settings.title', { community: actor.communityName }),

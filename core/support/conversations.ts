@@ -5,12 +5,12 @@ import type { CoreDeps } from '../deps.ts';
 import type { Actor } from '../members/actor.ts';
 
 /** An assistant-only conversation idle this long is over; the member's next message starts a new one (so metrics count conversations, not members). */
-export const IDLE_CONVERSATION_MS = 24 * 3_600_000;
+const IDLE_CONVERSATION_MS = 24 * 3_600_000;
 
 export type Conversation = typeof supportConversations.$inferSelect;
 
 /** The member's conversation that is not closed, locked for this transaction; an idle assistant-only one is closed first. */
-export async function currentConversation(tx: Queryable, actor: Pick<Actor, 'communityId' | 'memberId'>, now: Date): Promise<Conversation | undefined> {
+async function currentConversation(tx: Queryable, actor: Pick<Actor, 'communityId' | 'memberId'>, now: Date): Promise<Conversation | undefined> {
   const [open] = await tx
     .select()
     .from(supportConversations)
@@ -36,7 +36,7 @@ export async function openConversation(tx: Queryable, actor: Actor, now: Date): 
   return created!;
 }
 
-export type NewSupportMessage = {
+type NewSupportMessage = {
   authorKind: 'member' | 'assistant' | 'staff' | 'system';
   authorMemberId?: string | undefined;
   body: string;

@@ -23,11 +23,11 @@ export const faqInput = z.object({
 });
 
 /** How close a message must be to an entry's question for the FAQ to answer it (see `similarity`). */
-export const FAQ_MATCH = 0.5;
+const FAQ_MATCH = 0.5;
 const STOPWORDS = new Set('a an the is are am do does did i my me you your we our it to of in on for and or how what can with be at this that there'.split(' '));
 
 /** Words (lowercased, stopwords out) plus Han character bigrams, so 怎么退款 and 如何退款 share 退款. */
-export function faqTokens(text: string): Set<string> {
+function faqTokens(text: string): Set<string> {
   const tokens = new Set<string>();
   for (const word of text.toLowerCase().match(/[a-z0-9']+/g) ?? []) if (word.length > 1 && !STOPWORDS.has(word)) tokens.add(word.replace(/'s$/, ''));
   for (const run of text.match(/\p{Script=Han}+/gu) ?? []) {
@@ -38,8 +38,8 @@ export function faqTokens(text: string): Set<string> {
   return tokens;
 }
 
-/** Overlap of two token sets relative to the smaller one's size, damped for very short questions. */
-export function similarity(message: Set<string>, question: Set<string>): number {
+/** Cosine of two token sets: shared tokens over the geometric mean of their sizes. */
+function similarity(message: Set<string>, question: Set<string>): number {
   if (!message.size || !question.size) return 0;
   let shared = 0;
   for (const token of question) if (message.has(token)) shared += 1;

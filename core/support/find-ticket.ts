@@ -6,7 +6,7 @@ import { members, supportConversations, supportTickets } from '../db/schema/inde
 import type { Actor, Platform } from '../members/actor.ts';
 
 /** How staff name a ticket: its number as /tickets shows it (`#1a2b3c4d`), or more of its id. */
-export const ticketRef = z.string().trim().regex(/^#?[0-9a-f-]{8,36}$/i, 'a ticket number like #1a2b3c4d');
+const ticketRef = z.string().trim().regex(/^#?[0-9a-f-]{8,36}$/i, 'a ticket number like #1a2b3c4d');
 
 /** Which ticket a staff command is about: the one named, else the one whose thread or topic it ran in. */
 export const ticketTarget = z.object({

@@ -6,7 +6,7 @@ import { rolesWith } from '../members/rbac.ts';
 import type { HandoffSpace, SupportGateways } from './support-gateway.ts';
 
 /** The console has one pretend staff room: its staff persona reads tickets in the terminal. */
-export const CONSOLE_HANDOFF: HandoffSpace = { spaceId: 'console' };
+const CONSOLE_HANDOFF: HandoffSpace = { spaceId: 'console' };
 
 /**
  * Where a ticket's staff side lives: the member's own platform when its staff space is set up,

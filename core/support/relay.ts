@@ -19,7 +19,7 @@ type Delivery =
   | { to: 'member'; platform: Platform; userId: string; locale: Locale; message: PendingMessage; conversationId: string };
 type Step = { kind: 'done' } | { kind: 'busy' } | { kind: 'next' } | { kind: 'send'; delivery: Delivery };
 
-export type RelayDeps = Pick<CoreDeps, 'db' | 'clock' | 'log' | 'support'>;
+type RelayDeps = Pick<CoreDeps, 'db' | 'clock' | 'log' | 'support'>;
 
 /**
  * The support relay: delivers a conversation's pending messages to the side each is meant for,
