@@ -121,7 +121,7 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
       telegram: telegramRest,
       discord: config.discord ? createDiscordAccessGateway({ token: config.discord.token, apiUrl: config.discord.apiUrl, log }) : undefined,
     },
-    // The local tier trains now (about 0.2 s), not on the first member's message.
+    // The local tier trains now (about 0.7 s), not on the first member's message.
     support: {
       classifier: config.openai ? new OpenAiIntentClassifier(config.openai, defaultClassifier(), log) : defaultClassifier(),
       gateways: {

@@ -1,11 +1,11 @@
 /**
  * `npm run eval:intents [-- --file <path.jsonl>]`: the local intent classifier, trained on the
- * shipped corpus, measured on a labelled set (default `eval/intents.jsonl`, kept apart from the
- * corpus): per-intent precision and recall, the most frequent confusions, and a last line
- * `accuracy: 0.NNN`. Any JSON Lines file of {"text","intent"} records works, e.g. a creator's
- * own members' messages.
+ * shipped corpus, measured on labelled messages kept apart from the corpus (default: every
+ * `eval/*.jsonl`, each file's accuracy shown too): per-intent precision and recall, the most
+ * frequent confusions, and a last line `accuracy: 0.NNN`. Any JSON Lines file of
+ * {"text","intent"} records works, e.g. a creator's own members' messages.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -13,29 +13,35 @@ import { INTENTS, type Intent, trainingCorpus } from '../core/support/intents/co
 import { LocalIntentClassifier } from '../core/support/intents/local-classifier.ts';
 
 const { values } = parseArgs({ options: { file: { type: 'string' } } });
-const file = values.file ?? path.join(import.meta.dirname, '..', 'eval', 'intents.jsonl');
+const evalDir = path.join(import.meta.dirname, '..', 'eval');
+const files = values.file ? [values.file] : (await readdir(evalDir)).filter((name) => name.endsWith('.jsonl')).sort().map((name) => path.join(evalDir, name));
 const record = z.object({ text: z.string().min(1).max(4_000), intent: z.enum(INTENTS) });
 
-const records: Array<z.infer<typeof record>> = [];
-for (const [index, line] of (await readFile(file, 'utf8')).split('\n').entries()) {
-  if (!line.trim()) continue;
-  let json: unknown;
-  try {
-    json = JSON.parse(line);
-  } catch {
-    throw new Error(`${file}:${index + 1}: not JSON`);
+const records: Array<z.infer<typeof record> & { file: string }> = [];
+for (const file of files) {
+  for (const [index, line] of (await readFile(file, 'utf8')).split('\n').entries()) {
+    if (!line.trim()) continue;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      throw new Error(`${file}:${index + 1}: not JSON`);
+    }
+    const parsed = record.safeParse(json);
+    if (!parsed.success) throw new Error(`${file}:${index + 1}: ${z.prettifyError(parsed.error).replaceAll('\n', '; ')}`);
+    records.push({ ...parsed.data, file: path.relative(process.cwd(), file) });
   }
-  const parsed = record.safeParse(json);
-  if (!parsed.success) throw new Error(`${file}:${index + 1}: ${z.prettifyError(parsed.error).replaceAll('\n', '; ')}`);
-  records.push(parsed.data);
 }
 
 const classifier = LocalIntentClassifier.train(trainingCorpus);
 const tally = new Map<Intent, { truePositive: number; predicted: number; actual: number }>(INTENTS.map((intent) => [intent, { truePositive: 0, predicted: 0, actual: 0 }]));
 const confusions = new Map<string, number>();
+const perFile = new Map<string, { correct: number; all: number }>();
 let correct = 0;
-for (const { text, intent } of records) {
+for (const { text, intent, file } of records) {
   const predicted = classifier.classifyNow(text).intent;
+  const ofFile = perFile.get(file) ?? { correct: 0, all: 0 };
+  perFile.set(file, { correct: ofFile.correct + Number(predicted === intent), all: ofFile.all + 1 });
   tally.get(intent)!.actual += 1;
   tally.get(predicted)!.predicted += 1;
   if (predicted === intent) {
@@ -45,7 +51,9 @@ for (const { text, intent } of records) {
 }
 
 const ratio = (part: number, whole: number) => (whole ? (part / whole).toFixed(3) : '  -  ');
-console.log(`\nLocal intent classifier on ${records.length} messages (${path.relative(process.cwd(), file)})\n`);
+console.log(`\nLocal intent classifier on ${records.length} messages (${[...perFile.keys()].join(', ')})\n`);
+if (perFile.size > 1) for (const [file, counts] of perFile) console.log(`${file}: ${ratio(counts.correct, counts.all)} of ${counts.all}`);
+if (perFile.size > 1) console.log('');
 console.log('intent                 precision  recall  support');
 for (const [intent, counts] of tally) {
   if (!counts.actual && !counts.predicted) continue;

@@ -66,7 +66,7 @@ export class LocalIntentClassifier implements IntentClassifier {
   ) {}
 
   static train(corpus: Record<Intent, readonly string[]>, options: Options = {}): LocalIntentClassifier {
-    const { epochs = 40, learningRate = 0.5, l2 = 1e-5, seed = 7 } = options;
+    const { epochs = 40, learningRate = 1, l2 = 1e-3, seed = 7 } = options;
     const vocabulary = new Map<string, number>();
     const examples = INTENTS.flatMap((intent, label) =>
       corpus[intent].map((text) => ({
