@@ -68,6 +68,8 @@ export type DomainError =
   | { code: 'ticket_closed' }
   /** /handback or /close on a ticket someone else holds. */
   | { code: 'not_your_ticket'; by: string }
+  /** An upload the community's policy refuses: too large, empty, or a type lessons may not carry (read from its bytes). */
+  | { code: 'upload_refused'; reason: 'too_large' | 'empty' | 'type_refused'; detail: string }
   /** A Discord role the bot cannot grant: above its own, managed by an integration, @everyone, or no Manage Roles. */
   | { code: 'role_not_assignable'; reason: 'above_bot' | 'managed' | 'everyone' | 'no_manage_roles' };
 
@@ -106,6 +108,7 @@ const messageKeys = {
   ticket_claimed: 'error.ticket_claimed',
   ticket_closed: 'error.ticket_closed',
   not_your_ticket: 'error.not_your_ticket',
+  upload_refused: 'error.upload_refused',
 } as const satisfies Record<DomainErrorCode, `error.${DomainErrorCode}`>;
 
 /** The one rendering of a domain error for every edge: short, private to the actor. */
@@ -114,7 +117,13 @@ export function describeError(locale: Locale, error: DomainError): Reply {
     return { body: `${t(locale, messageKeys[error.code])} ${t(locale, `role.blocked.${error.reason}`)}`, ephemeral: true };
   }
   const params: Record<string, string> =
-    error.code === 'invalid_input' ? { details: error.details } : error.code === 'ticket_claimed' || error.code === 'not_your_ticket' ? { by: error.by } : {};
+    error.code === 'invalid_input'
+      ? { details: error.details }
+      : error.code === 'ticket_claimed' || error.code === 'not_your_ticket'
+        ? { by: error.by }
+        : error.code === 'upload_refused'
+          ? { why: t(locale, `upload.${error.reason}`), detail: error.detail }
+          : {};
   return { body: t(locale, messageKeys[error.code], params), ephemeral: true };
 }
 

@@ -376,6 +376,10 @@ export const en = {
   'command.faq.entry': "Entry number from /faq list",
   'discord.sentPrivately': "I've sent you a DM about that.",
   'discord.openDms': "I couldn't DM you: allow direct messages from server members, then ask me again in DMs.",
+  'error.upload_refused': "That file can't be used: {why} ({detail}).",
+  'upload.too_large': "it is over this community's size limit",
+  'upload.empty': "it is empty",
+  'upload.type_refused': "lessons take PDF, Office and OpenDocument files, slides, audio, video, images and plain text",
   'error.unexpected': 'Something went wrong on our side. Please try again in a moment.',
 } as const;
 

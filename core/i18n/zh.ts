@@ -378,5 +378,9 @@ export const zh: Record<MessageKey, string> = {
   'command.faq.entry': "/faq list 中的条目编号",
   'discord.sentPrivately': "我已通过私信回复你。",
   'discord.openDms': "我无法私信你：请允许服务器成员私信，然后在私信里再问我。",
+  'error.upload_refused': "这个文件不能使用：{why}（{detail}）。",
+  'upload.too_large': "超过了本社区的大小限制",
+  'upload.empty': "文件是空的",
+  'upload.type_refused': "课程只接受 PDF、Office 与 OpenDocument 文档、幻灯片、音频、视频、图片和纯文本",
   'error.unexpected': '我们这边出了点问题，请稍后再试。',
 };

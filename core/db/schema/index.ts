@@ -11,3 +11,4 @@ export * from './support.ts';
 export * from './analytics.ts';
 export * from './audit.ts';
 export * from './interface.ts';
+export * from './files.ts';
