@@ -1,21 +1,24 @@
 /**
  * Interaction callbacks (`POST /interactions/:id/:token/callback`, one acknowledgement per
  * interaction, types allowed per interaction kind, `with_response`) and the interaction webhook
- * (follow-ups, `@original` edits). Both authenticate by the interaction token, not the bot's.
+ * (follow-ups, `@original` edits). Both authenticate by the interaction token, not the bot's, and
+ * take files as multipart (uploads.ts). A modal (9) answers only a command or a component.
  */
+import type { UploadedFile } from './body.ts';
 import { EPHEMERAL, type Interaction, LOADING, TOKEN_TTL_MS } from './model.ts';
 import { deleteMessage, editMessage, findMessage, fromBody, storeMessage } from './messages.ts';
 import { messagePayload } from './payloads.ts';
 import type { Route, RouteContext, RouteResult } from './routes.ts';
 import type { World } from './state.ts';
 import type { InteractionKind } from './types.ts';
+import { withUploads } from './uploads.ts';
 import { autocompleteBody, choiceFits, messageBody, modalBody, newMessageBody } from './validation.ts';
 import { ApiError, formError, parseOr, unknownInteraction } from './wire.ts';
 
 /** Callback types Discord accepts per interaction kind (2 command, 3 component, 4 autocomplete, 5 modal submit). */
 const ALLOWED: Record<InteractionKind, number[]> = { 2: [4, 5, 9], 3: [4, 5, 6, 7, 9], 4: [8], 5: [4, 5, 6, 7] };
 
-function acknowledge(world: World, id: string, token: string, body: unknown): Interaction {
+function acknowledge(world: World, id: string, token: string, body: unknown, files: UploadedFile[]): Interaction {
   const interaction = world.interactions.get(id);
   if (!interaction || interaction.token !== token || interaction.failed) throw unknownInteraction();
   if (interaction.acknowledged) throw new ApiError(400, { message: 'Interaction has already been acknowledged.', code: 40060 });
@@ -24,7 +27,7 @@ function acknowledge(world: World, id: string, token: string, body: unknown): In
   if (typeof callback.type !== 'number' || !ALLOWED[interaction.kind]!.includes(callback.type) || (updatesMessage && !interaction.componentMessageId)) {
     throw formError(['type'], 'INTERACTION_RESPONSE_TYPE_INVALID', 'Interaction response type is invalid for this interaction.');
   }
-  applyCallback(world, interaction, callback.type, callback.data);
+  applyCallback(world, interaction, callback.type, callback.data, files);
   interaction.acknowledged = true;
   clearTimeout(interaction.deadline);
   interaction.callbacks.push({ type: callback.type, data: callback.data });
@@ -32,11 +35,11 @@ function acknowledge(world: World, id: string, token: string, body: unknown): In
   return interaction;
 }
 
-function applyCallback(world: World, interaction: Interaction, type: number, data: unknown): void {
+function applyCallback(world: World, interaction: Interaction, type: number, data: unknown, files: UploadedFile[]): void {
   switch (type) {
     case 4: {
-      const parsed = parseOr(newMessageBody, data ?? {}, ['data']);
-      interaction.responseMessageId = storeMessage(world, interaction.channelId, fromBody(world, parsed, interaction)).id;
+      const parsed = parseOr(newMessageBody, withUploads(data ?? {}, files), ['data']);
+      interaction.responseMessageId = storeMessage(world, interaction.channelId, fromBody(world, interaction.channelId, parsed, { interaction, files, prefix: ['data'] })).id;
       break;
     }
     case 5: {
@@ -57,10 +60,12 @@ function applyCallback(world: World, interaction: Interaction, type: number, dat
       break;
     case 7:
       interaction.responseMessageId = interaction.componentMessageId!;
-      editMessage(world, interaction.componentMessageId!, parseOr(messageBody, data ?? {}, ['data']));
+      editMessage(world, interaction.componentMessageId!, parseOr(messageBody, data ?? {}, ['data']), files, ['data']);
       break;
     case 9:
       interaction.modal = parseOr(modalBody, data ?? {}, ['data']);
+      // The client shows one modal at a time: this one replaces any other the user had open.
+      world.openModals.set(interaction.userId, interaction.id);
       break;
     case 8: {
       const { choices } = parseOr(autocompleteBody, data ?? {}, ['data']);
@@ -72,8 +77,8 @@ function applyCallback(world: World, interaction: Interaction, type: number, dat
   }
 }
 
-function callback({ world, params, body, query }: RouteContext): RouteResult {
-  const interaction = acknowledge(world, params.interaction!, params.token!, body);
+function callback({ world, params, body, files, query }: RouteContext): RouteResult {
+  const interaction = acknowledge(world, params.interaction!, params.token!, body, files);
   if (query.get('with_response') !== 'true') return { status: 204 };
   const message = interaction.responseMessageId ? findMessage(world, interaction.responseMessageId) : undefined;
   const type = interaction.callbacks.at(-1)!.type;
@@ -117,9 +122,10 @@ export const interactionRoutes: Route[] = [
     method: 'POST',
     pattern: '/webhooks/:app/:token',
     public: true,
-    handle: ({ world, params, body }) => {
+    handle: ({ world, params, body, files }) => {
       const interaction = webhookInteraction(world, params.app!, params.token!);
-      const message = storeMessage(world, interaction.channelId, fromBody(world, parseOr(newMessageBody, body), interaction));
+      const data = parseOr(newMessageBody, withUploads(body, files));
+      const message = storeMessage(world, interaction.channelId, fromBody(world, interaction.channelId, data, { interaction, files }));
       interaction.followUps.push(message.id);
       world.changed();
       return { status: 200, body: messagePayload(world, message) };
@@ -135,9 +141,9 @@ export const interactionRoutes: Route[] = [
     method: 'PATCH',
     pattern: '/webhooks/:app/:token/messages/:message',
     public: true,
-    handle: ({ world, params, body }) => {
+    handle: ({ world, params, body, files }) => {
       const { interaction, message, original } = webhookMessage(world, params);
-      editMessage(world, message.id, parseOr(messageBody, body));
+      editMessage(world, message.id, parseOr(messageBody, body), files);
       if (original) interaction.originalEdited = true;
       world.changed();
       return { status: 200, body: messagePayload(world, message) };

@@ -34,6 +34,19 @@ describe('buildOptions', () => {
     expect(build([{ type: 6, name: 'who' }], { who: '123' })).toThrow(/no such target/);
   });
 
+  it('keeps an attachment option\'s file through the resolver and sends its attachment id', () => {
+    const kept: unknown[] = [];
+    const keep = (type: number, value: unknown) => {
+      kept.push([type, value]);
+      return '1234567890123456789';
+    };
+    const file = { name: 'a.pdf', data: Buffer.from('%PDF') };
+    expect(buildOptions(command([{ type: 11, name: 'file', required: true }]), [], { file }, keep)).toEqual([{ name: 'file', type: 11, value: '1234567890123456789' }]);
+    expect(kept).toEqual([[11, file]]);
+    expect(() => buildOptions(command([{ type: 11, name: 'file' }]), [], { file: 'a.pdf' }, keep)).toThrow(/takes a file/);
+    expect(() => buildOptions(command([{ type: 3, name: 'text' }]), [], { text: file }, keep)).toThrow(/takes no file/);
+  });
+
   it('nests subcommands and groups, and requires one to be chosen', () => {
     const definitions = [
       { type: 1, name: 'list', options: [{ type: 3, name: 'query' }] },

@@ -1,10 +1,13 @@
 /**
  * What a Discord client lets a member submit for a registered command, as the `data.options` of
  * an INTERACTION_CREATE: typed values (3 string, 4 integer, 5 boolean, 6 user, 7 channel, 8 role,
- * 9 mentionable, 10 number), subcommands nested under their group, choices and bounds enforced.
+ * 9 mentionable, 10 number, 11 attachment: a `SimUpload`), subcommands nested under their group,
+ * choices and bounds enforced.
  * A scripted user asking for something the client would not allow gets a thrown Error instead.
  */
-export type OptionValue = string | number | boolean;
+import type { SimUpload } from './types.ts';
+
+export type OptionValue = string | number | boolean | SimUpload;
 export type InteractionOption = { name: string; type: number; value?: OptionValue; focused?: boolean; options?: InteractionOption[] };
 
 /** The registered option definition (the subset of Discord's shape this reads). */
@@ -21,8 +24,11 @@ export type OptionDefinition = {
   options?: OptionDefinition[] | undefined;
 };
 
-/** Resolves a mentioned id (user, channel, role) for the interaction's `resolved` data; throws if unknown. */
-export type ResolveTarget = (type: number, id: string) => void;
+/**
+ * Resolves a mentioned id (user, channel, role) for the interaction's `resolved` data, throwing if
+ * unknown; for an attachment (11) it keeps the file and returns its attachment id.
+ */
+export type ResolveTarget = (type: number, value: string | SimUpload) => string | void;
 
 const SUBCOMMAND = 1;
 const GROUP = 2;
@@ -75,6 +81,8 @@ function leafOptions(label: string, definitions: OptionDefinition[], given: Reco
 function typedValue(label: string, definition: OptionDefinition, value: OptionValue, resolve: ResolveTarget): OptionValue {
   const where = `/${label} option "${definition.name}"`;
   let typed: OptionValue;
+  const upload = typeof value === 'object' ? value : undefined;
+  if (upload && definition.type !== 11) throw refusal(`${where} takes no file`);
   switch (definition.type) {
     case 3: {
       if (typeof value === 'boolean') throw refusal(`${where} takes text, not ${value}`);
@@ -102,6 +110,12 @@ function typedValue(label: string, definition: OptionDefinition, value: OptionVa
       typed = String(value);
       resolve(definition.type, typed);
       break;
+    case 11: {
+      if (!upload || typeof upload.name !== 'string' || upload.data === undefined) throw refusal(`${where} takes a file ({ name, data }), not ${JSON.stringify(value)}`);
+      if (!upload.name) throw refusal(`${where}: the file needs a name`);
+      typed = resolve(11, upload) ?? '';
+      break;
+    }
     default:
       throw refusal(`${where} has type ${definition.type}, which the simulator cannot fill in`);
   }

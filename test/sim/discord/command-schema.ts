@@ -77,7 +77,7 @@ function checkOption(option: CommandOption, ctx: z.RefinementCtx): void {
   const issue = (path: Array<string | number>, message: string) => ctx.addIssue({ code: 'custom', path, message });
   if (option.autocomplete && option.choices?.length) issue(['autocomplete'], 'AUTOCOMPLETE_AND_CHOICES');
   if ((option.choices || option.autocomplete) && !CHOICE_TYPES.has(option.type)) issue([option.choices ? 'choices' : 'autocomplete'], 'BASE_TYPE_INVALID');
-  for (const [index, item] of (option.choices ?? []).entries()) {
+  for (const [index, item] of (CHOICE_TYPES.has(option.type) ? (option.choices ?? []) : []).entries()) {
     if (!choiceFits(option.type, item.value)) issue(['choices', index, 'value'], 'BASE_TYPE_INVALID');
   }
   if ((option.min_length !== undefined || option.max_length !== undefined) && option.type !== 3) issue(['min_length'], 'BASE_TYPE_INVALID');

@@ -11,9 +11,9 @@ import { coded } from './form-errors.ts';
 const between = (min: number, max: number) => coded('BASE_TYPE_BAD_LENGTH', `Must be between ${min} and ${max} in length.`);
 export const customId = z.string().min(1, between(1, 100)).max(100, between(1, 100));
 /** The optional numeric component id (unique per message; Discord assigns one when absent). */
-const componentId = z.number().int().min(0).max(2_147_483_647).optional();
+export const componentId = z.number().int().min(0).max(2_147_483_647).optional();
 const snowflake = z.string().regex(/^\d{17,20}$/, coded('NUMBER_TYPE_COERCE', 'Value is not snowflake.'));
-const selectBounds = {
+export const selectBounds = {
   placeholder: z.string().max(150, 'BASE_TYPE_MAX_LENGTH').optional(),
   min_values: z.number().int().min(0).max(25).optional(),
   max_values: z.number().int().min(1).max(25).optional(),
@@ -21,7 +21,7 @@ const selectBounds = {
 };
 
 /** min_values <= max_values, and a string select cannot ask for more values than it offers. */
-function checkSelectValues(select: { min_values?: number | undefined; max_values?: number | undefined; options?: unknown[] }, ctx: z.RefinementCtx): void {
+export function checkSelectValues(select: { min_values?: number | undefined; max_values?: number | undefined; options?: unknown[] }, ctx: z.RefinementCtx): void {
   const min = select.min_values ?? 1;
   const max = select.max_values ?? 1;
   if (min > max) ctx.addIssue({ code: 'custom', path: ['min_values'], message: 'BASE_TYPE_INVALID' });
@@ -89,26 +89,29 @@ const button = z
   .strict()
   .superRefine(checkButton);
 
+/** A string select's options: 1-25, labels and values 1-100 characters. */
+export const selectOptions = z
+  .array(
+    z
+      .object({
+        label: z.string().min(1).max(100, 'BASE_TYPE_MAX_LENGTH'),
+        value: z.string().min(1).max(100, 'BASE_TYPE_MAX_LENGTH'),
+        description: z.string().max(100, 'BASE_TYPE_MAX_LENGTH').optional(),
+        emoji: z.unknown().optional(),
+        default: z.boolean().optional(),
+      })
+      .strict(),
+  )
+  .min(1, 'BASE_TYPE_BAD_LENGTH')
+  .max(25, 'BASE_TYPE_BAD_LENGTH');
+
 const stringSelect = z
   .object({
     type: z.literal(3),
     id: componentId,
     custom_id: customId,
     ...selectBounds,
-    options: z
-      .array(
-        z
-          .object({
-            label: z.string().min(1).max(100, 'BASE_TYPE_MAX_LENGTH'),
-            value: z.string().min(1).max(100, 'BASE_TYPE_MAX_LENGTH'),
-            description: z.string().max(100, 'BASE_TYPE_MAX_LENGTH').optional(),
-            emoji: z.unknown().optional(),
-            default: z.boolean().optional(),
-          })
-          .strict(),
-      )
-      .min(1, 'BASE_TYPE_BAD_LENGTH')
-      .max(25, 'BASE_TYPE_BAD_LENGTH'),
+    options: selectOptions,
   })
   .strict()
   .superRefine(checkSelectValues);

@@ -1,11 +1,13 @@
 /**
- * The REST front: every request is recorded (method, path, route, body, status, auth, audit-log
- * reason, error code, bucket), authenticated, checked against injected failures, slowed down on
+ * The REST front: every request is recorded (method, path, route, body, uploaded files, status,
+ * auth, audit-log reason, error code, bucket), its body read (JSON or multipart), authenticated, checked against injected failures, slowed down on
  * demand, checked against rate limits,
  * then routed to the resource files' route tables. Errors are answered in Discord's shapes.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { entityTooLarge, readBody, uploadSize } from './body.ts';
 import { interactionRoutes } from './callbacks.ts';
+import { cdnRoutes, serveCdn } from './cdn.ts';
 import { injectedFailure } from './failures.ts';
 import type { RateLimiter } from './rate-limits.ts';
 import { appRoutes } from './routes-app.ts';
@@ -15,15 +17,17 @@ import { threadRoutes } from './routes-threads.ts';
 import { matchRoute, type Route } from './routes.ts';
 import type { World } from './state.ts';
 import type { RecordedCall } from './types.ts';
-import { ApiError, readJson, routeOf } from './wire.ts';
+import { ApiError, routeOf } from './wire.ts';
 
-const ROUTES: readonly Route[] = [...interactionRoutes, ...appRoutes, ...channelRoutes, ...threadRoutes, ...guildRoutes];
+const ROUTES: readonly Route[] = [...interactionRoutes, ...appRoutes, ...channelRoutes, ...threadRoutes, ...guildRoutes, ...cdnRoutes];
 /** Requests that count toward Discord's invalid-request ban: 401, 403 and 429s other than scope `shared`. */
 const INVALID_WINDOW_MS = 10 * 60_000;
 
 export async function serve(world: World, limiter: RateLimiter, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://sim');
   const method = request.method ?? 'GET';
+  // The CDN (attachment urls) is not the API: not recorded, not rate limited.
+  if (serveCdn(world, method, url, response)) return;
   const path = decodeURIComponent(url.pathname).replace(/^\/api(\/v10)?/, '');
   const authorized = request.headers.authorization === `Bot ${world.botToken}`;
   const rawReason = request.headers['x-audit-log-reason'];
@@ -39,8 +43,10 @@ export async function serve(world: World, limiter: RateLimiter, request: Incomin
     response.end(payload === undefined ? undefined : JSON.stringify(payload));
   };
   try {
-    const body = await readJson(request);
+    const { body, files } = await readBody(request);
     call.body = body;
+    if (files.length) call.files = files.map(({ key, filename, contentType, data }) => ({ key, filename, contentType, size: data.length }));
+    if (uploadSize(files) > world.uploadLimit) throw entityTooLarge();
     const matched = matchRoute(ROUTES, method, path);
     if (matched && !matched.route.public && !authorized) throw new ApiError(401, { message: '401: Unauthorized', code: 0 });
     injectedFailure(world, method, path);
@@ -51,7 +57,7 @@ export async function serve(world: World, limiter: RateLimiter, request: Incomin
     headers = admission.headers;
     call.bucket = admission.bucket;
     if (admission.refused) throw admission.refused;
-    const result = matched.route.handle({ world, params: matched.params, body, query: url.searchParams, reason });
+    const result = matched.route.handle({ world, params: matched.params, body, files, query: url.searchParams, reason });
     send(result.status, result.body);
   } catch (error) {
     if (error instanceof ApiError) send(error.status, error.body, error.headers);

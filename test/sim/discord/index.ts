@@ -10,17 +10,21 @@
  * Layout: state.ts (the world), gateway.ts, http.ts + routes-*.ts + callbacks.ts (REST),
  * members.ts / roles.ts (membership and role changes), threads.ts (threads and their members),
  * interactions.ts + scripted-user.ts (what members do), rate-limits.ts / failures.ts,
- * validation.ts + components.ts + command-schema.ts.
+ * validation.ts + components.ts + command-schema.ts + modals.ts + mentions.ts; files: body.ts
+ * (multipart), uploads.ts (attachments of bot messages), cdn.ts (signed attachment urls).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { signedUrl } from './cdn.ts';
 import { Gateway } from './gateway.ts';
 import { invalidRequests, serve } from './http.ts';
 import { addMember, memberUpdated, removeMember } from './members.ts';
+import { messagePings, type PingTarget, pingsTarget } from './mentions.ts';
 import { RateLimiter } from './rate-limits.ts';
 import { createGuild, createRole, createTextChannel, deleteRole, type GuildInput, type RoleInput, setRolePosition, updateRole } from './roles.ts';
 import { scriptedUser } from './scripted-user.ts';
 import { World } from './state.ts';
+import { guildThreads } from './threads.ts';
 import type {
   DiscordSimOptions,
   FailRule,
@@ -37,6 +41,7 @@ import type {
 import { publicRole } from './wire.ts';
 
 export type * from './types.ts';
+export { pings, type PingTarget } from './mentions.ts';
 
 export async function startDiscordSim(options: DiscordSimOptions = {}): Promise<DiscordSim> {
   const sim = new DiscordSim(options);
@@ -192,13 +197,26 @@ export class DiscordSim {
 
   /** The guild's threads, oldest first, with their members' ids in the order they joined. */
   threads(guildId: string): SimThread[] {
-    this.world.guild(guildId);
-    return [...this.world.threads.entries()].flatMap(([id, thread]) => {
-      const channel = this.world.channels.get(id)!;
-      if (channel.guild_id !== guildId) return [];
-      const invitable = thread.invitable === undefined ? {} : { invitable: thread.invitable };
-      return [{ id, guildId, name: channel.name!, type: channel.type, parentId: channel.parent_id!, ownerId: thread.ownerId, ...invitable, members: [...thread.members.keys()] }];
-    });
+    return guildThreads(this.world, guildId);
+  }
+
+  /** The bytes of a file on a message (or one a user uploaded), as the sim received them. */
+  attachmentData(attachmentId: string): Buffer {
+    const file = this.world.files.get(attachmentId);
+    if (!file) throw new Error(`discord sim: no attachment ${attachmentId} (never uploaded, or its message is gone)`);
+    return Buffer.from(file.data);
+  }
+
+  /** A freshly signed CDN url of an attachment (what a message fetched now would carry). */
+  attachmentUrl(attachmentId: string): string {
+    const file = this.world.files.get(attachmentId);
+    if (!file) throw new Error(`discord sim: no attachment ${attachmentId}`);
+    return signedUrl(this.world, file);
+  }
+
+  /** Whether the message pinged @everyone (or @here), a user or a role; see `pings` for the rules. */
+  wouldPing(message: SimMessage, target: PingTarget): boolean {
+    return pingsTarget(messagePings(this.world, message), target);
   }
 
   /** The DM history between the bot and a user (what the user sees), oldest first. */

@@ -4,11 +4,12 @@
  * awaits for the answer the user sees.
  */
 import { randomBytes } from 'node:crypto';
+import { attachmentPayload, storeFile } from './cdn.ts';
 import { ALL_PERMISSIONS, type Guild, type Interaction, Permission } from './model.ts';
 import { findMessage } from './messages.ts';
 import { channelPayload, memberPayload, messagePayload } from './payloads.ts';
 import type { World } from './state.ts';
-import type { InteractionHandle, InteractionKind, SimMessage, SimUser } from './types.ts';
+import type { InteractionHandle, InteractionKind, SimMessage, SimUpload, SimUser } from './types.ts';
 import { failure, rolePayload, userPayload } from './wire.ts';
 
 /** The command `user` may run in `guildId`, or a thrown Error saying why the client would not offer it. */
@@ -28,10 +29,21 @@ export function invocable(world: World, user: SimUser, guildId: string, name: st
   return { command, guild };
 }
 
-/** Collects `data.resolved` for the users, members, roles and channels a command's options mention. */
-export function resolver(world: World, guild: Guild) {
-  const resolved: Record<'users' | 'members' | 'roles' | 'channels', Record<string, unknown>> = { users: {}, members: {}, roles: {}, channels: {} };
-  const add = (type: number, id: string) => {
+/**
+ * Collects `data.resolved` for the users, members, roles and channels a command's options mention,
+ * and the files of attachment options (kept on the CDN as ephemeral attachments; `add` gives the id).
+ */
+export function resolver(world: World, guild: Guild, channelId: string) {
+  const resolved: Record<'users' | 'members' | 'roles' | 'channels' | 'attachments', Record<string, unknown>> = { users: {}, members: {}, roles: {}, channels: {}, attachments: {} };
+  const add = (type: number, value: string | SimUpload): string | void => {
+    if (typeof value !== 'string') {
+      const size = Buffer.byteLength(value.data);
+      if (size > world.uploadLimit) throw failure(`${value.name} (${size} bytes) is larger than the ${world.uploadLimit}-byte upload limit`);
+      const file = storeFile(world, channelId, { filename: value.name, contentType: value.contentType, data: Buffer.from(value.data) }, true);
+      resolved.attachments[file.id] = attachmentPayload(world, file);
+      return file.id;
+    }
+    const id = value;
     const user = type === 6 || type === 9 ? world.users.get(id) : undefined;
     const role = type === 8 || type === 9 ? guild.roles.get(id) : undefined;
     const channel = type === 7 ? world.channels.get(id) : undefined;
@@ -123,7 +135,7 @@ function interactionPayload(world: World, interaction: Interaction, user: SimUse
     locale: locale ?? user.locale,
     app_permissions: String(guild ? world.permissionsOf(guild, world.botUser.id) : ALL_PERMISSIONS),
     entitlements: [],
-    attachment_size_limit: 10_485_760,
+    attachment_size_limit: world.uploadLimit,
   };
 }
 
@@ -152,6 +164,13 @@ function handleFor(world: World, interaction: Interaction): InteractionHandle {
         if (type === 4 || type === 7) return shown && structuredClone(shown);
         if (type === 5 || type === 6) return interaction.originalEdited && shown ? structuredClone(shown) : undefined;
         return failure(`interaction ${id} was answered with callback type ${type}, not a message`);
+      }),
+    modal: (timeoutMs = 5_000) =>
+      world.waitUntil(timeoutMs, `a modal answering interaction ${id}`, () => {
+        if (interaction.failed) return failure(`interaction ${id} failed: the application did not respond within ${world.deadlineMs} ms`);
+        const type = interaction.callbacks[0]?.type;
+        if (type === undefined) return undefined;
+        return type === 9 && interaction.modal ? structuredClone(interaction.modal) : failure(`interaction ${id} was answered with callback type ${type}, not a modal`);
       }),
   };
 }

@@ -1,24 +1,49 @@
 /** Stored messages: creating them from validated bodies, editing, finding, and who may see them. */
 import type { z } from 'zod';
+import type { UploadedFile } from './body.ts';
+import { pings } from './mentions.ts';
 import { EPHEMERAL, type Interaction, LOADING } from './model.ts';
 import { messageCreatePayload } from './payloads.ts';
 import type { World } from './state.ts';
-import type { SimMessage, SimUser } from './types.ts';
+import type { AllowedMentions, SimMessage, SimUser } from './types.ts';
+import { attachFiles, dropFiles } from './uploads.ts';
 import type { messageBody } from './validation.ts';
 import { ApiError } from './wire.ts';
 
 export type MessageInput = Omit<SimMessage, 'id' | 'channelId' | 'ephemeral'>;
 
-export function fromBody(world: World, data: z.infer<typeof messageBody>, interaction?: Interaction): MessageInput {
+/**
+ * A bot message from a validated body: its uploaded files stored (see uploads.ts), the request's
+ * `allowed_mentions` recorded, its pings decided from them, a reply's reference kept.
+ */
+export function fromBody(world: World, channelId: string, data: z.infer<typeof messageBody>, options: { interaction?: Interaction; files?: UploadedFile[]; prefix?: Array<string | number> } = {}): MessageInput {
+  const { interaction, files = [], prefix = [] } = options;
   const flags = data.flags ?? 0;
+  const replied = data.message_reference ? (world.messages.get(channelId) ?? []).find((message) => message.id === data.message_reference!.message_id) : undefined;
+  const attachments = attachFiles(world, channelId, data.attachments, files, [], prefix);
   return {
     authorId: world.botUser.id,
     content: data.content ?? '',
     embeds: data.embeds ?? [],
     components: data.components ?? [],
     flags,
+    ...(attachments?.length ? { attachments } : {}),
+    ...botMentions(world, channelId, data.content ?? '', data.allowed_mentions ?? null, replied?.authorId),
+    ...(replied ? { reference: { channelId, messageId: replied.id } } : {}),
     ...(interaction ? { interactionId: interaction.id } : {}),
     ...(interaction && flags & EPHEMERAL ? { visibleTo: interaction.userId } : {}),
+  };
+}
+
+/** The mention fields of a bot message: what pings, as the message object reports it (known users, the guild's roles). */
+function botMentions(world: World, channelId: string, content: string, allowed: AllowedMentions | null, repliedAuthor?: string) {
+  const guild = world.guilds.get(world.channels.get(channelId)?.guild_id ?? '');
+  const result = pings(content, allowed, repliedAuthor);
+  return {
+    allowedMentions: allowed,
+    mentions: result.users.filter((id) => id === world.botUser.id || world.users.has(id)),
+    mentionRoles: guild ? result.roles.filter((id) => guild.roles.has(id) && id !== guild.id) : [],
+    mentionEveryone: Boolean(guild) && result.everyone,
   };
 }
 
@@ -52,14 +77,21 @@ export function mentionsIn(world: World, content: string, guildId: string, repli
   };
 }
 
-export function editMessage(world: World, messageId: string, data: z.infer<typeof messageBody>): void {
+/** Applies an edit (`files`: its uploads; `prefix`: where its fields sit in the request, for errors). */
+export function editMessage(world: World, messageId: string, data: z.infer<typeof messageBody>, files: UploadedFile[] = [], prefix: Array<string | number> = []): void {
   const message = findMessage(world, messageId);
   if (!message) throw new ApiError(404, { message: 'Unknown Message', code: 10008 });
+  const attachments = attachFiles(world, message.channelId, data.attachments, files, message.attachments, prefix);
   if (data.content !== undefined) message.content = data.content;
   if (data.embeds !== undefined) message.embeds = data.embeds;
   if (data.components !== undefined) message.components = data.components;
+  if (attachments) {
+    dropFiles(world, message.attachments, attachments);
+    message.attachments = attachments;
+  }
+  Object.assign(message, botMentions(world, message.channelId, message.content, data.allowed_mentions ?? null, message.reference?.messageId ? findMessage(world, message.reference.messageId)?.authorId : undefined));
   message.flags &= ~LOADING;
-  if (!message.content && !message.embeds.length && !message.components.length) {
+  if (!message.content && !message.embeds.length && !message.components.length && !message.attachments?.length) {
     throw new ApiError(400, { message: 'Cannot send an empty message', code: 50006 });
   }
   message.editedAt = Date.now();
@@ -69,6 +101,7 @@ export function editMessage(world: World, messageId: string, data: z.infer<typeo
 export function deleteMessage(world: World, message: SimMessage): void {
   const list = world.messages.get(message.channelId)!;
   list.splice(list.indexOf(message), 1);
+  dropFiles(world, message.attachments);
   world.changed();
 }
 

@@ -1,6 +1,6 @@
 /** Discord constants (epoch, flags, permission and intent bits) and the simulator's internal state shapes. */
 import type { WebSocket } from 'ws';
-import type { InteractionKind, SimGuild, SimRole } from './types.ts';
+import type { InteractionKind, SimGuild, SimModal, SimRole } from './types.ts';
 
 export const EPOCH = 1_420_070_400_000n;
 export const EPHEMERAL = 64;
@@ -82,6 +82,11 @@ export type Interaction = {
   choices?: Array<{ name: string; value: string | number }>;
   /** For autocomplete: the focused option's type, which the choice values must match. */
   focusedType?: number;
-  modal?: { custom_id: string; title: string; components: Array<{ components: Array<{ custom_id: string; required?: boolean }> }> };
+  modal?: SimModal;
   deadline: NodeJS.Timeout;
 };
+/**
+ * A file on the sim's CDN: a message attachment (`/attachments/<channel>/<id>/<name>`) or one a
+ * user uploaded for a command option or modal (`/ephemeral-attachments/...`).
+ */
+export type StoredFile = { id: string; channelId: string; filename: string; contentType: string; data: Buffer; sha256: string; ephemeral: boolean; path: string };

@@ -1,4 +1,5 @@
 /** Discord's JSON objects for the simulator's state: messages, guilds, members, channels and threads. */
+import { attachmentPayload } from './cdn.ts';
 import { type Channel, EPOCH, type Guild, Intent, type Thread } from './model.ts';
 import type { World } from './state.ts';
 import type { SimGuild, SimMessage } from './types.ts';
@@ -43,10 +44,10 @@ export function messagePayload(world: World, message: SimMessage, canReadContent
     timestamp: new Date(Number((BigInt(message.id) >> 22n) + EPOCH)).toISOString(),
     edited_timestamp: message.editedAt ? new Date(message.editedAt).toISOString() : null,
     tts: false,
-    mention_everyone: false,
+    mention_everyone: message.mentionEveryone ?? false,
     mentions: (message.mentions ?? []).map((id) => personPayload(world, id)),
     mention_roles: message.mentionRoles ?? [],
-    attachments: [],
+    attachments: readable ? (message.attachments ?? []).map((attachment) => attachmentPayload(world, attachment)) : [],
     pinned: false,
     ...(reference
       ? { message_reference: { type: 0, channel_id: reference.channelId, ...(channel?.guild_id ? { guild_id: channel.guild_id } : {}), ...(reference.messageId ? { message_id: reference.messageId } : {}) } }

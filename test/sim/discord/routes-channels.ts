@@ -8,6 +8,7 @@ import { dispatchMessage, editMessage, fromBody, messageIn, storeMessage } from 
 import { channelPayload, messagePayload } from './payloads.ts';
 import type { Route } from './routes.ts';
 import { joinByPosting } from './threads.ts';
+import { withUploads } from './uploads.ts';
 import { messageBody, newMessageBody } from './validation.ts';
 import { ApiError, cannotMessageUser, missingAccess, missingPermissions, parseOr } from './wire.ts';
 
@@ -25,16 +26,16 @@ export const channelRoutes: Route[] = [
   {
     method: 'POST',
     pattern: '/channels/:channel/messages',
-    handle: ({ world, params, body }) => {
+    handle: ({ world, params, body, files }) => {
       const channel = world.channel(params.channel!);
-      const data = parseOr(newMessageBody, body);
+      const data = parseOr(newMessageBody, withUploads(body, files));
       // A private thread the bot is not in is a channel it cannot see; in threads only Send Messages in Threads counts.
       const inThread = world.threads.has(channel.id);
       if (!world.canView(channel, world.botUser.id)) throw missingAccess();
       if (channel.guild_id && !world.botCan(world.guild(channel.guild_id), inThread ? Permission.SendMessagesInThreads : Permission.SendMessages)) throw missingPermissions();
       const recipient = channel.type === 1 ? channel.recipients?.[0] : undefined;
       if (recipient && (world.closedDms.has(recipient) || !world.sharesGuild(recipient))) throw cannotMessageUser();
-      const message = storeMessage(world, channel.id, { ...fromBody(world, data), flags: (data.flags ?? 0) & ~EPHEMERAL });
+      const message = storeMessage(world, channel.id, { ...fromBody(world, channel.id, data, { files }), flags: (data.flags ?? 0) & ~EPHEMERAL });
       joinByPosting(world, channel.id, world.botUser.id);
       dispatchMessage(world, message);
       return { status: 200, body: messagePayload(world, message) };
@@ -52,10 +53,10 @@ export const channelRoutes: Route[] = [
   {
     method: 'PATCH',
     pattern: '/channels/:channel/messages/:message',
-    handle: ({ world, params, body }) => {
+    handle: ({ world, params, body, files }) => {
       const message = messageIn(world, params.channel!, params.message!);
       if (message.authorId !== world.botUser.id) throw new ApiError(403, { message: 'Cannot edit a message authored by another user', code: 50005 });
-      editMessage(world, message.id, parseOr(messageBody, body));
+      editMessage(world, message.id, parseOr(messageBody, body), files);
       return { status: 200, body: messagePayload(world, message) };
     },
   },

@@ -1,4 +1,5 @@
 /** The REST route table's shape: each resource file exports its routes; `http.ts` matches them. */
+import type { UploadedFile } from './body.ts';
 import type { World } from './state.ts';
 
 export type RouteContext = {
@@ -6,6 +7,8 @@ export type RouteContext = {
   /** Named path parameters (`:guild` -> `params.guild`). */
   params: Record<string, string>;
   body: unknown;
+  /** Files of a multipart request (`files[n]` parts), in order. */
+  files: UploadedFile[];
   query: URLSearchParams;
   /** The decoded `X-Audit-Log-Reason` header. */
   reason: string | undefined;

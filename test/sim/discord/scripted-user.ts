@@ -7,6 +7,7 @@
 import { buildOptions, focusedDefinition } from './command-options.ts';
 import { componentInteraction, interact, invocable, resolver } from './interactions.ts';
 import { dispatchMessage, findMessage, mentionsIn, storeMessage, visibleMessage } from './messages.ts';
+import { openModalOf, submission } from './modals.ts';
 import { Permission } from './model.ts';
 import type { World } from './state.ts';
 import { joinByPosting } from './threads.ts';
@@ -23,7 +24,7 @@ export function scriptedUser(world: World, user: SimUser): ScriptedDiscordUser {
       const { command, guild } = invocable(world, user, guildId, name);
       const channelId = opts.channelId ?? guild.systemChannelId;
       if (world.channels.get(channelId)?.guild_id !== guild.id) throw failure(`channel ${channelId} is not in guild ${guild.name}`);
-      const resolved = resolver(world, guild);
+      const resolved = resolver(world, guild, channelId);
       const typed = buildOptions(command, path, options, resolved.add);
       const data = { id: command.id, name, type: 1, options: typed, guild_id: guild.id, ...resolved.data() };
       return interact(world, user, guild, channelId, 2, data, opts.locale);
@@ -33,7 +34,7 @@ export function scriptedUser(world: World, user: SimUser): ScriptedDiscordUser {
       const { command, guild } = invocable(world, user, guildId, name);
       const definition = focusedDefinition(command, path, focused);
       if (!definition?.autocomplete) throw failure(`/${invocation} option "${focused}" has no autocomplete`);
-      const resolved = resolver(world, guild);
+      const resolved = resolver(world, guild, guild.systemChannelId);
       const typed = buildOptions(command, path, options, resolved.add, focused);
       const data = { id: command.id, name, type: 1, options: typed, guild_id: guild.id, ...resolved.data() };
       const handle = await interact(world, user, guild, guild.systemChannelId, 4, data);
@@ -108,21 +109,21 @@ export function scriptedUser(world: World, user: SimUser): ScriptedDiscordUser {
     },
     dmMessages: () => structuredClone(world.messages.get(world.dmChannel(user.id).id) ?? []),
     submitModal: async (shownBy, values) => {
-      const origin = world.interactions.get(shownBy.id);
-      const modal = origin?.modal;
-      if (!origin || !modal) throw failure(`interaction ${shownBy.id} showed no modal`);
-      if (origin.userId !== user.id) throw failure('only the user who opened a modal can submit it');
-      const inputs = modal.components.map((row) => row.components[0]!);
-      for (const input of inputs) {
-        if (input.required !== false && !values[input.custom_id]) throw failure(`modal field "${input.custom_id}" is required`);
-      }
+      const modal = openModalOf(world, user, shownBy.id);
+      const origin = world.interactions.get(shownBy.id)!;
+      const data = submission(world, origin.channelId, modal, values);
+      world.openModals.delete(user.id);
       const guild = origin.guildId ? world.guild(origin.guildId) : undefined;
       const message: SimMessage | undefined = origin.componentMessageId ? findMessage(world, origin.componentMessageId) : undefined;
-      const data = {
-        custom_id: modal.custom_id,
-        components: inputs.map((input) => ({ type: 1, components: [{ type: 4, custom_id: input.custom_id, value: values[input.custom_id] ?? '' }] })),
-      };
       return interact(world, user, guild, origin.channelId, 5, data, undefined, message);
+    },
+    openModal: () => {
+      const id = world.openModals.get(user.id);
+      const modal = id ? world.interactions.get(id)?.modal : undefined;
+      return modal && structuredClone(modal);
+    },
+    dismissModal: () => {
+      world.openModals.delete(user.id);
     },
   };
 }

@@ -4,7 +4,7 @@
  * helpers every part needs (ids, lookups with Discord's 404s, permissions, the role hierarchy).
  */
 import { randomBytes } from 'node:crypto';
-import { ALL_PERMISSIONS, type Channel, ChannelKind, EPOCH, type Guild, type Interaction, Permission, PRIVILEGED_INTENTS, type Role, type Session, type Thread } from './model.ts';
+import { ALL_PERMISSIONS, type Channel, ChannelKind, EPOCH, type Guild, type Interaction, Permission, PRIVILEGED_INTENTS, type Role, type Session, type StoredFile, type Thread } from './model.ts';
 import type { DiscordSimOptions, FailRule, RecordedCall, RegisteredCommand, SimMessage, SimUser } from './types.ts';
 import { ApiError, failure } from './wire.ts';
 
@@ -34,6 +34,14 @@ export class World {
   /** Users who turned off direct messages from server members (POST to their DM answers 50007). */
   readonly closedDms = new Set<string>();
   readonly waiters = new Set<() => void>();
+  /** The CDN's files by attachment id. */
+  readonly files = new Map<string, StoredFile>();
+  /** The modal open on each user's screen: the id of the interaction that showed it. */
+  readonly openModals = new Map<string, string>();
+  readonly uploadLimit: number;
+  readonly urlTtlMs: number;
+  /** Signs CDN urls (`hm`). */
+  readonly cdnSecret = randomBytes(32);
   session: Session | undefined;
   closed = false;
   /** Sends a gateway event to the connected bot (set by the gateway). */
@@ -48,6 +56,13 @@ export class World {
     this.deadlineMs = options.interactionDeadlineMs ?? 3_000;
     this.heartbeatMs = options.heartbeatIntervalMs ?? 41_250;
     this.privilegedIntents = options.privilegedIntents ?? PRIVILEGED_INTENTS;
+    this.uploadLimit = options.uploadLimitBytes ?? 25 * 1024 * 1024;
+    this.urlTtlMs = options.attachmentUrlTtlMs ?? 24 * 3_600_000;
+  }
+
+  /** The CDN's origin (the sim serves it next to the API). */
+  get cdnUrl(): string {
+    return this.apiUrl.replace(/\/api$/, '');
   }
 
   get gatewayUrl(): string {

@@ -13,6 +13,7 @@ import { type Channel, ChannelKind, Permission, type Thread } from './model.ts';
 import { dispatchMessage, storeMessage } from './messages.ts';
 import { channelPayload, threadMemberPayload } from './payloads.ts';
 import type { World } from './state.ts';
+import type { SimThread } from './types.ts';
 import { ApiError, formError, missingAccess, missingPermissions, unknownMember } from './wire.ts';
 
 const choices = (values: number[]) =>
@@ -136,4 +137,15 @@ export function listThreadMembers(world: World, threadId: string, query: URLSear
     .sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))
     .slice(0, limit)
     .map((id) => threadMemberPayload(world, channel.id, id, true));
+}
+
+/** The guild's threads, oldest first, with their members' ids in the order they joined. */
+export function guildThreads(world: World, guildId: string): SimThread[] {
+  world.guild(guildId);
+  return [...world.threads.entries()].flatMap(([id, thread]) => {
+    const channel = world.channels.get(id)!;
+    if (channel.guild_id !== guildId) return [];
+    const invitable = thread.invitable === undefined ? {} : { invitable: thread.invitable };
+    return [{ id, guildId, name: channel.name!, type: channel.type, parentId: channel.parent_id!, ownerId: thread.ownerId, ...invitable, members: [...thread.members.keys()] }];
+  });
 }

@@ -27,7 +27,21 @@ export type SimMessage = {
   mentionRoles?: string[];
   /** A reply's message (`messageId`), or the thread a THREAD_CREATED message points to (`channelId` only). */
   reference?: { channelId: string; messageId?: string };
+  /** Whether the message pinged @everyone / @here (bot messages: as `allowed_mentions` let it). */
+  mentionEveryone?: boolean;
+  /** Files on the message, in order; their bytes: `sim.attachmentData(id)`. */
+  attachments?: SimAttachment[];
+  /** Bot messages: the `allowed_mentions` of the last create or edit request, `null` when it sent none. */
+  allowedMentions?: AllowedMentions | null;
 };
+/** A file on a message as the sim received it (`sha256` of the bytes, hex). */
+export type SimAttachment = { id: string; filename: string; contentType: string; size: number; sha256: string; description?: string };
+/** A file a scripted user uploads (an attachment option, a modal's file upload); the content type defaults from the name. */
+export type SimUpload = { name: string; data: Buffer | Uint8Array | string; contentType?: string };
+/** Discord's allowed mentions object, as validated. */
+export type AllowedMentions = { parse?: Array<'users' | 'roles' | 'everyone'>; users?: string[] | null; roles?: string[] | null; replied_user?: boolean };
+/** Who a message pings: @everyone / @here, user ids, role ids (the replied-to author among the users). */
+export type Pings = { everyone: boolean; users: string[]; roles: string[] };
 /** A guild text channel. */
 export type SimChannel = { id: string; guildId: string; name: string; type: number };
 /** A thread: 11 public, 12 private (only its members and Manage Threads see it). */
@@ -37,6 +51,8 @@ export type RecordedCall = {
   path: string;
   route: string;
   body: unknown;
+  /** The files a multipart request uploaded (their bytes are on the stored message). */
+  files?: Array<{ key: string; filename: string; contentType: string; size: number }>;
   status: number;
   authorized: boolean;
   at: number;
@@ -73,13 +89,22 @@ export type InteractionHandle = {
   readonly callbacks: Array<{ type: number; data?: unknown }>;
   /** True once the deadline passed unacknowledged: the user saw "The application did not respond". */
   readonly failed: boolean;
+  /** The modal the bot answered with (callback type 9), once it did; rejects when it answered otherwise. */
+  modal(timeoutMs?: number): Promise<SimModal>;
 };
-export type ModalValues = Record<string, string>;
+/** A modal as the bot sent it (Discord's JSON: action rows of text inputs, or labels, text displays). */
+export type SimModal = { custom_id: string; title: string; components: any[] };
+/**
+ * What a user fills into a modal, by custom_id: text for a text input (omitted: its prefilled
+ * value), option values for a string select, files for a file upload.
+ */
+export type ModalValues = Record<string, string | string[] | SimUpload[]>;
 export type ScriptedDiscordUser = {
   /**
    * Runs `/name` (`'group sub'` words after the name select a subcommand) with options typed from
    * the registered definition. Throws if the command is not registered or hidden from this user,
-   * or the options are ones the Discord client would not let a user submit.
+   * or the options are ones the Discord client would not let a user submit. An attachment option
+   * (type 11) takes a `SimUpload`: the sim keeps the bytes on its CDN and resolves the option.
    */
   slashCommand(guildId: string, name: string, options?: Record<string, OptionValue>, opts?: { channelId?: string; locale?: string }): Promise<InteractionHandle>;
   autocomplete(guildId: string, name: string, options: Record<string, OptionValue>, focused: string): Promise<Array<{ name: string; value: string | number }>>;
@@ -101,8 +126,17 @@ export type ScriptedDiscordUser = {
    */
   sendMessage(channelId: string, content: string, options?: { replyTo?: string; mentionRepliedUser?: boolean }): Promise<SimMessage>;
   dmMessages(): SimMessage[];
-  /** Fills in and submits the modal the bot answered `shownBy` with (a modal submit interaction). */
+  /**
+   * Fills in and submits the modal the bot answered `shownBy` with (a modal submit interaction).
+   * Refuses, as the client would, a modal that is not open (never shown, already submitted or
+   * dismissed, replaced by a newer one), unknown fields, and values breaking required,
+   * min/max length, a short input's single line, select options or file counts.
+   */
   submitModal(shownBy: InteractionHandle, values: ModalValues): Promise<InteractionHandle>;
+  /** The modal open on this user's screen, if any (one at a time, as in the client). */
+  openModal(): SimModal | undefined;
+  /** Closes the open modal without submitting it (the bot hears nothing). */
+  dismissModal(): void;
 };
 /** Application command, message component, autocomplete, modal submit. */
 export type InteractionKind = 2 | 3 | 4 | 5;
@@ -127,4 +161,8 @@ export type DiscordSimOptions = {
   rateLimits?: Record<string, RateLimit>;
   /** Discord's global limit (50 requests a second per bot; interaction routes exempt). Off by default. */
   globalRateLimit?: RateLimit;
+  /** The most bytes of files one request may upload (413 40005 above it); default 25 MiB. Also a user's upload limit. */
+  uploadLimitBytes?: number;
+  /** How long a signed CDN url stays valid (its `ex`); default 24 hours. 0 makes every url expired at once. */
+  attachmentUrlTtlMs?: number;
 };

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { choice } from './command-schema.ts';
-import { actionRow, customId } from './components.ts';
+import { actionRow } from './components.ts';
 import { EMPTY_MESSAGE } from './form-errors.ts';
+import { allowedMentions } from './mentions.ts';
+import { attachmentRefs } from './uploads.ts';
 
 /**
  * Request bodies as Discord validates them (limits from the API reference and the published
@@ -9,6 +11,7 @@ import { EMPTY_MESSAGE } from './form-errors.ts';
  */
 export { choiceFits, commandBody, commandsBody, LOCALES } from './command-schema.ts';
 export { EMPTY_MESSAGE, formErrors, isEmptyMessage } from './form-errors.ts';
+export { modalBody } from './modals.ts';
 
 const embed = z
   .object({
@@ -42,9 +45,9 @@ export const messageBody = z
     components: z.array(actionRow).max(5, 'BASE_TYPE_MAX_LENGTH').optional(),
     flags: z.number().int().optional(),
     tts: z.boolean().optional(),
-    allowed_mentions: z.unknown().optional(),
+    allowed_mentions: allowedMentions.nullable().optional(),
     message_reference: z.object({ message_id: z.string() }).loose().optional(),
-    attachments: z.array(z.unknown()).optional(),
+    attachments: attachmentRefs.optional(),
     sticker_ids: z.array(z.string()).optional(),
     nonce: z.union([z.string(), z.number()]).optional(),
     enforce_nonce: z.boolean().optional(),
@@ -63,37 +66,10 @@ export const messageBody = z
 
 /** Creating a message needs something to show; an edit may change any subset. */
 export const newMessageBody = messageBody.superRefine((body, ctx) => {
-  if (!body.content && !body.embeds?.length && !body.components?.length && !body.sticker_ids?.length && !body.poll) {
+  if (!body.content && !body.embeds?.length && !body.components?.length && !body.sticker_ids?.length && !body.poll && !body.attachments?.length) {
     ctx.addIssue({ code: 'custom', path: [], message: EMPTY_MESSAGE });
   }
 });
 
 /** The choices of an autocomplete result (callback type 8): at most 25, names 1-100 characters. */
 export const autocompleteBody = z.object({ choices: z.array(choice).max(25, 'BASE_TYPE_MAX_LENGTH') }).strict();
-
-const textInput = z
-  .object({
-    type: z.literal(4),
-    custom_id: customId,
-    style: z.union([z.literal(1), z.literal(2)]),
-    label: z.string().min(1).max(45, 'BASE_TYPE_MAX_LENGTH'),
-    min_length: z.number().int().min(0).max(4000).optional(),
-    max_length: z.number().int().min(1).max(4000).optional(),
-    required: z.boolean().optional(),
-    value: z.string().max(4000, 'BASE_TYPE_MAX_LENGTH').optional(),
-    placeholder: z.string().max(100, 'BASE_TYPE_MAX_LENGTH').optional(),
-  })
-  .strict();
-
-/** A modal (callback type 9): a title and one to five rows of one text input each. */
-export const modalBody = z
-  .object({
-    custom_id: customId,
-    title: z.string().min(1).max(45, 'BASE_TYPE_MAX_LENGTH'),
-    components: z
-      .array(z.object({ type: z.literal(1), components: z.array(textInput).length(1, 'BASE_TYPE_BAD_LENGTH') }).strict())
-      .min(1, 'BASE_TYPE_BAD_LENGTH')
-      .max(5, 'BASE_TYPE_BAD_LENGTH'),
-  })
-  .strict();
-

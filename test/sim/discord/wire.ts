@@ -1,5 +1,4 @@
-/** Discord's wire formats: error answers, JSON payloads of users and roles, route names, body parsing. */
-import type { IncomingMessage } from 'node:http';
+/** Discord's wire formats: error answers, JSON payloads of users and roles, route names, body validation. */
 import type { z } from 'zod';
 import type { Role } from './model.ts';
 import type { SimMessage, SimRole } from './types.ts';
@@ -65,16 +64,4 @@ export function routeOf(path: string): string {
     .replace(/\/\d{15,21}/g, '/:id')
     .replace(/\/interactions\/:id\/[^/]+/, '/interactions/:id/:token')
     .replace(/\/webhooks\/:id\/[^/]+/, '/webhooks/:id/:token');
-}
-
-export async function readJson(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  if (!chunks.length) return undefined;
-  const text = Buffer.concat(chunks).toString('utf8');
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ApiError(400, { message: '400: Bad Request', code: 50109 });
-  }
 }

@@ -5,17 +5,22 @@
  * rules, Stars invoices, invite links, bans, migrated groups, forum topics) and answers errors
  * in its shapes and words. Scripted users act as members and payers; every call is recorded,
  * and failures (429, 5xx, 403, 400) can be injected. No test-runner imports: demos use it too.
+ * Bots send documents, photos, audio and video (uploads, file_ids, URLs) and download what users
+ * send them (getFile and /file/bot<token>/<path>).
  *
- * Files: server (HTTP), updates (getUpdates/webhook), state + model (the world), one file per
- * resource (messages, callbacks, commands, chats, topics, members, invite-links, payments, stars),
- * scripted-user, errors, validation, html.
+ * Files: server (HTTP, multipart), updates (getUpdates/webhook), state + model (the world), one
+ * file per resource (messages, callbacks, commands, chats, topics, members, invite-links,
+ * payments, stars, media + files + user-files + file-kinds), scripted-user, errors, validation, html.
  */
 import { randomBytes } from 'node:crypto';
 import { callbackMethods } from './callbacks.ts';
 import { addBot, chatMethods, createGroup, createUser, type GroupInput, migrateToSupergroup } from './chats.ts';
 import { commandMethods, menuKey } from './commands.ts';
 import { FailureInjector } from './errors.ts';
+import type { SimMediaSend, SimStoredFile, SimUploadStats } from './file-types.ts';
+import { snapshot } from './files.ts';
 import { inviteLinkMethods } from './invite-links.ts';
+import { mediaMethods } from './media.ts';
 import { memberMethods } from './members.ts';
 import { messageMethods } from './messages.ts';
 import { paymentMethods } from './payments.ts';
@@ -89,8 +94,11 @@ export class TelegramSim {
       ...inviteLinkMethods(this.state),
       ...paymentMethods(this.state),
       ...starMethods(this.state),
+      ...mediaMethods(this.state),
+      ...this.state.files.methods,
     };
-    this.server = new ApiServer({ token: this.token, methods, calls: this.calls, failures: this.failures });
+    const download = (filePath: string) => this.state.files.download(filePath);
+    this.server = new ApiServer({ token: this.token, methods, calls: this.calls, failures: this.failures, download });
   }
 
   async listen(): Promise<void> {
@@ -165,6 +173,22 @@ export class TelegramSim {
   /** The messages of one forum topic, its forum_topic_created message first. */
   topicMessages(chatId: number, threadId: number): SimTgMessage[] {
     return this.messages(chatId).filter((message) => message.is_topic_message && message.message_thread_id === threadId);
+  }
+
+  /** The documents, photos, audio and video the bot sent, in order (refused calls: `callsTo`). */
+  mediaSends(method?: SimMediaSend['method']): SimMediaSend[] {
+    return this.state.files.sends.filter((send) => !method || send.method === method).map((send) => ({ ...send }));
+  }
+
+  /** How many uploads (and bytes) went up through this bot; re-sends by file_id add nothing. */
+  uploadStats(): SimUploadStats {
+    return this.state.files.uploadStats();
+  }
+
+  /** A file this bot holds by file_id (sent by a user or by the bot), with its bytes; undefined for any other. */
+  file(fileId: string): SimStoredFile | undefined {
+    const entry = this.state.files.lookup(fileId);
+    return entry && snapshot(entry);
   }
 
   callsTo(method: string): RecordedCall[] {

@@ -11,6 +11,15 @@ import { chatId, chatRef, entity, int, bool, jsonOrValue, parse, renderText, rep
 const NOT_MODIFIED =
   'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
 
+/** Where a new bot message goes: the message it replies to and the forum topic. */
+export const replyFields = {
+  reply_parameters: jsonOrValue(z.object({ message_id: int, allow_sending_without_reply: bool.optional() }).loose()).optional(),
+  reply_to_message_id: int.optional(),
+  allow_sending_without_reply: bool.optional(),
+  message_thread_id: int.optional(),
+};
+type ReplyParams = z.infer<z.ZodObject<typeof replyFields>>;
+
 const schemas = {
   sendMessage: z
     .object({
@@ -19,10 +28,7 @@ const schemas = {
       parse_mode: z.enum(['HTML', 'MarkdownV2', 'Markdown']).optional(),
       entities: jsonOrValue(z.array(entity)).optional(),
       reply_markup: jsonOrValue(replyMarkup).optional(),
-      reply_parameters: jsonOrValue(z.object({ message_id: int, allow_sending_without_reply: bool.optional() }).loose()).optional(),
-      reply_to_message_id: int.optional(),
-      allow_sending_without_reply: bool.optional(),
-      message_thread_id: int.optional(),
+      ...replyFields,
     })
     .loose(),
   editMessageText: z
@@ -48,12 +54,7 @@ export function messageMethods(sim: SimState): Methods {
       const state = sim.writableChat(params.chat_id);
       const content = renderText(params.text, params.parse_mode, params.entities);
       const markup = validateMarkup(params.reply_markup);
-      const replyTo = params.reply_parameters?.message_id ?? params.reply_to_message_id;
-      const target = replyTo === undefined ? undefined : state.messages.find((message) => message.message_id === replyTo);
-      if (replyTo !== undefined && !target && !params.reply_parameters?.allow_sending_without_reply && !params.allow_sending_without_reply) {
-        throw badRequest('message to be replied not found');
-      }
-      const place = botMessagePlace(sim, state, params.message_thread_id, target);
+      const place = botReplyPlace(sim, state, params);
       return sim.botMessage(state, { ...place, ...content, ...(markup ? { reply_markup: markup } : {}) });
     },
     editMessageText: (raw) => {
@@ -104,6 +105,16 @@ export function messageMethods(sim: SimState): Methods {
   };
 }
 
+/** The reply and topic of a new bot message, checked as sendMessage checks them. */
+export function botReplyPlace(sim: SimState, state: ChatState, params: ReplyParams): Partial<SimTgMessage> {
+  const replyTo = params.reply_parameters?.message_id ?? params.reply_to_message_id;
+  const target = replyTo === undefined ? undefined : state.messages.find((message) => message.message_id === replyTo);
+  if (replyTo !== undefined && !target && !params.reply_parameters?.allow_sending_without_reply && !params.allow_sending_without_reply) {
+    throw badRequest('message to be replied not found');
+  }
+  return botMessagePlace(sim, state, params.message_thread_id, target);
+}
+
 function editableMessage(sim: SimState, chat: number | string | undefined, messageId: number | undefined) {
   if (chat === undefined || messageId === undefined) throw badRequest('message identifier is not specified');
   const state = sim.knownChat(chat);
@@ -118,6 +129,17 @@ function editableMessage(sim: SimState, chat: number | string | undefined, messa
  * in a forum topic with `threadId`, or in the topic of the message it replies to.
  */
 export function userMessage(sim: SimState, user: UserState, chat: number, text: string, options: { threadId?: number; replyTo?: number } = {}): SimTgMessage {
+  return userContentMessage(sim, user, chat, () => ({ text, ...textEntities(text) }), options);
+}
+
+/** A scripted user's message of any content (`content` runs once the user may write there), e.g. a document with a caption. */
+export function userContentMessage(
+  sim: SimState,
+  user: UserState,
+  chat: number,
+  content: () => Partial<SimTgMessage>,
+  options: { threadId?: number; replyTo?: number } = {},
+): SimTgMessage {
   const state = sim.chatState(chat);
   assertCanWrite(state, user, chat);
   const place = userPlace(state, user, options);
@@ -127,8 +149,7 @@ export function userMessage(sim: SimState, user: UserState, chat: number, text: 
     chat: state.chat,
     from: sim.publicUser(user),
     ...place,
-    text,
-    ...textEntities(text),
+    ...content(),
     fromBot: false,
   };
   state.messages.push(message);
@@ -150,7 +171,7 @@ function userPlace(state: ChatState, user: UserState, options: { threadId?: numb
 }
 
 /** The entities the app marks in what a user types: a leading /command and @username mentions. */
-function textEntities(text: string): Pick<SimTgMessage, 'entities'> {
+export function textEntities(text: string): Pick<SimTgMessage, 'entities'> {
   const entities: MessageEntity[] = [];
   const command = /^\/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{5,32})?/.exec(text);
   if (command) entities.push({ type: 'bot_command', offset: 0, length: command[0].length });
@@ -162,6 +183,7 @@ function textEntities(text: string): Pick<SimTgMessage, 'entities'> {
  * Whether a member's group message reaches the bot: not when the bot is not in the chat; with
  * privacy mode on and the bot no admin, only commands (not /cmd@other_bot), @mentions of it and
  * replies to its messages, including a topic message's implicit reply to a topic the bot created.
+ * A media message's caption counts as its text.
  */
 function reachesBot(sim: SimState, state: ChatState, message: SimTgMessage): boolean {
   if (state.chat.type === 'private') return true;
@@ -169,8 +191,8 @@ function reachesBot(sim: SimState, state: ChatState, message: SimTgMessage): boo
   if (!isInChat(bot)) return false;
   if (!sim.privacyMode || bot?.status === 'administrator' || bot?.status === 'creator') return true;
   const own = `@${sim.bot.username.toLowerCase()}`;
-  for (const entity of message.entities ?? []) {
-    const value = (message.text ?? '').slice(entity.offset, entity.offset + entity.length).toLowerCase();
+  for (const entity of message.entities ?? message.caption_entities ?? []) {
+    const value = (message.text ?? message.caption ?? '').slice(entity.offset, entity.offset + entity.length).toLowerCase();
     if (entity.type === 'bot_command' && (!value.includes('@') || value.endsWith(own))) return true;
     if (entity.type === 'mention' && value === own) return true;
   }

@@ -8,6 +8,7 @@ import { cancelSubscriptionByUser } from './stars.ts';
 import type { SimState } from './state.ts';
 import { userCreateTopic, userToggleTopic } from './topics.ts';
 import type { ScriptedTelegramUser } from './types.ts';
+import { userFileMessage } from './user-files.ts';
 
 export function scriptedUser(sim: SimState, userId: number): ScriptedTelegramUser {
   const user = sim.userState(userId);
@@ -33,5 +34,9 @@ export function scriptedUser(sim: SimState, userId: number): ScriptedTelegramUse
     blockBot: () => {
       user.blocked = true;
     },
+    sendDocument: async (chatId, file) => userFileMessage(sim, user, chatId, 'document', file),
+    sendPhoto: async (chatId, file) => userFileMessage(sim, user, chatId, 'photo', file),
+    sendAudio: async (chatId, file) => userFileMessage(sim, user, chatId, 'audio', file),
+    sendVideo: async (chatId, file) => userFileMessage(sim, user, chatId, 'video', file),
   };
 }

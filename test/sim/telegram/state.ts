@@ -4,6 +4,7 @@
  * messages are stored and announced.
  */
 import { badRequest, forbidden } from './errors.ts';
+import { FileStore } from './files.ts';
 import {
   type CallbackQuery,
   type ChargeState,
@@ -39,6 +40,8 @@ export class SimState {
   readonly charges = new Map<string, ChargeState>();
   readonly starTransactions: StarTransaction[] = [];
   readonly paymentAttempts: PaymentAttempt[] = [];
+  /** Files by file_id, their bytes, the bot's media sends and upload counts. */
+  readonly files: FileStore;
   closed = false;
   nextUserId = 100_001;
   nextGroup = 1;
@@ -50,7 +53,9 @@ export class SimState {
     readonly timing: Timing,
     /** BotFather's group privacy: a bot that is no admin gets only the group messages meant for it. */
     readonly privacyMode = false,
-  ) {}
+  ) {
+    this.files = new FileStore(bot.id);
+  }
 
   /** A chat for the test side: a missing one is a bug in the test. */
   chatState(chatId: number): ChatState {

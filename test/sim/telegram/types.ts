@@ -1,5 +1,8 @@
 /** The simulator's public types: what tests, demos and benches hold and pass. */
+import type { SimAudio, SimDocument, SimPhotoSize, SimUserFile, SimVideo } from './file-types.ts';
 import type { MessageEntity } from './html.ts';
+
+export type * from './file-types.ts';
 
 export type SimTgUser = { id: number; first_name: string; username?: string; language_code?: string };
 export type SimChat = { id: number; type: 'group' | 'supergroup' | 'channel'; title: string; is_forum?: boolean };
@@ -22,6 +25,13 @@ export type SimTgMessage = {
   from?: Record<string, unknown> & { id: number };
   text?: string;
   entities?: MessageEntity[];
+  caption?: string;
+  caption_entities?: MessageEntity[];
+  document?: SimDocument;
+  /** A photo's sizes, smallest first. */
+  photo?: SimPhotoSize[];
+  audio?: SimAudio;
+  video?: SimVideo;
   reply_markup?: { inline_keyboard: Array<Array<Record<string, unknown> & { text: string }>> };
   /** The replied message as Telegram nests it: one level deep, without its own reply_to_message. */
   reply_to_message?: SimRepliedMessage;
@@ -159,6 +169,15 @@ export type ScriptedTelegramUser = {
   /** Adds the bot to a group created with `botRights: 'absent'` (a my_chat_member update). */
   addBot(chatId: number, rights?: Partial<AdminRights> | 'member'): Promise<void>;
   blockBot(): void;
+  /**
+   * A file from the user's device, in a group they belong to or their private chat: a message with
+   * `document` (or `photo` sizes, `audio`, `video`) whose file_id is valid for this bot (getFile,
+   * download, re-send), and an optional caption. `sendPhoto` needs image bytes.
+   */
+  sendDocument(chatId: number, file: SimUserFile): Promise<SimTgMessage>;
+  sendPhoto(chatId: number, file: SimUserFile): Promise<SimTgMessage>;
+  sendAudio(chatId: number, file: SimUserFile): Promise<SimTgMessage>;
+  sendVideo(chatId: number, file: SimUserFile): Promise<SimTgMessage>;
 };
 export type CallbackAnswer = { text?: string; show_alert?: boolean; url?: string };
 export type CallbackHandle = { readonly id: string; answered(timeoutMs?: number): Promise<CallbackAnswer> };
