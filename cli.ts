@@ -26,6 +26,7 @@ import { type Config, formatConfigIssues, loadConfig } from './core/config.ts';
 import { connectDatabase, type DatabaseConnection, isConnectionLoss } from './core/db/client.ts';
 import { migrateDatabase } from './core/db/migrate.ts';
 import type { CoreDeps } from './core/deps.ts';
+import { openFileStore } from './bots/files/open-file-store.ts';
 import { createLogger } from './core/logger.ts';
 import { AdjustableClock, systemClock } from './core/ports.ts';
 import { seedDemoCommunity } from './core/seed/seed-demo.ts';
@@ -110,6 +111,7 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
     queue,
     clock: demoClock ?? systemClock,
     log,
+    files: openFileStore(config),
     payments: {
       sandbox: config.env !== 'production',
       stripe: config.stripe

@@ -5,6 +5,8 @@
  * In the same run, the raw single-row insert rate of the same Postgres, and their ratio.
  * Run: `npm run bench:payments` (PAYMENTS to change the count, WORKER_CONCURRENCY the workers).
  */
+import path from 'node:path';
+import { createLocalFileStore } from '../bots/files/local-file-store.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
@@ -48,7 +50,7 @@ try {
 
   const telegram = createTelegramAccessGateway({ token: telegramSim.token, apiRoot: telegramSim.apiRoot, log });
   const stripe = createStripeGateway({ secretKey: stripeSim.secretKey, apiUrl: stripeSim.url, returnUrl: 'http://127.0.0.1/checkout/return' });
-  const deps: CoreDeps = { db, queue, clock: systemClock, log, payments: { sandbox: false, stripe }, access: { telegram } };
+  const deps: CoreDeps = { db, queue, clock: systemClock, log, files: createLocalFileStore(path.join(redisDir, 'files')), payments: { sandbox: false, stripe }, access: { telegram } };
   const http = await startStripeWebhookServer(stripeSim, deps, log);
 
   // Buyers and their open checkouts (not timed).

@@ -6,6 +6,8 @@
  * time, the platform API calls made and the calls per repaired difference.
  * Run: `npm run bench:reconcile` (MEMBERS to change the size, WORKER_CONCURRENCY the workers).
  */
+import path from 'node:path';
+import { createLocalFileStore } from '../bots/files/local-file-store.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { and, eq, sql } from 'drizzle-orm';
@@ -69,7 +71,7 @@ try {
   for (const userId of userIds.slice(count - drifted / 2)) sim.setMemberRoles(guildId, userId, [roleId]);
 
   const discord = createDiscordAccessGateway({ token: sim.botToken, apiUrl: sim.apiUrl, log });
-  const deps: CoreDeps = { db, queue, clock: systemClock, log, payments: { sandbox: false }, access: { discord } };
+  const deps: CoreDeps = { db, queue, clock: systemClock, log, files: createLocalFileStore(path.join(redisDir, 'files')), payments: { sandbox: false }, access: { discord } };
   const workers = await startWorkers(deps, queue, { connection: redis, prefix: 'bench', concurrency, log, schedulers: false });
   const callsBefore = sim.calls.length;
 

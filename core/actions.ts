@@ -26,6 +26,23 @@ export const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('support.intent'), intent: z.enum(INTENTS), text: z.string().min(1).max(500) }),
   /** Staff: take the ticket (the Claim button on a ticket's summary). */
   z.object({ type: z.literal('support.claim'), ticketId: z.uuid() }),
+  /** A filled-in form (see Reply.form): run `command` with these fixed options plus the answers. */
+  z.object({ type: z.literal('form.submit'), command: z.string().regex(/^[a-z]{2,20}$/), options: z.record(z.string().regex(/^[a-z_]{1,30}$/), z.string().max(200)) }),
+  /** Open a lesson of a course (the member's view); `position` 1-based. */
+  z.object({ type: z.literal('lesson.open'), courseId: z.uuid(), position: z.number().int().min(1).max(1000) }),
+  z.object({ type: z.literal('lesson.done'), courseId: z.uuid(), lessonId: z.uuid() }),
+  /** A lesson's comments, newest first. */
+  z.object({ type: z.literal('comments.page'), lessonId: z.uuid(), page: z.number().int().min(1).max(10_000) }),
+  /** A form asked step by step in a chat: skip (or keep) the current answer, or give up the form. */
+  z.object({ type: z.literal('form.skip') }),
+  z.object({ type: z.literal('form.cancel') }),
+  /** The form to write a comment on a lesson. */
+  z.object({ type: z.literal('comment.write'), lessonId: z.uuid() }),
+  /** Author: run the checks and submit the open revision for review. */
+  z.object({ type: z.literal('course.submit'), courseId: z.uuid() }),
+  /** Reviewer: approve, or ask for changes (with a comment: a form). */
+  z.object({ type: z.literal('review.approve'), revisionId: z.uuid() }),
+  z.object({ type: z.literal('review.changes'), revisionId: z.uuid() }),
   /** The member rates a closed conversation, 1 to 5. */
   z.object({ type: z.literal('support.rate'), conversationId: z.uuid(), score: z.number().int().min(1).max(5) }),
 ]);
@@ -72,6 +89,26 @@ export function encodeAction(action: Action): string {
       return ['sc', uuidToCompact(action.ticketId)].join(SEPARATOR);
     case 'support.rate':
       return ['sr', uuidToCompact(action.conversationId), action.score].join(SEPARATOR);
+    case 'form.submit':
+      return ['fs', action.command, escapePart(JSON.stringify(action.options))].join(SEPARATOR);
+    case 'lesson.open':
+      return ['lo', uuidToCompact(action.courseId), action.position].join(SEPARATOR);
+    case 'lesson.done':
+      return ['ld', uuidToCompact(action.courseId), uuidToCompact(action.lessonId)].join(SEPARATOR);
+    case 'comments.page':
+      return ['cm', uuidToCompact(action.lessonId), action.page].join(SEPARATOR);
+    case 'form.skip':
+      return 'fk';
+    case 'form.cancel':
+      return 'fx';
+    case 'comment.write':
+      return ['cw', uuidToCompact(action.lessonId)].join(SEPARATOR);
+    case 'course.submit':
+      return ['cs', uuidToCompact(action.courseId)].join(SEPARATOR);
+    case 'review.approve':
+      return ['ra', uuidToCompact(action.revisionId)].join(SEPARATOR);
+    case 'review.changes':
+      return ['rc', uuidToCompact(action.revisionId)].join(SEPARATOR);
   }
 }
 
@@ -107,6 +144,21 @@ export function decodeAction(encoded: string): Action | undefined {
     } else if (tag === 'sr' && parts.length === 2) {
       const [conversationId = '', score = ''] = parts;
       candidate = { type: 'support.rate', conversationId: compactToUuid(conversationId), score: /^\d$/.test(score) ? Number(score) : Number.NaN };
+    } else if (tag === 'fs' && parts.length === 2) {
+      candidate = { type: 'form.submit', command: parts[0], options: JSON.parse(unescapePart(parts[1] ?? '')) };
+    } else if (tag === 'lo' && parts.length === 2) {
+      candidate = { type: 'lesson.open', courseId: compactToUuid(parts[0] ?? ''), position: /^\d{1,4}$/.test(parts[1] ?? '') ? Number(parts[1]) : Number.NaN };
+    } else if (tag === 'ld' && parts.length === 2) {
+      candidate = { type: 'lesson.done', courseId: compactToUuid(parts[0] ?? ''), lessonId: compactToUuid(parts[1] ?? '') };
+    } else if (tag === 'cm' && parts.length === 2) {
+      candidate = { type: 'comments.page', lessonId: compactToUuid(parts[0] ?? ''), page: /^\d{1,5}$/.test(parts[1] ?? '') ? Number(parts[1]) : Number.NaN };
+    } else if ((tag === 'fk' || tag === 'fx') && parts.length === 0) {
+      candidate = { type: tag === 'fk' ? 'form.skip' : 'form.cancel' };
+    } else if (tag === 'cw' && parts.length === 1) {
+      candidate = { type: 'comment.write', lessonId: compactToUuid(parts[0] ?? '') };
+    } else if ((tag === 'cs' || tag === 'ra' || tag === 'rc') && parts.length === 1) {
+      const id = compactToUuid(parts[0] ?? '');
+      candidate = tag === 'cs' ? { type: 'course.submit', courseId: id } : { type: tag === 'ra' ? 'review.approve' : 'review.changes', revisionId: id };
     }
   } catch {
     return undefined;

@@ -69,11 +69,19 @@ const envSchema = z
     OPENAI_API_KEY: secret('an OpenAI API key').optional(),
     OPENAI_BASE_URL: url(['https:', 'http:'], 'an http(s):// URL of an OpenAI-compatible API').optional(),
     OPENAI_MODEL: z.string().min(1, 'must be a model name').default('gpt-4o-mini'),
+    S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 characters of a-z, 0-9, . or -)').optional(),
+    S3_REGION: z.string().regex(/^[a-z0-9-]{2,32}$/, 'must be a region name such as us-east-1').default('us-east-1'),
+    S3_ENDPOINT: url(['https:', 'http:'], 'an http(s):// URL of an S3-compatible server (MinIO, R2, ...)').optional(),
+    S3_ACCESS_KEY_ID: secret('an S3 access key id').optional(),
+    S3_SECRET_ACCESS_KEY: secret('an S3 secret access key').optional(),
   })
   .superRefine((env, ctx) => {
     const pairs: Array<[keyof typeof env, keyof typeof env]> = [
       ['DISCORD_TOKEN', 'DISCORD_APP_ID'],
       ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'],
+      ['S3_BUCKET', 'S3_ACCESS_KEY_ID'],
+      ['S3_BUCKET', 'S3_SECRET_ACCESS_KEY'],
+      ['S3_ACCESS_KEY_ID', 'S3_BUCKET'],
     ];
     for (const [a, b] of pairs) {
       if (env[a] !== undefined && env[b] === undefined) {
@@ -105,6 +113,8 @@ export type Config = {
   telegram: { token: string; webhookSecret: string | undefined; apiRoot: string | undefined } | undefined;
   stripe: { secretKey: string; webhookSecret: string; apiUrl: string | undefined } | undefined;
   openai: { apiKey: string; baseUrl: string | undefined; model: string } | undefined;
+  /** Where uploaded files live: an S3-compatible bucket when configured, else `<dataDir>/files`. */
+  s3: { bucket: string; region: string; endpoint: string | undefined; accessKeyId: string; secretAccessKey: string } | undefined;
 };
 
 /** One invalid variable: its name and what was expected of it. Never carries the value. */
@@ -148,6 +158,10 @@ export function loadConfig(source: Record<string, string | undefined>): Result<C
     openai: env.OPENAI_API_KEY
       ? { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL }
       : undefined,
+    s3:
+      env.S3_BUCKET && env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+        ? { bucket: env.S3_BUCKET, region: env.S3_REGION, endpoint: env.S3_ENDPOINT, accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY }
+        : undefined,
   });
 }
 

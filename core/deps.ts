@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { AccessGateways } from './access/access-gateway.ts';
 import type { PaymentProviders } from './commerce/providers.ts';
 import type { Database } from './db/client.ts';
+import type { FileStore } from './files/file-store.ts';
 import type { Clock, JobQueue } from './ports.ts';
 import type { IntentClassifier } from './support/intents/classifier.ts';
 import type { SupportGateways } from './support/support-gateway.ts';
@@ -13,6 +14,8 @@ export type CoreDeps = {
   clock: Clock;
   log: Logger;
   payments: PaymentProviders;
+  /** Lyceum's copy of every uploaded file (lesson attachments, covers). */
+  files: FileStore;
   /** The platforms' REST sides for roles, invites and removals (workers only). */
   access?: AccessGateways;
   /**

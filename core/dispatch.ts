@@ -4,7 +4,12 @@ import { forgetGuildListings, type PresenceChange, recordMemberRoles, recordPres
 import { openBillingPortal, restoreAccess } from './access/restore-access.ts';
 import { type Action, decodeAction } from './actions.ts';
 import { expandPayload, isStoredPayload, type PayloadFits, payloadEncoder } from './button-payloads.ts';
-import { type CommandDeps, type CommandName, commands } from './commands/index.ts';
+import { type CommandDeps, type CommandName, commands, isCommandName } from './commands/index.ts';
+import { listComments, writeCommentForm } from './studio/comments.ts';
+import { type ChatFormAnswer, type ChatFormStep, continueChatForm, startChatForm } from './forms/chat-forms.ts';
+import { markLessonDone, openLesson } from './studio/lesson-view.ts';
+import { approveRevision, requestChanges } from './studio/review-course.ts';
+import { submitCourse } from './studio/submit-course.ts';
 import { directMessageHint } from './commands/direct-message.ts';
 import { answerIntent, answerMessage, memberMessage } from './support/answer-message.ts';
 import { isTicketThread, threadRef } from './support/find-ticket.ts';
@@ -198,7 +203,90 @@ function runAction(deps: CommandDeps, actor: Actor, action: Action): Promise<Res
       return claimTicket(deps, actor, { ticket: action.ticketId });
     case 'support.rate':
       return rateConversation(deps, actor, action);
+    case 'form.submit':
+      // A form's submit pressed as a button (a dry run's "Create"): the fixed options alone.
+      return runForm(deps, actor, action, {});
+    case 'lesson.open':
+      return openLesson(deps, actor, action);
+    case 'lesson.done':
+      return markLessonDone(deps, actor, action);
+    case 'comments.page':
+      return listComments(deps, actor, action);
+    case 'comment.write':
+      return writeCommentForm(deps, actor, action.lessonId);
+    case 'form.skip':
+    case 'form.cancel':
+      return stepChatForm(deps, actor, action.type === 'form.skip' ? { skip: true } : { cancel: true });
+    case 'course.submit':
+      return submitCourse(deps, actor, { course: action.courseId });
+    case 'review.approve':
+      return approveRevision(deps, actor, action.revisionId);
+    case 'review.changes':
+      return requestChanges(deps, actor, { revisionId: action.revisionId });
   }
+}
+
+/**
+ * A submitted form (a Discord modal, the last answer of a Telegram guided form): the command it
+ * stands for, run with the answers as options. The form's fixed options win over any answer of
+ * the same name, and the command validates and authorises everything as if it were typed.
+ */
+export async function handleForm(deps: CommandDeps, caller: Caller, encoded: string, answers: Record<string, unknown>): Promise<Outcome> {
+  if (!isStoredPayload(encoded) && !decodeAction(encoded)) return failure(caller, { code: 'invalid_action' });
+  const resolved = await resolveActor(deps, caller);
+  if (!resolved.ok) return failure(caller, resolved.error);
+  const actor = resolved.value;
+  const expanded = await expandPayload(deps.db, actor.communityId, encoded);
+  const action = expanded === undefined ? undefined : decodeAction(expanded);
+  if (action?.type !== 'form.submit') return failure(caller, { code: 'invalid_action' }, actor);
+  return settle(caller, actor, await runForm(deps, actor, action, answers));
+}
+
+/**
+ * Where forms are conversations (Telegram): a reply that asks for a form becomes its first
+ * question, asked in the actor's private chat. Other replies pass through.
+ */
+export async function asChatForm(deps: CommandDeps, outcome: Outcome): Promise<Outcome> {
+  if (!outcome.reply.form || !outcome.actor) return outcome;
+  return { ...outcome, reply: await startChatForm(deps, outcome.actor, outcome.actor.platformUserId, outcome.reply.form) };
+}
+
+/**
+ * A message in a private chat while a form is open there: the answer to its current question.
+ * `undefined` when no form is open (the message is for the support assistant).
+ */
+export async function handleChatFormAnswer(deps: CommandDeps, caller: Caller, answer: ChatFormAnswer): Promise<Outcome | undefined> {
+  const resolved = await resolveActor(deps, caller);
+  if (!resolved.ok) return undefined;
+  const actor = resolved.value;
+  const step = await continueChatForm(deps, actor, actor.platformUserId, answer);
+  if (!step) return undefined;
+  return asChatForm(deps, settle(caller, actor, await settleChatFormStep(deps, actor, step)));
+}
+
+async function stepChatForm(deps: CommandDeps, actor: Actor, answer: ChatFormAnswer): Promise<Result<Reply, DomainError>> {
+  const step = await continueChatForm(deps, actor, actor.platformUserId, answer);
+  return step ? settleChatFormStep(deps, actor, step) : { ok: true, value: { body: t(actor.locale, 'form.nothingOpen'), ephemeral: true } };
+}
+
+async function settleChatFormStep(deps: CommandDeps, actor: Actor, step: NonNullable<ChatFormStep>): Promise<Result<Reply, DomainError>> {
+  if ('ask' in step) return { ok: true, value: step.ask };
+  if ('canceled' in step) return { ok: true, value: step.canceled };
+  if ('refused' in step) return { ok: true, value: step.refused };
+  const action = decodeAction(step.submit.encoded);
+  if (action?.type !== 'form.submit') return { ok: false, error: { code: 'invalid_action' } };
+  return runForm(deps, actor, action, step.submit.answers);
+}
+
+async function runForm(deps: CommandDeps, actor: Actor, action: Extract<Action, { type: 'form.submit' }>, answers: Record<string, unknown>): Promise<Result<Reply, DomainError>> {
+  if (!isCommandName(action.command)) return { ok: false, error: { code: 'invalid_action' } };
+  // Empty answers are "left out", as an unset option would be.
+  const given = Object.fromEntries(Object.entries(answers).filter(([, value]) => value !== '' && value !== undefined));
+  const command = commands[action.command];
+  const parsed = (command.input as z.ZodType).safeParse({ ...given, ...action.options });
+  if (!parsed.success) return { ok: false, error: { code: 'invalid_input', details: describeIssues(parsed.error) } };
+  const run = command.run as (deps: CommandDeps, actor: Actor, input: unknown) => Promise<Result<Reply, DomainError>>;
+  return run(deps, actor, parsed.data);
 }
 
 function describeIssues(error: z.ZodError): string {

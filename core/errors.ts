@@ -71,6 +71,21 @@ export type DomainError =
   /** An upload the community's policy refuses: too large, empty, or a type lessons may not carry (read from its bytes). */
   | { code: 'upload_refused'; reason: 'too_large' | 'empty' | 'type_refused'; detail: string }
   /** A Discord role the bot cannot grant: above its own, managed by an integration, @everyone, or no Manage Roles. */
+  /** The course's open revision waits for review: it cannot be edited until a reviewer decides. */
+  | { code: 'course_in_review' }
+  /** Someone saved this course or lesson after the form was opened: nothing was overwritten. */
+  | { code: 'stale_edit' }
+  | { code: 'lesson_not_found' }
+  | { code: 'comment_not_found' }
+  /** A lesson body with markup Lyceum does not render (HTML, script, a link that is not http(s)). */
+  | { code: 'markdown_refused'; line: number; reason: 'html' | 'bad_link' | 'unclosed_code'; detail: string }
+  | { code: 'too_many_files'; max: number }
+  /** Approve or request changes on a revision that is not (or no longer) waiting for review. */
+  | { code: 'not_in_review' }
+  /** Lessons, ratings and comments are for members who own the course; `until`: drip date. */
+  | { code: 'lesson_locked'; until?: string }
+  | { code: 'course_not_owned' }
+  | { code: 'import_refused'; detail: string }
   | { code: 'role_not_assignable'; reason: 'above_bot' | 'managed' | 'everyone' | 'no_manage_roles' };
 
 export type DomainErrorCode = DomainError['code'];
@@ -109,6 +124,16 @@ const messageKeys = {
   ticket_closed: 'error.ticket_closed',
   not_your_ticket: 'error.not_your_ticket',
   upload_refused: 'error.upload_refused',
+  course_in_review: 'error.course_in_review',
+  stale_edit: 'error.stale_edit',
+  lesson_not_found: 'error.lesson_not_found',
+  comment_not_found: 'error.comment_not_found',
+  markdown_refused: 'error.markdown_refused',
+  too_many_files: 'error.too_many_files',
+  not_in_review: 'error.not_in_review',
+  lesson_locked: 'error.lesson_locked',
+  course_not_owned: 'error.course_not_owned',
+  import_refused: 'error.import_refused',
 } as const satisfies Record<DomainErrorCode, `error.${DomainErrorCode}`>;
 
 /** The one rendering of a domain error for every edge: short, private to the actor. */
@@ -123,7 +148,16 @@ export function describeError(locale: Locale, error: DomainError): Reply {
         ? { by: error.by }
         : error.code === 'upload_refused'
           ? { why: t(locale, `upload.${error.reason}`), detail: error.detail }
-          : {};
+          : error.code === 'markdown_refused'
+            ? { line: String(error.line), why: t(locale, `markdown.${error.reason}`), detail: error.detail }
+            : error.code === 'too_many_files'
+              ? { max: String(error.max) }
+              : error.code === 'import_refused'
+                ? { detail: error.detail }
+                : error.code === 'lesson_locked' && error.until
+                  ? { until: error.until }
+                  : {};
+  if (error.code === 'lesson_locked' && error.until) return { body: t(locale, 'error.lesson_locked_until', params), ephemeral: true };
   return { body: t(locale, messageKeys[error.code], params), ephemeral: true };
 }
 

@@ -1,4 +1,5 @@
 import type { Action } from './actions.ts';
+import type { Block } from './studio/markdown.ts';
 
 /**
  * What a use case answers, independent of any platform. Adapters render it within their limits
@@ -19,7 +20,33 @@ export type Reply = {
   confidential?: boolean;
   /** A Telegram Stars invoice to send in the private chat (only offered on Telegram). */
   invoice?: ReplyInvoice;
+  /** A lesson's rich text (the Markdown subset, parsed): rendered in the platform's markup after `body`. */
+  blocks?: Block[];
+  /** Files sent with the reply (a lesson's attachments, an export), by their bytes in the file store. */
+  files?: ReplyFile[];
+  /**
+   * Ask the actor to fill in a form: a Discord modal, a step-by-step conversation in Telegram,
+   * the equivalent command in the console. Submitting runs `submit` (a `form.submit` action)
+   * with the answers as options.
+   */
+  form?: ReplyForm;
 };
+
+export type ReplyFile = { sha256: string; name: string; kind: 'document' | 'slides' | 'audio' | 'video' | 'image' | 'text'; mime: string; size: number };
+
+export type FormInput = {
+  key: string;
+  label: string;
+  /** `file`: not a text: Telegram asks for files here, Discord takes them as a command option. */
+  style: 'short' | 'paragraph' | 'file';
+  required: boolean;
+  minLength?: number;
+  maxLength: number;
+  /** The current value, for an edit. */
+  value?: string;
+};
+
+export type ReplyForm = { title: string; submit: Action; inputs: FormInput[] };
 
 /** One Stars price for an order; `payload` is the order id, echoed back by Telegram. */
 export type ReplyInvoice = { title: string; description: string; payload: string; stars: number; subscription: boolean };

@@ -13,6 +13,7 @@ import { pruneButtonPayloadsJob } from './maintenance/prune-button-payloads.job.
 import { refreshCourseStatsJob } from './maintenance/refresh-course-stats.job.ts';
 import { relayJob } from './support/relay.job.ts';
 import { sweepSupportJob } from './support/sweep.job.ts';
+import { notifyReviewJob } from './delivery/notify-review.job.ts';
 
 /** Every job of the contract and its handler; a contract job without a handler fails to compile. */
 export const jobRegistry = {
@@ -29,4 +30,5 @@ export const jobRegistry = {
   'access.undo-audit': undoAuditJob,
   'support.relay': relayJob,
   'support.sweep': sweepSupportJob,
+  'delivery.notify-review': notifyReviewJob,
 } satisfies { [K in JobKey]: JobDefinition<K> };

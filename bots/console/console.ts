@@ -1,4 +1,7 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { DEFAULT_UPLOAD_LIMITS } from '../../core/files/upload-policy.ts';
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { runLifecycle } from '../../core/access/lifecycle.ts';
@@ -89,9 +92,12 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
         case 'time':
           write(await moveTime(options, command.advanceMs, session.locale));
           break;
-        case 'command':
-          show(await handleCommand(options.deps, caller(), command.name, command.options));
+        case 'command': {
+          const file = command.options.file ? await readLocalFile(command.options.file) : undefined;
+          if (file && 'problem' in file) write(t(session.locale, 'console.fileUnreadable', { path: command.options.file!, problem: file.problem }));
+          else show(await handleCommand(options.deps, caller(), command.name, { ...command.options, ...(file ? { file } : {}) }));
           break;
+        }
         case 'press':
           show(await handleAction(options.deps, caller(), command.encoded));
           break;
@@ -133,6 +139,18 @@ async function moveTime(options: ConsoleOptions, advanceMs: number, locale: Loca
   const result = await runLifecycle(options.deps);
   const { ended, reminded } = result.ok ? result.value : { ended: 0, reminded: 0 };
   return t(locale, 'console.time', { now: options.clock.now().toISOString().slice(0, 16).replace('T', ' '), ended, reminded });
+}
+
+/** `file:<path>` on a console command: the local file's bytes, as a platform's upload would bring them. */
+async function readLocalFile(filePath: string): Promise<{ name: string; bytes: Uint8Array } | { problem: string }> {
+  try {
+    const info = await stat(filePath);
+    if (!info.isFile()) return { problem: 'not a file' };
+    if (info.size > DEFAULT_UPLOAD_LIMITS.maxBytes) return { problem: `larger than ${DEFAULT_UPLOAD_LIMITS.maxBytes / 1024 / 1024} MB` };
+    return { name: path.basename(filePath), bytes: new Uint8Array(await readFile(filePath)) };
+  } catch (error) {
+    return { problem: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read' };
+  }
 }
 
 const isTerminal = (stream: Readable) => (stream as { isTTY?: boolean }).isTTY === true;

@@ -1,5 +1,6 @@
 import { encodeAction } from '../../core/actions.ts';
-import type { Reply, ReplyButton } from '../../core/reply.ts';
+import type { Reply, ReplyButton, ReplyForm } from '../../core/reply.ts';
+import { plainText } from '../../core/studio/markdown.ts';
 
 export type RenderedReply = { text: string; keys: Map<string, string> };
 
@@ -22,6 +23,8 @@ export function renderReply(reply: Reply, filterLabel: string): RenderedReply {
 
   if (reply.title) lines.push(`━━ ${reply.title} ━━`);
   if (reply.body) lines.push(reply.body);
+  if (reply.blocks?.length) lines.push(plainText(reply.blocks));
+  for (const file of reply.files ?? []) lines.push(`📎 ${file.name} (${file.mime}, ${formatSize(file.size)})`);
   for (const field of reply.fields ?? []) {
     lines.push(field.inline ? `${field.name}: ${field.value}` : `${field.name}\n${indent(field.value)}`);
   }
@@ -38,8 +41,20 @@ export function renderReply(reply: Reply, filterLabel: string): RenderedReply {
       lines.push(`${filterLabel}: ${options.join('  ')}`);
     }
   }
+  if (reply.form) lines.push(formCommand(reply.form));
   return { text: lines.join('\n'), keys };
 }
+
+/** The console has no forms: it shows the command that fills this one in, to type with the answers. */
+function formCommand(form: ReplyForm): string {
+  if (form.submit.type !== 'form.submit') return '';
+  const quoted = (value: string) => (/^\S+$/.test(value) ? value : `"${value.replaceAll('"', "'")}"`);
+  const fixed = Object.entries(form.submit.options).map(([key, value]) => `${key}:${quoted(value)}`);
+  const asked = form.inputs.map((input) => (input.style === 'file' ? `[${input.key}:<path>]` : `${input.required ? '' : '['}${input.key}:${quoted(input.value || '…')}${input.required ? '' : ']'}`));
+  return `${form.title}:\n   /${form.submit.command} ${[...fixed, ...asked].join(' ')}`;
+}
+
+const formatSize = (bytes: number) => (bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(0)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
 
 function renderButton(button: ReplyButton, keyFor: (label: string) => string, keys: Map<string, string>): string {
   if ('url' in button) return `${button.label} <${button.url}>`;

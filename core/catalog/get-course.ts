@@ -21,6 +21,7 @@ export async function findCourse(
       level: courses.level,
       language: courses.language,
       status: courses.status,
+      authorMemberId: courses.authorMemberId,
     })
     .from(courses)
     .where(
@@ -59,7 +60,7 @@ export async function findCourseIdByName(
 
 export async function listLessons(db: Queryable, params: { communityId: string; courseId: string }) {
   return db
-    .select({ position: lessons.position, title: lessons.title, dripOffsetDays: lessons.dripOffsetDays })
+    .select({ id: lessons.id, position: lessons.position, title: lessons.title, dripOffsetDays: lessons.dripOffsetDays })
     .from(lessons)
     .where(and(eq(lessons.communityId, params.communityId), eq(lessons.courseId, params.courseId)))
     .orderBy(asc(lessons.position));

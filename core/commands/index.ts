@@ -20,9 +20,12 @@ import { refundOrderInput, requestRefund } from '../commerce/refund-order.ts';
 import { showSales } from '../commerce/show-sales.ts';
 import { showHelp } from './help.ts';
 import { listCourses, listCoursesInput } from './list-courses.ts';
-import { showCourse, showCourseInput } from './show-course.ts';
+import { courseCommandInput, lessonCommandInput, runCourseCommand, runLessonCommand } from '../studio/commands.ts';
+import { commentInput, manageComment } from '../studio/comments.ts';
+import { rateCourse, rateInput } from '../studio/ratings.ts';
+import { review, reviewInput } from '../studio/review-course.ts';
 
-export type CommandDeps = Pick<CoreDeps, 'db' | 'queue' | 'clock' | 'payments' | 'log' | 'access' | 'support'>;
+export type CommandDeps = Pick<CoreDeps, 'db' | 'queue' | 'clock' | 'payments' | 'log' | 'files' | 'access' | 'support'>;
 
 type CommandDefinition<S extends z.ZodType> = {
   /** Options as the platform delivered them; parsed here, never trusted before. */
@@ -35,7 +38,11 @@ const define = <S extends z.ZodType>(definition: CommandDefinition<S>) => defini
 /** Every command a member can type, by name, on every platform. */
 export const commands = {
   courses: define({ input: listCoursesInput, run: listCourses }),
-  course: define({ input: showCourseInput, run: showCourse }),
+  course: define({ input: courseCommandInput, run: runCourseCommand }),
+  lesson: define({ input: lessonCommandInput, run: runLessonCommand }),
+  review: define({ input: reviewInput, run: review }),
+  rate: define({ input: rateInput, run: rateCourse }),
+  comment: define({ input: commentInput, run: manageComment }),
   help: define({ input: z.object({}), run: (_deps, actor) => showHelp(actor) }),
   buy: define({ input: buyProductInput, run: buyProduct }),
   my: define({ input: z.object({}), run: (deps, actor) => showMyPurchases(deps, actor) }),

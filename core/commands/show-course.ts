@@ -9,6 +9,9 @@ import { formatMoney } from '../format.ts';
 import { type Locale, t, toLocale } from '../i18n/index.ts';
 import type { Actor } from '../members/actor.ts';
 import { ownedProductIds } from '../commerce/products.ts';
+import { eq } from 'drizzle-orm';
+import { members } from '../db/schema/index.ts';
+import { courseProgress, courseRating, mayOpen, unlocksAt } from '../studio/course-access.ts';
 import { type Reply, type ReplyButton, type ReplyField, replyLimits, truncate } from '../reply.ts';
 
 export const showCourseInput = z.union([
@@ -25,7 +28,7 @@ const LESSONS_SHOWN = 15;
  * of another community, is `course_not_found`. Records a `course_view` behaviour event.
  */
 export async function showCourse(
-  deps: Pick<CoreDeps, 'db'>,
+  deps: Pick<CoreDeps, 'db' | 'clock'>,
   actor: Actor,
   input: ShowCourseInput,
 ): Promise<Result<Reply, DomainError>> {
@@ -35,11 +38,17 @@ export async function showCourse(
   const course = courseId ? await findCourse(deps.db, { ...scope, courseId }) : undefined;
   if (!course) return err({ code: 'course_not_found' });
 
-  const [lessons, products] = await Promise.all([
+  const [lessons, products, access, progress, rating, author] = await Promise.all([
     listLessons(deps.db, { communityId: actor.communityId, courseId: course.id }),
     listProductsGranting(deps.db, { communityId: actor.communityId, courseId: course.id }),
+    mayOpen(deps.db, actor, course.id),
+    courseProgress(deps.db, { communityId: actor.communityId, memberId: actor.memberId, courseId: course.id }),
+    courseRating(deps.db, course.id),
+    course.authorMemberId ? deps.db.select({ name: members.displayName }).from(members).where(eq(members.id, course.authorMemberId)) : [],
     recordEvent(deps.db, { communityId: actor.communityId, memberId: actor.memberId, kind: 'course_view', courseId: course.id }),
   ]);
+  const now = deps.clock.now();
+  const view: LessonView = { open: access.allowed, since: access.since, done: progress.done, now };
 
   const { locale } = actor;
   const knownLanguage = toLocale(course.language);
@@ -55,8 +64,11 @@ export async function showCourse(
   if (course.status !== 'published') {
     fields.push({ name: t(locale, 'course.status'), value: t(locale, `status.${course.status}`), inline: true });
   }
+  if (author[0]) fields.push({ name: t(locale, 'course.author'), value: author[0].name, inline: true });
+  fields.push({ name: t(locale, 'course.rating'), value: rating.count ? t(locale, 'course.ratingValue', { average: rating.average.toFixed(1), count: rating.count }) : t(locale, 'course.noRatings'), inline: true });
+  if (access.allowed && lessons.length) fields.push({ name: t(locale, 'course.progress'), value: t(locale, 'lesson.progress', { done: lessons.filter((lesson) => progress.done.has(lesson.id)).length, total: lessons.length }), inline: true });
   if (course.tags.length) fields.push({ name: t(locale, 'course.tags'), value: course.tags.join(', ') });
-  fields.push({ name: t(locale, 'course.lessons'), value: lessonLines(locale, lessons) });
+  fields.push({ name: t(locale, 'course.lessons'), value: lessonLines(locale, lessons, view) });
   fields.push({
     name: t(locale, 'course.includedIn'),
     value: products.length
@@ -69,21 +81,31 @@ export async function showCourse(
     .filter((product) => !owned.has(product.id))
     .slice(0, replyLimits.buttonsPerRow - 1)
     .map((product) => ({ label: truncate(t(locale, 'products.buy', { product: product.name }), replyLimits.buttonLabel), action: { type: 'product.buy', productId: product.id }, style: 'primary' }));
+  const next = lessons.find((lesson) => lesson.id === progress.lastLessonId && !progress.done.has(lesson.id)) ?? lessons.find((lesson) => !progress.done.has(lesson.id)) ?? lessons[0];
+  const open: ReplyButton[] =
+    access.allowed && next && course.status !== 'draft' && course.status !== 'review'
+      ? [{ label: truncate(t(locale, progress.done.size || progress.lastLessonId ? 'course.continue' : 'course.start', { position: next.position }), replyLimits.buttonLabel), action: { type: 'lesson.open', courseId: course.id, position: next.position }, style: 'primary' }]
+      : [];
   return ok({
     title: truncate(course.title, replyLimits.title),
     body: truncate(course.description || course.summary, 1200),
     fields: fields.map((field) => ({ ...field, value: truncate(field.value, replyLimits.fieldValue) })),
-    actions: [{ buttons: [...buy, { label: t(locale, 'course.back'), action: { type: 'courses.page', page: 1 } }] }],
+    actions: [{ buttons: [...open, ...(access.allowed ? [] : buy), { label: t(locale, 'course.back'), action: { type: 'courses.page', page: 1 } }] }],
   });
 }
 
-function lessonLines(locale: Locale, lessons: Array<{ position: number; title: string; dripOffsetDays: number }>) {
+type LessonView = { open: boolean; since: Date | undefined; done: Set<string>; now: Date };
+
+/** One line per lesson: ✓ done, 🔒 not owned or not dripped yet (with the day it opens). */
+function lessonLines(locale: Locale, lessons: Array<{ id: string; position: number; title: string; dripOffsetDays: number }>, view: LessonView) {
   if (!lessons.length) return t(locale, 'course.noLessons');
-  const lines = lessons.slice(0, LESSONS_SHOWN).map((lesson) =>
-    lesson.dripOffsetDays > 0
+  const lines = lessons.slice(0, LESSONS_SHOWN).map((lesson) => {
+    const until = unlocksAt(view.since, lesson.dripOffsetDays);
+    const mark = !view.open || (until && until > view.now) ? '🔒 ' : view.done.has(lesson.id) ? '✓ ' : '';
+    return mark + (lesson.dripOffsetDays > 0
       ? t(locale, 'course.lessonLineDrip', { position: lesson.position, title: lesson.title, day: lesson.dripOffsetDays + 1 })
-      : t(locale, 'course.lessonLine', { position: lesson.position, title: lesson.title }),
-  );
+      : t(locale, 'course.lessonLine', { position: lesson.position, title: lesson.title }));
+  });
   if (lessons.length > LESSONS_SHOWN) lines.push(t(locale, 'course.moreLessons', { count: lessons.length - LESSONS_SHOWN }));
   return lines.join('\n');
 }

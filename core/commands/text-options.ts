@@ -15,21 +15,29 @@ export function parseTextOptions(command: string, argument: string): Record<stri
   // `/product edit pro price:59`, `/refund 1a2b3c4d changed my mind`, `/grant Mia pro`,
   // `/faq remove 1a2b3c4d`: the first words are the sub-command, order, member, product or entry;
   // the rest fills the main option (`/claim 1a2b3c4d`, `/close refunded the order`).
-  for (const leading of leadingOptions(command)) {
+  for (const leading of leadingOptions(command, words, options)) {
     if (words.length && options[leading] === undefined) options[leading] = words.shift()!;
   }
   const freeText = words.join(' ');
-  const option = freeText ? mainOption(command, freeText) : undefined;
+  const option = freeText ? mainOption(command, freeText, options.action) : undefined;
   if (option && options[option] === undefined) options[option] = freeText;
   return options;
 }
 
-function mainOption(command: string, freeText: string): string | undefined {
+function mainOption(command: string, freeText: string, action: string | undefined): string | undefined {
   switch (command) {
     case 'courses':
       return 'query';
     case 'course':
-      return 'name';
+      return action === 'new' ? 'title' : action && action !== 'show' ? 'course' : 'name';
+    case 'lesson':
+      return action === 'add' ? 'title' : undefined;
+    case 'review':
+      return action === 'changes' ? 'comment' : 'course';
+    case 'rate':
+      return 'review';
+    case 'comment':
+      return 'text';
     case 'setup':
       return /^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$/.test(freeText) ? 'code' : 'name';
     case 'link':
@@ -55,7 +63,15 @@ function mainOption(command: string, freeText: string): string | undefined {
   }
 }
 
-function leadingOptions(command: string): string[] {
+const COURSE_ACTIONS = new Set(['show', 'new', 'edit', 'submit', 'import', 'export']);
+
+/** `/course edit sql-basics`, `/lesson move sql-basics 3 to:1`, `/review changes sql-basics needs a summary`, `/rate sql-basics 5 great`. */
+function leadingOptions(command: string, words: string[], options: Record<string, string>): string[] {
+  if (command === 'course') return COURSE_ACTIONS.has(words[0] ?? '') || options.action ? ['action'] : [];
+  if (command === 'lesson') return (options.action ?? words[0]) === 'add' ? ['action', 'course'] : ['action', 'course', 'lesson'];
+  if (command === 'review') return (options.action ?? words[0]) === 'changes' ? ['action', 'course'] : words.length ? ['action'] : [];
+  if (command === 'rate') return ['course', 'score'];
+  if (command === 'comment') return ['action', 'comment'];
   if (command === 'product' || command === 'access') return ['action'];
   if (command === 'faq') return ['action', 'entry'];
   if (command === 'refund') return ['order'];

@@ -1,6 +1,6 @@
 import { shortId } from '../short-ids.ts';
-import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
-import { accessGrants, entitlements, orders, products, subscriptions } from '../db/schema/index.ts';
+import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { accessGrants, courses, enrollments, entitlements, lessonProgress, lessons, orders, products, subscriptions } from '../db/schema/index.ts';
 import type { CoreDeps } from '../deps.ts';
 import type { DomainError } from '../errors.ts';
 import { formatMoney } from '../format.ts';
@@ -10,6 +10,7 @@ import { type ActionRow, type Reply, type ReplyButton, type ReplyField, replyLim
 import { ok, type Result } from '../result.ts';
 
 const RECEIPTS = 5;
+const COURSES_SHOWN = 5;
 
 /** `/my`: what the member owns in this community, its status and until when, and receipts. */
 export async function showMyPurchases(deps: Pick<CoreDeps, 'db'>, actor: Actor): Promise<Result<Reply, DomainError>> {
@@ -30,18 +31,44 @@ export async function showMyPurchases(deps: Pick<CoreDeps, 'db'>, actor: Actor):
       .limit(RECEIPTS),
   ]);
   const { locale } = actor;
-  if (!owned.length && !receipts.length) return ok({ title: t(locale, 'my.title'), body: t(locale, 'my.empty'), ephemeral: true });
+  const learning = await myCourses(deps, actor);
+  if (!owned.length && !receipts.length && !learning.lines.length) return ok({ title: t(locale, 'my.title'), body: t(locale, 'my.empty'), ephemeral: true });
   const fields: ReplyField[] = owned.slice(0, replyLimits.fields - 1).map((row) => ({
     name: truncate(row.name, replyLimits.fieldName),
     value: entitlementLine(locale, row),
   }));
+  if (learning.lines.length) fields.push({ name: t(locale, 'my.courses'), value: truncate(learning.lines.join('\n'), replyLimits.fieldValue) });
   if (receipts.length) {
     fields.push({
       name: t(locale, 'my.receipts'),
       value: truncate(receipts.map((row) => receiptLine(locale, row)).join('\n'), replyLimits.fieldValue),
     });
   }
-  return ok({ title: t(locale, 'my.title'), fields, actions: await selfService(deps, actor), ephemeral: true });
+  const actions = [...(learning.resume ? [{ buttons: [learning.resume] }] : []), ...(await selfService(deps, actor))];
+  return ok({ title: t(locale, 'my.title'), fields, actions, ephemeral: true });
+}
+
+/** The courses the member started, lessons done of the total, and a button back to where they left off last. */
+async function myCourses(deps: Pick<CoreDeps, 'db'>, actor: Actor): Promise<{ lines: string[]; resume?: ReplyButton }> {
+  const rows = await deps.db
+    .select({
+      courseId: courses.id,
+      title: courses.title,
+      lastPosition: lessons.position,
+      total: sql<number>`(select count(*) from ${lessons} l where l.course_id = ${courses.id})`.mapWith(Number),
+      done: sql<number>`(select count(*) from ${lessonProgress} p where p.member_id = ${enrollments.memberId} and p.course_id = ${courses.id})`.mapWith(Number),
+    })
+    .from(enrollments)
+    .innerJoin(courses, eq(courses.id, enrollments.courseId))
+    .leftJoin(lessons, eq(lessons.id, enrollments.lastLessonId))
+    .where(and(eq(enrollments.communityId, actor.communityId), eq(enrollments.memberId, actor.memberId), inArray(courses.status, ['published', 'archived'])))
+    .orderBy(sql`${enrollments.lastOpenedAt} desc nulls last`)
+    .limit(COURSES_SHOWN);
+  const lines = rows.map((row) => `${row.title} · ${t(actor.locale, 'lesson.progress', { done: row.done, total: row.total })}`);
+  const last = rows.find((row) => row.lastPosition !== null && row.done < row.total);
+  if (!last) return { lines };
+  const position = last.lastPosition!;
+  return { lines, resume: { label: truncate(t(actor.locale, 'my.continue', { title: last.title, position }), replyLimits.buttonLabel), action: { type: 'lesson.open', courseId: last.courseId, position }, style: 'primary' } };
 }
 
 /** "Get my access back" when the member holds platform access; "Billing" for a Stripe subscription. */

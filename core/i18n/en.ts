@@ -1,3 +1,5 @@
+import { studioEn } from './studio-en.ts';
+
 /** English, the reference catalogue: every other locale must have exactly these keys. */
 export const en = {
   'courses.title': 'Courses',
@@ -56,6 +58,7 @@ export const en = {
   'console.language': 'Language set to English.',
   'console.unknownCommand': 'Unknown command {command}. Type /help.',
   'console.unknownKey': 'No button [{key}] on the last message.',
+  'console.fileUnreadable': 'Cannot use {path}: {problem}.',
   'console.filter': 'Filter',
   'console.bye': 'Bye!',
   'setup.linkedTitle': 'Lyceum is set up for {community}',
@@ -381,6 +384,7 @@ export const en = {
   'upload.empty': "it is empty",
   'upload.type_refused': "lessons take PDF, Office and OpenDocument files, slides, audio, video, images and plain text",
   'error.unexpected': 'Something went wrong on our side. Please try again in a moment.',
+  ...studioEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,5 @@
 import type { MessageKey } from './en.ts';
+import { studioZh } from './studio-zh.ts';
 
 /** 简体中文。Keys must match en.ts exactly; a missing or extra key fails to compile. */
 export const zh: Record<MessageKey, string> = {
@@ -58,6 +59,7 @@ export const zh: Record<MessageKey, string> = {
   'console.language': '已切换为中文。',
   'console.unknownCommand': '未知命令 {command}。输入 /help 查看帮助。',
   'console.unknownKey': '上一条消息没有 [{key}] 按钮。',
+  'console.fileUnreadable': '无法使用 {path}：{problem}。',
   'console.filter': '筛选',
   'console.bye': '再见！',
   'setup.linkedTitle': 'Lyceum 已为 {community} 设置完成',
@@ -383,4 +385,5 @@ export const zh: Record<MessageKey, string> = {
   'upload.empty': "文件是空的",
   'upload.type_refused': "课程只接受 PDF、Office 与 OpenDocument 文档、幻灯片、音频、视频、图片和纯文本",
   'error.unexpected': '我们这边出了点问题，请稍后再试。',
+  ...studioZh,
 };

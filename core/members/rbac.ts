@@ -10,6 +10,8 @@ export type MemberRole = (typeof memberRole.enumValues)[number];
 const grants = {
   'catalog.view_unpublished': ['owner', 'creator', 'staff'],
   'catalog.manage': ['owner', 'creator'],
+  /** Approve or send back a course revision; authors (creators) do not review their own work. */
+  'catalog.review': ['owner', 'staff'],
   'community.manage': ['owner'],
   'support.handle': ['owner', 'creator', 'staff'],
   'stats.view': ['owner', 'creator'],

@@ -129,6 +129,12 @@ export const jobs = {
     payload: z.object({}),
     key: () => 'support-sweep',
   }),
+  /** Tells a course revision's author the reviewer's decision, once per decision. */
+  'delivery.notify-review': job({
+    queue: 'delivery',
+    payload: z.object({ revisionId: z.uuid(), reviewedAt: z.iso.datetime() }),
+    key: (payload) => `notify-review-${payload.revisionId}-${payload.reviewedAt}`,
+  }),
   /** Drops stored button payloads no reply has used for 30 days (see core/button-payloads). */
   'maintenance.prune-button-payloads': job({
     queue: 'maintenance',

@@ -1,4 +1,6 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { createLocalFileStore } from '../../bots/files/local-file-store.ts';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { createDiscordAccessGateway } from '../../bots/discord/access-gateway.ts';
@@ -67,6 +69,7 @@ export async function startDemoRuntime(): Promise<DemoRuntime> {
     queue,
     clock: systemClock,
     log,
+    files: createLocalFileStore(path.join(dir, 'files')),
     payments: {
       sandbox: true,
       stripe: createStripeGateway({ secretKey: stripe.secretKey, apiUrl: stripe.url, returnUrl: 'http://127.0.0.1/checkout/return' }),

@@ -3,7 +3,14 @@ import type { PaymentProviders } from '../../core/commerce/providers.ts';
 import type { Database } from '../../core/db/client.ts';
 import { type Clock, type JobQueue, systemClock } from '../../core/ports.ts';
 import type { JobKey, JobPayload } from '../../core/queue/contract.ts';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { createLocalFileStore } from '../../bots/files/local-file-store.ts';
+import type { FileStore } from '../../core/files/file-store.ts';
 import { silentLog } from './fakes.ts';
+
+/** A local file store in this run's scratch directory (shared by the run's test files: content-addressed). */
+export const scratchFileStore = (): FileStore => createLocalFileStore(path.join(inject('scratchDir'), 'files'));
 
 /** A JobQueue that records what would have been enqueued (for tests that run no workers). */
 export class RecordingQueue implements JobQueue {
@@ -19,7 +26,7 @@ export class RecordingQueue implements JobQueue {
 /** Command dependencies for core tests: the real database, a recording queue, the sandbox. */
 export function commandDeps(
   db: Database,
-  overrides: { queue?: JobQueue; clock?: Clock; payments?: PaymentProviders; support?: CommandDeps['support'] } = {},
+  overrides: { queue?: JobQueue; clock?: Clock; payments?: PaymentProviders; support?: CommandDeps['support']; files?: FileStore } = {},
 ): CommandDeps {
   return {
     db,
@@ -27,6 +34,7 @@ export function commandDeps(
     clock: overrides.clock ?? systemClock,
     log: silentLog,
     payments: overrides.payments ?? { sandbox: true },
+    files: overrides.files ?? scratchFileStore(),
     ...(overrides.support ? { support: overrides.support } : {}),
   };
 }

@@ -38,6 +38,10 @@ export const courses = pgTable(
     level: courseLevel('level').notNull().default('beginner'),
     language: text('language').notNull().default('en'),
     status: courseStatus('status').notNull().default('draft'),
+    /** A community file (an image) shown on the course card. */
+    coverFileId: uuid('cover_file_id'),
+    /** The number of the revision members see; 0 while the course was never published. */
+    publishedRevision: integer('published_revision').notNull().default(0),
     authorMemberId: uuid('author_member_id').references(() => members.id, { onDelete: 'set null' }),
     publishedAt: at('published_at'),
     createdAt: createdAt(),
@@ -81,6 +85,8 @@ export const lessons = pgTable(
     title: text('title').notNull(),
     body: text('body').notNull().default(''),
     dripOffsetDays: integer('drip_offset_days').notNull().default(0),
+    /** Community files (see community_files), sent with the lesson in this order. */
+    attachmentFileIds: uuid('attachment_file_ids').array().notNull().default(sql`'{}'::uuid[]`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -106,6 +112,9 @@ export const enrollments = pgTable(
     startedAt: at('started_at').notNull().defaultNow(),
     pausedAt: at('paused_at'),
     completedAt: at('completed_at'),
+    /** The lesson the member opened last: "continue where you left off" on /my. */
+    lastLessonId: uuid('last_lesson_id'),
+    lastOpenedAt: at('last_opened_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

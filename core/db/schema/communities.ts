@@ -12,6 +12,8 @@ export type CommunitySettings = {
   /** Refund requests within this many days of payment are approved without a person (unset: off). */
   refundWindowDays?: number;
   digestWeekday?: number;
+  /** Words no course may contain (checked before a course goes to review), lower-cased. */
+  blockedWords?: string[];
   /** Days a member keeps access after a failed renewal (default GRACE_DAYS). */
   graceDays?: number;
   /** Discord: during grace the server's sold roles are swapped for this role (unset: the member keeps them). */

@@ -16,6 +16,8 @@ export const memberRole = pgEnum('member_role', ['owner', 'creator', 'staff', 'm
 export const membershipStatus = pgEnum('membership_status', ['active', 'left', 'banned']);
 
 export const courseStatus = pgEnum('course_status', ['draft', 'review', 'published', 'archived']);
+/** A course revision: edited as `draft`, waiting in `review`, `approved` once published. Changes requested send it back to `draft`. */
+export const revisionStatus = pgEnum('revision_status', ['draft', 'review', 'approved']);
 export const courseLevel = pgEnum('course_level', ['beginner', 'intermediate', 'advanced']);
 
 export const productKind = pgEnum('product_kind', ['one_time', 'subscription']);
@@ -83,7 +85,9 @@ export const behaviourKind = pgEnum('behaviour_kind', [
   'enrolled',
   'purchase',
   'lesson_delivered',
+  'lesson_opened',
   'lesson_completed',
+  'course_rated',
   'digest_sent',
   'digest_click',
 ]);

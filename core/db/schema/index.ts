@@ -12,3 +12,4 @@ export * from './analytics.ts';
 export * from './audit.ts';
 export * from './interface.ts';
 export * from './files.ts';
+export * from './studio.ts';

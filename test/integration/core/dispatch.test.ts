@@ -96,8 +96,9 @@ describe('handleCommand and handleAction', () => {
     const { reply, actor } = await handleAction(commandDeps(database.db), persona('member'), buttonAction(listing.reply, '1'));
     expect(reply.title).toBe('Data Analysis with Python and pandas');
     const field = (name: string) => reply.fields?.find((f) => f.name === name)?.value;
+    // The member owns none of the products that include it: every lesson shows its lock.
     expect(field('Lessons')).toBe(
-      '1. DataFrames in ten minutes\n2. Cleaning messy data\n3. Group by and pivot (day 4)\n4. Charts that explain (day 7)',
+      '🔒 1. DataFrames in ten minutes\n🔒 2. Cleaning messy data\n🔒 3. Group by and pivot (day 4)\n🔒 4. Charts that explain (day 7)',
     );
     expect(field('Included in')).toBe('All-Access Membership: $29.00 / ⭐ 1500 per month\nPython Bootcamp: $99.00 / ⭐ 5000');
     const views = await database.db
