@@ -69,9 +69,10 @@ export async function pruneStoredPayloads(db: Queryable, now: Date): Promise<num
 const keyOf = (payload: string) => createHash('sha256').update(payload).digest('base64url').slice(0, 16);
 
 function actionsOf(reply: Reply): Action[] {
-  return (reply.actions ?? []).flatMap((row) =>
+  const form = reply.form ? [reply.form.submit] : [];
+  return form.concat((reply.actions ?? []).flatMap((row) =>
     'buttons' in row
       ? row.buttons.flatMap((button) => ('action' in button ? [button.action] : []))
       : row.select.options.map((option) => option.action),
-  );
+  ));
 }

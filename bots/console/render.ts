@@ -1,5 +1,6 @@
 import { encodeAction } from '../../core/actions.ts';
-import type { Reply, ReplyButton, ReplyForm } from '../../core/reply.ts';
+import { formAsCommand } from '../../core/forms/form-command.ts';
+import type { Reply, ReplyButton } from '../../core/reply.ts';
 import { plainText } from '../../core/studio/markdown.ts';
 
 export type RenderedReply = { text: string; keys: Map<string, string> };
@@ -41,17 +42,8 @@ export function renderReply(reply: Reply, filterLabel: string): RenderedReply {
       lines.push(`${filterLabel}: ${options.join('  ')}`);
     }
   }
-  if (reply.form) lines.push(formCommand(reply.form));
+  if (reply.form) lines.push(`${reply.form.title}:\n   ${formAsCommand(reply.form)}`);
   return { text: lines.join('\n'), keys };
-}
-
-/** The console has no forms: it shows the command that fills this one in, to type with the answers. */
-function formCommand(form: ReplyForm): string {
-  if (form.submit.type !== 'form.submit') return '';
-  const quoted = (value: string) => (/^\S+$/.test(value) ? value : `"${value.replaceAll('"', "'")}"`);
-  const fixed = Object.entries(form.submit.options).map(([key, value]) => `${key}:${quoted(value)}`);
-  const asked = form.inputs.map((input) => (input.style === 'file' ? `[${input.key}:<path>]` : `${input.required ? '' : '['}${input.key}:${quoted(input.value || '…')}${input.required ? '' : ']'}`));
-  return `${form.title}:\n   /${form.submit.command} ${[...fixed, ...asked].join(' ')}`;
 }
 
 const formatSize = (bytes: number) => (bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(0)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);

@@ -5,6 +5,7 @@ import {
   PermissionFlagsBits,
 } from 'discord.js';
 import { type Command, type CommandTextKey, described, inGuilds, localized } from './command-text.ts';
+import { studioCommands } from './studio-commands.ts';
 import { supportCommands, supportSettingOptions } from './support-commands.ts';
 
 
@@ -96,12 +97,7 @@ export const guildCommands: Command[] = [
       text('query', 'command.courses.query', { max_length: 100 }),
     ],
   },
-  {
-    name: 'course',
-    ...inGuilds,
-    ...described('command.course'),
-    options: [text('name', 'command.course.name', { required: true, autocomplete: true, max_length: 100 })],
-  },
+  ...studioCommands,
   { name: 'help', ...inGuilds, ...described('command.help') },
   { name: 'buy', ...inGuilds, ...described('command.buy'), options: [text('product', 'command.buy.product', { autocomplete: true, max_length: 100 })] },
   { name: 'my', ...inGuilds, ...described('command.my') },

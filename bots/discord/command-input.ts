@@ -6,6 +6,7 @@ import {
   type Guild,
   PermissionFlagsBits,
 } from 'discord.js';
+import { DEFAULT_UPLOAD_LIMITS } from '../../core/files/upload-policy.ts';
 import { threadRef } from '../../core/support/find-ticket.ts';
 import { type RoleBlocked, whyRoleBlocked } from './role-hierarchy.ts';
 
@@ -23,6 +24,7 @@ export async function commandInput(interaction: ChatInputCommandInteraction): Pr
   const input: Record<string, unknown> = subcommand ? { action: subcommand.name } : {};
   for (const option of subcommand ? (subcommand.options ?? []) : interaction.options.data) {
     if (option.type === ApplicationCommandOptionType.Role) Object.assign(input, await roleInput(interaction, option));
+    else if (option.type === ApplicationCommandOptionType.Attachment && option.attachment) input[option.name] = await downloadAttachment(option.attachment.url, option.attachment.name);
     else if (option.type === ApplicationCommandOptionType.Channel) Object.assign(input, channelInput(interaction, option));
     else input[option.name] = option.value;
     // Who a user option picked, so core can welcome someone who never used the bot (a gift).
@@ -34,6 +36,25 @@ export async function commandInput(interaction: ChatInputCommandInteraction): Pr
   // A Discord integer option cannot say "none": 0 removes a product's Stars price.
   if (interaction.commandName === 'product' && input.action === 'edit' && input.stars === 0) input.stars = 'none';
   return input;
+}
+
+/**
+ * An attachment option's bytes, fetched now: Discord's attachment URLs expire, so Lyceum keeps
+ * its own copy (core stores it). At most one byte past the upload limit is read, enough for core
+ * to refuse the file as too large without holding more of it.
+ */
+async function downloadAttachment(url: string, name: string): Promise<{ name: string; bytes: Uint8Array }> {
+  const response = await fetch(url);
+  if (!response.ok || !response.body) throw new Error(`attachment download failed: HTTP ${response.status}`);
+  const limit = DEFAULT_UPLOAD_LIMITS.maxBytes + 1;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    chunks.push(chunk.subarray(0, limit - size));
+    size += Math.min(chunk.byteLength, limit - size);
+    if (size >= limit) break;
+  }
+  return { name, bytes: Buffer.concat(chunks) };
 }
 
 /** Typed in a ticket's private thread, these act on that ticket. */

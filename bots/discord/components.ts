@@ -5,6 +5,7 @@ import { withinDeadline } from './deadline.ts';
 import { interactionBoundary } from './error-boundary.ts';
 import { logOutcome, renderOutcome } from './outcome.ts';
 import { actionPayload, isPrivateReply } from './render.ts';
+import { modalFor, withFormAsCommand } from './forms.ts';
 
 /** Buttons and select options: the custom_id (or chosen value) is an untrusted action payload for core. */
 export function mountComponents(client: Client, context: BotContext): void {
@@ -30,7 +31,12 @@ async function pressComponent(context: BotContext, interaction: MessageComponent
     () => interaction.deferUpdate(),
   );
   logOutcome(context, interaction, outcome);
-  const message = await renderOutcome(context, outcome);
+  const modal = await modalFor(context, outcome, deferred);
+  if (modal) {
+    await interaction.showModal(modal);
+    return;
+  }
+  const message = await renderOutcome(context, withFormAsCommand(outcome));
   const onPublicMessage = !interaction.message.flags.has(MessageFlags.Ephemeral);
   const separate = Boolean(outcome.error) || (onPublicMessage && isPrivateReply(outcome.reply));
   if (separate) {

@@ -4,6 +4,7 @@ import type { CommandDeps } from '../../core/commands/index.ts';
 import { mountAutocomplete } from './autocomplete.ts';
 import { mountCommandRegistration } from './command-registration.ts';
 import { mountComponents } from './components.ts';
+import { mountForms } from './forms.ts';
 import type { BotContext } from './context.ts';
 import { mountSupportMessages } from './support-messages.ts';
 import { mountMembers } from './members.ts';
@@ -54,6 +55,7 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   const register = mountCommandRegistration(client, context, options.applicationId);
   mountSlashCommands(client, context);
   mountComponents(client, context);
+  mountForms(client, context);
   mountAutocomplete(client, context);
   mountSupportMessages(client, context);
   mountMembers(client, context);

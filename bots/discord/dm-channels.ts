@@ -1,6 +1,6 @@
 import { type APIChannel, type APIMessage, DiscordAPIError, type REST, RESTJSONErrorCodes, Routes } from 'discord.js';
 import type { Reply } from '../../core/reply.ts';
-import { renderDiscordMessage } from './render.ts';
+import { renderDiscordMessage, restBody } from './render.ts';
 
 const DM_CHANNELS_KEPT = 10_000;
 /** Private messages Discord refuses for good: DMs closed, no shared server, no such user. */
@@ -33,7 +33,7 @@ export function directMessages(rest: REST) {
   };
   return async (userId: string, reply: Reply): Promise<{ messageId: string } | { unreachable: true }> => {
     try {
-      const sent = (await rest.post(Routes.channelMessages(await channelOf(userId)), { body: renderDiscordMessage(reply) })) as APIMessage;
+      const sent = (await rest.post(Routes.channelMessages(await channelOf(userId)), { body: restBody(renderDiscordMessage(reply)) })) as APIMessage;
       return { messageId: sent.id };
     } catch (error) {
       channels.delete(userId);

@@ -7,14 +7,21 @@ import {
   ComponentType,
 } from 'discord.js';
 import { type Action, encodeAction } from '../../core/actions.ts';
-import type { Reply, ReplyButton } from '../../core/reply.ts';
+import { type Reply, type ReplyButton, truncate } from '../../core/reply.ts';
+import { discordMarkdown } from './markdown.ts';
 
 /** A message body every interaction response and webhook edit accepts. */
 export type DiscordMessage = {
   content?: string;
   embeds: APIEmbed[];
   components: Array<APIActionRowComponent<APIComponentInMessageActionRow>>;
+  /** Always none: text members and creators wrote (titles, lessons, comments) must never ping. */
+  allowedMentions: { parse: [] };
+  files?: Array<{ attachment: Buffer; name: string }>;
 };
+
+/** Discord stops an embed description at 4096 characters. */
+const DESCRIPTION_LIMIT = 4096;
 
 const EMBED_COLOR = 0x5865f2;
 const CUSTOM_ID_LIMIT = 100;
@@ -36,14 +43,15 @@ export const isPrivateReply = (reply: Reply) => Boolean(reply.ephemeral || reply
  * encoded action; a reply with nothing but a body (errors, hints) is plain content.
  */
 export function renderDiscordMessage(reply: Reply, encode: (action: Action) => string = encodeAction): DiscordMessage {
-  const plain = !reply.title && !reply.fields?.length && !reply.footer;
+  const plain = !reply.title && !reply.fields?.length && !reply.footer && !reply.blocks?.length;
+  const description = [reply.body, reply.blocks?.length ? discordMarkdown(reply.blocks) : undefined].filter(Boolean).join('\n\n');
   const embeds: APIEmbed[] = plain
     ? []
     : [
         {
           color: EMBED_COLOR,
           ...(reply.title ? { title: reply.title } : {}),
-          ...(reply.body ? { description: reply.body } : {}),
+          ...(description ? { description: truncate(description, DESCRIPTION_LIMIT) } : {}),
           ...(reply.fields?.length ? { fields: reply.fields.map((f) => ({ ...f, inline: f.inline ?? false })) } : {}),
           ...(reply.footer ? { footer: { text: reply.footer } } : {}),
         },
@@ -76,7 +84,7 @@ export function renderDiscordMessage(reply: Reply, encode: (action: Action) => s
       ],
     };
   });
-  return { ...(plain ? { content: reply.body ?? '' } : {}), embeds, components };
+  return { ...(plain ? { content: reply.body ?? '' } : {}), embeds, components, allowedMentions: { parse: [] } };
 }
 
 function renderButton(button: ReplyButton, uniqueId: (id: string) => string, encode: (action: Action) => string): APIButtonComponent {
@@ -84,6 +92,12 @@ function renderButton(button: ReplyButton, uniqueId: (id: string) => string, enc
   const style =
     button.style === 'primary' ? ButtonStyle.Primary : button.style === 'danger' ? ButtonStyle.Danger : ButtonStyle.Secondary;
   return { type: ComponentType.Button, style, label: button.label, custom_id: uniqueId(encode(button.action)) };
+}
+
+/** The message as the raw REST API takes it (for the workers' REST clients, which are not discord.js's interaction helpers). */
+export function restBody(message: DiscordMessage) {
+  const { allowedMentions, files: _files, ...rest } = message;
+  return { ...rest, allowed_mentions: allowedMentions };
 }
 
 /** The encoded action behind a pressed button or chosen option; still untrusted. */

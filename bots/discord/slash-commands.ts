@@ -10,11 +10,12 @@ import { interactionBoundary } from './error-boundary.ts';
 import { logOutcome, renderOutcome } from './outcome.ts';
 import { isPrivateReply } from './render.ts';
 import { runSetup } from './setup.ts';
+import { modalFor, withFormAsCommand } from './forms.ts';
 
 /** Answered in the open unless the reply itself is private: a course card others may open too. */
-const PUBLIC_COMMANDS: ReadonlySet<string> = new Set(['course']);
+const PUBLIC_COMMANDS: ReadonlySet<string> = new Set(['course show']);
 /** Money and purchases: only the caller ever sees these, whatever the reply says. */
-const PRIVATE_COMMANDS: ReadonlySet<string> = new Set(['buy', 'my', 'cancel', 'link', 'sales', 'refund', 'product', 'access', 'grant', 'revoke', 'settings']);
+const PRIVATE_COMMANDS: ReadonlySet<string> = new Set(['buy', 'my', 'cancel', 'link', 'sales', 'refund', 'product', 'access', 'grant', 'revoke', 'settings', 'lesson', 'review', 'rate', 'comment']);
 
 /** Guild slash commands: options -> core command -> the reply, in time for Discord's 3 s deadline. */
 export function mountSlashCommands(client: Client, context: BotContext): void {
@@ -29,12 +30,17 @@ export function mountSlashCommands(client: Client, context: BotContext): void {
 async function runSlashCommand(context: BotContext, interaction: ChatInputCommandInteraction): Promise<void> {
   const name = interaction.commandName;
   // Decide before deferring, since the deferral fixes who sees the answer.
-  const deferPrivately = !PUBLIC_COMMANDS.has(name);
+  const deferPrivately = !PUBLIC_COMMANDS.has(`${name} ${interaction.options.getSubcommand(false) ?? ''}`.trim());
   const { outcome, deferred } = await withinDeadline(context, startCommand(context, interaction), () =>
     interaction.deferReply(deferPrivately ? { flags: MessageFlags.Ephemeral } : {}),
   );
   logOutcome(context, interaction, outcome);
-  const message = await renderOutcome(context, outcome);
+  const modal = await modalFor(context, outcome, deferred);
+  if (modal) {
+    await interaction.showModal(modal);
+    return;
+  }
+  const message = await renderOutcome(context, withFormAsCommand(outcome));
   const secret = isPrivateReply(outcome.reply) || PRIVATE_COMMANDS.has(name);
   if (!deferred) {
     await interaction.reply({ ...message, ...(secret ? { flags: MessageFlags.Ephemeral } : {}) });

@@ -2,7 +2,7 @@ import { type APIChannel, type APIMessage, ChannelType, DiscordAPIError, REST, R
 import type { Logger } from 'pino';
 import type { SupportGateway } from '../../core/support/support-gateway.ts';
 import { directMessages, discordCode } from './dm-channels.ts';
-import { renderDiscordMessage } from './render.ts';
+import { renderDiscordMessage, restBody } from './render.ts';
 
 /** Refusals a person must fix: missing permissions, a deleted channel or thread, the bot removed. */
 const PERMANENT: ReadonlySet<number> = new Set([
@@ -50,7 +50,7 @@ export function createDiscordSupportGateway(options: { token: string; apiUrl?: s
       return { threadId: thread.id };
     },
     async postToHandoff({ space, threadId, reply, mention }) {
-      const message = renderDiscordMessage(reply);
+      const message = restBody(renderDiscordMessage(reply));
       const ping = mention && space.roleId ? { content: `<@&${space.roleId}> ${message.content ?? ''}`.trim(), allowed_mentions: { roles: [space.roleId] } } : { allowed_mentions: { parse: [] } };
       try {
         const sent = (await rest.post(Routes.channelMessages(threadId), { body: { ...message, ...ping } })) as APIMessage;

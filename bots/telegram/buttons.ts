@@ -1,5 +1,6 @@
 import { type Context, type Telegraf, TelegramError } from 'telegraf';
-import { handleAction } from '../../core/dispatch.ts';
+import { asChatForm, handleAction } from '../../core/dispatch.ts';
+import { sendReplyFiles } from './files.ts';
 import { t } from '../../core/i18n/index.ts';
 import { type BotContext, callerOf, localeOf } from './context.ts';
 import { alertText, belongsInPrivate, htmlOptions, render, sendPrivately, startLink } from './replies.ts';
@@ -20,7 +21,7 @@ async function onButton(context: BotContext, ctx: Context): Promise<void> {
   const query = ctx.callbackQuery;
   if (!query) return;
   const data = 'data' in query ? query.data : '';
-  const outcome = await handleAction(context.deps, callerOf(ctx), data);
+  const outcome = await asChatForm(context.deps, await handleAction(context.deps, callerOf(ctx), data));
   if (outcome.error) {
     context.log.info({ error: outcome.error.code, chatId: ctx.chat?.id }, 'refused');
     await ctx.answerCbQuery(alertText(outcome), { show_alert: true });
@@ -29,8 +30,11 @@ async function onButton(context: BotContext, ctx: Context): Promise<void> {
   const message = await render(context, outcome);
   const inGroup = Boolean(ctx.chat && ctx.chat.type !== 'private');
   const locale = localeOf(ctx, outcome);
-  if (!query.message || (inGroup && belongsInPrivate(outcome))) {
+  // A form's first question, and a lesson with its files, come as new messages: the pressed message stays as it is.
+  const fresh = Boolean(outcome.reply.files?.length || outcome.reply.form);
+  if (!query.message || fresh || (inGroup && belongsInPrivate(outcome))) {
     if (await sendPrivately(ctx, query.from.id, message)) {
+      if (outcome.reply.files?.length) await sendReplyFiles(context, query.from.id, outcome.reply.files);
       if (outcome.reply.invoice) await sendStarsInvoice(ctx.telegram, query.from.id, outcome.reply.invoice, locale);
       await ctx.answerCbQuery(t(locale, 'telegram.sentPrivately', { name: query.from.first_name }));
     } else {

@@ -1,6 +1,8 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
 import { type Action, encodeAction } from '../../core/actions.ts';
 import type { Reply, ReplyButton } from '../../core/reply.ts';
+import { plainText } from '../../core/studio/markdown.ts';
+import { telegramHtml } from './markdown.ts';
 
 /** What sendMessage and editMessageText take, with parse_mode HTML. */
 export type TelegramMessage = { text: string; reply_markup?: InlineKeyboardMarkup };
@@ -24,6 +26,7 @@ export function renderTelegramMessage(reply: Reply, encode: (action: Action) => 
     pieces.push({ plain, html: wrap ? wrap(escapeHtml(plain)) : escapeHtml(plain) });
   if (reply.title) piece(reply.title, (t) => `<b>${t}</b>`);
   if (reply.body) piece(reply.body);
+  if (reply.blocks?.length) pieces.push({ plain: plainText(reply.blocks), html: telegramHtml(reply.blocks) });
   for (const field of reply.fields ?? []) {
     pieces.push({
       plain: `${field.name}\n${field.value}`,

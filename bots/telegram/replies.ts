@@ -1,5 +1,6 @@
 import { type Context, TelegramError } from 'telegraf';
-import { type Outcome, payloadEncoderFor } from '../../core/dispatch.ts';
+import { asChatForm, type Outcome, payloadEncoderFor } from '../../core/dispatch.ts';
+import { sendReplyFiles } from './files.ts';
 import { describeUnexpected } from '../../core/errors.ts';
 import { t } from '../../core/i18n/index.ts';
 import { type BotContext, localeOf } from './context.ts';
@@ -16,7 +17,8 @@ export const belongsInPrivate = (outcome: Outcome) => Boolean(outcome.reply.long
  * invoice always follows in the private chat.
  */
 export async function answer(context: BotContext, ctx: Context, pending: Promise<Outcome>): Promise<void> {
-  const outcome = await pending;
+  // A form is asked as a conversation, one question per message.
+  const outcome = await asChatForm(context.deps, await pending);
   const chat = ctx.chat;
   const from = ctx.from;
   if (!chat || !from || outcome.silent) return;
@@ -26,11 +28,13 @@ export async function answer(context: BotContext, ctx: Context, pending: Promise
   const locale = localeOf(ctx, outcome);
   if (chat.type === 'private' || !belongsInPrivate(outcome)) {
     await ctx.telegram.sendMessage(chat.id, message.text, { ...htmlOptions(message), ...(chat.type === 'private' ? {} : replyTo) });
+    if (outcome.reply.files?.length) await sendReplyFiles(context, chat.id, outcome.reply.files);
     if (outcome.reply.invoice) await sendStarsInvoice(ctx.telegram, from.id, outcome.reply.invoice, locale);
     return;
   }
   const name = from.first_name;
   if (await sendPrivately(ctx, from.id, message)) {
+    if (outcome.reply.files?.length) await sendReplyFiles(context, from.id, outcome.reply.files);
     if (outcome.reply.invoice) await sendStarsInvoice(ctx.telegram, from.id, outcome.reply.invoice, locale);
     await ctx.telegram.sendMessage(chat.id, t(locale, 'telegram.sentPrivately', { name }), replyTo);
     return;

@@ -7,6 +7,7 @@ import { mountChatMembers } from './chat-members.ts';
 import { mountChats } from './chats.ts';
 import { mountCommands, publishCommands } from './commands.ts';
 import type { BotContext } from './context.ts';
+import { mountForms } from './forms.ts';
 import { mountJoinRequests } from './join-requests.ts';
 import { mountPayments } from './payments.ts';
 import { inOrderPerKey } from '../in-order.ts';
@@ -81,6 +82,7 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
   mountJoinRequests(bot, context);
   mountChatMembers(bot, context);
   mountChats(bot, context);
+  mountForms(bot, context);
   mountSupport(bot, context);
 
   return {

@@ -21,7 +21,8 @@ const MAX_SUGGESTIONS = 25;
 export async function suggest(deps: CommandDeps, actor: Actor, request: SuggestRequest): Promise<Suggestion[]> {
   const statuses = visibleStatuses(actor.role);
   const value = request.value.trim().slice(0, 100);
-  if (request.command === 'course' && request.option === 'name') {
+  const courseOption = (request.command === 'course' && request.option === 'name') || (['course', 'lesson', 'review', 'rate'].includes(request.command) && request.option === 'course');
+  if (courseOption) {
     const { items } = await searchCourses(deps.db, {
       communityId: actor.communityId,
       statuses,

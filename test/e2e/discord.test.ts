@@ -55,7 +55,7 @@ describe('Discord front door (discord.js against the simulator)', () => {
   it('registers the commands in every guild, with Chinese descriptions, idempotently', async () => {
     for (const id of [guildId, unlinkedGuildId]) {
       const names = sim.commands(id).map((command) => command.name).sort();
-      expect(names).toEqual(['access', 'buy', 'cancel', 'claim', 'close', 'course', 'courses', 'faq', 'grant', 'handback', 'help', 'link', 'my', 'product', 'refund', 'revoke', 'sales', 'settings', 'setup', 'tickets']);
+      expect(names).toEqual(['access', 'buy', 'cancel', 'claim', 'close', 'comment', 'course', 'courses', 'faq', 'grant', 'handback', 'help', 'lesson', 'link', 'my', 'product', 'rate', 'refund', 'review', 'revoke', 'sales', 'settings', 'setup', 'tickets']);
     }
     const courses = sim.commands(guildId).find((command) => command.name === 'courses');
     expect(courses?.description_localizations?.['zh-CN']).toBe('浏览和搜索课程目录');
@@ -63,7 +63,7 @@ describe('Discord front door (discord.js against the simulator)', () => {
     expect(product?.options?.map((option) => option.name)).toEqual(['list', 'create', 'edit', 'archive']);
     expect(product?.description_localizations?.['zh-TW']).toBe('创建、编辑、列出或下架商品（创作者）');
     const joined = sim.createGuild({ name: 'Joined later', ownerId: admin });
-    await waitFor(() => sim.commands(joined.id).length === 20);
+    await waitFor(() => sim.commands(joined.id).length === 24);
   });
 
   it('refuses /setup from a member without Manage Server, and creates nothing', async () => {
@@ -134,9 +134,9 @@ describe('Discord front door (discord.js against the simulator)', () => {
   });
 
   it('opens a course from autocomplete and from the list', async () => {
-    const choices = await sim.user(member).autocomplete(guildId, 'course', { name: 'pandas' }, 'name');
+    const choices = await sim.user(member).autocomplete(guildId, 'course show', { name: 'pandas' }, 'name');
     expect(choices[0]).toEqual({ name: 'Data Analysis with Python and pandas', value: 'python-data-analysis' });
-    const shown = await (await sim.user(member).slashCommand(guildId, 'course', { name: 'python-data-analysis' })).reply();
+    const shown = await (await sim.user(member).slashCommand(guildId, 'course show', { name: 'python-data-analysis' })).reply();
     expect(shown.ephemeral).toBe(false);
     expect(embed(shown).title).toBe('Data Analysis with Python and pandas');
 
@@ -146,7 +146,7 @@ describe('Discord front door (discord.js against the simulator)', () => {
   });
 
   it('answers a press on a public course card privately when the answer is a listing', async () => {
-    const card = await (await sim.user(member).slashCommand(guildId, 'course', { name: 'python-basics' })).reply();
+    const card = await (await sim.user(member).slashCommand(guildId, 'course show', { name: 'python-basics' })).reply();
     expect(card.ephemeral).toBe(false);
     const listing = await (await sim.user(chineseMember).clickButton(card, buttonId(card, '◀ All courses'))).reply();
     expect(listing.id).not.toBe(card.id);
@@ -238,7 +238,7 @@ describe('Discord front door when the core is slow', () => {
   });
 
   it('turns a public deferral into a private follow-up when the answer is private', async () => {
-    const handle = await sim.user(context.owner).slashCommand(context.guildId, 'course', { name: 'qxzjvwq' });
+    const handle = await sim.user(context.owner).slashCommand(context.guildId, 'course show', { name: 'qxzjvwq' });
     await waitFor(() => handle.followUps().length === 1);
     expect(handle.followUps()[0]?.ephemeral).toBe(true);
     expect(handle.followUps()[0]?.content).toBe('That course is not in this community’s catalogue.');

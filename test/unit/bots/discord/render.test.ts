@@ -39,7 +39,7 @@ describe('renderDiscordMessage', () => {
   });
 
   it('sends a bare body (errors, hints) as plain content', () => {
-    expect(renderDiscordMessage({ body: 'Nope.', ephemeral: true })).toEqual({ content: 'Nope.', embeds: [], components: [] });
+    expect(renderDiscordMessage({ body: 'Nope.', ephemeral: true })).toEqual({ content: 'Nope.', embeds: [], components: [], allowedMentions: { parse: [] } });
   });
 
   it('keeps long, ephemeral and confidential replies to the invoking user', () => {
