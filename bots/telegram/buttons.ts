@@ -21,7 +21,8 @@ async function onButton(context: BotContext, ctx: Context): Promise<void> {
   const query = ctx.callbackQuery;
   if (!query) return;
   const data = 'data' in query ? query.data : '';
-  const outcome = await asChatForm(context.deps, await handleAction(context.deps, callerOf(ctx), data));
+  const pressed = await handleAction(context.deps, callerOf(ctx), data);
+  const outcome = await asChatForm(context.deps, pressed);
   if (outcome.error) {
     context.log.info({ error: outcome.error.code, chatId: ctx.chat?.id }, 'refused');
     await ctx.answerCbQuery(alertText(outcome), { show_alert: true });
@@ -31,7 +32,7 @@ async function onButton(context: BotContext, ctx: Context): Promise<void> {
   const inGroup = Boolean(ctx.chat && ctx.chat.type !== 'private');
   const locale = localeOf(ctx, outcome);
   // A form's first question, and a lesson with its files, come as new messages: the pressed message stays as it is.
-  const fresh = Boolean(outcome.reply.files?.length || outcome.reply.form);
+  const fresh = Boolean(pressed.reply.files?.length || pressed.reply.form);
   if (!query.message || fresh || (inGroup && belongsInPrivate(outcome))) {
     if (await sendPrivately(ctx, query.from.id, message)) {
       if (outcome.reply.files?.length) await sendReplyFiles(context, query.from.id, outcome.reply.files);

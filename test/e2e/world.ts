@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { encodeAction } from '../../core/actions.ts';
 import { createLinkCode } from '../../core/communities/link-codes.ts';
 import { memberships, platformIdentities } from '../../core/db/schema/index.ts';
+import type { MemberRole } from '../../core/members/rbac.ts';
 import { seedDemoCommunity } from '../../core/seed/seed-demo.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { commandDeps } from '../support/core-deps.ts';
@@ -35,15 +36,19 @@ export async function createWorld() {
     /** A one-time code an admin redeems with /setup to link a server or group to the demo community. */
     linkCode: async () => (await createLinkCode(database.db, { communityId: demo.communityId, memberId: owner.memberId, now: clock.now() })).code,
     /** Fixture: a platform user (who has talked to the bot) becomes a creator of the demo community. */
-    makeCreator: async (platform: 'discord' | 'telegram', userId: string) => {
-      const [identity] = await database.db
-        .select({ memberId: platformIdentities.memberId })
-        .from(platformIdentities)
-        .where(and(eq(platformIdentities.platform, platform), eq(platformIdentities.platformUserId, userId)));
-      if (!identity) throw new Error(`${platform} user ${userId} has no identity yet`);
-      await database.db.update(memberships).set({ role: 'creator' }).where(and(eq(memberships.communityId, demo.communityId), eq(memberships.memberId, identity.memberId)));
-    },
+    makeCreator: (platform: 'discord' | 'telegram', userId: string) => setRole(platform, userId, 'creator'),
+    /** Fixture: a platform user (who has talked to the bot) gets this role in the demo community. */
+    setRole: (platform: 'discord' | 'telegram', userId: string, role: MemberRole) => setRole(platform, userId, role),
   };
+
+  async function setRole(platform: 'discord' | 'telegram', userId: string, role: MemberRole) {
+    const [identity] = await database.db
+      .select({ memberId: platformIdentities.memberId })
+      .from(platformIdentities)
+      .where(and(eq(platformIdentities.platform, platform), eq(platformIdentities.platformUserId, userId)));
+    if (!identity) throw new Error(`${platform} user ${userId} has no identity yet`);
+    await database.db.update(memberships).set({ role }).where(and(eq(memberships.communityId, demo.communityId), eq(memberships.memberId, identity.memberId)));
+  }
 }
 
 /** A well-formed button payload that points at a course of another community: a forgery. */
