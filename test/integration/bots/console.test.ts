@@ -1,4 +1,7 @@
 import { commandDeps } from '../../support/core-deps.ts';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConsole } from '../../../bots/console/console.ts';
@@ -91,5 +94,46 @@ describe('runConsole', () => {
 
     session.end();
     await session.done;
+  });
+});
+
+/** On a database of its own: the course it publishes would change the other tests' catalogue. */
+describe('runConsole course studio', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await seedDemoCommunity(database.db, new Date());
+  });
+  afterAll(() => database.drop());
+
+  it('makes a course with a lesson from a local file, submits it, approves it as staff and opens it as a member', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'lyceum-console-'));
+    const pdf = path.join(dir, 'glazes.pdf');
+    await writeFile(pdf, '%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
+    const session = openConsole(database);
+    await session.type('/as creator');
+    expect(await session.type('/course new')).toContain('/course action:new title:…');
+    expect(await session.type('/course new title:"Glazing" summary:"Colour on clay." description:"One lesson, one PDF."')).toContain('Draft (revision 1)');
+    expect(await session.type(`/lesson add glazing title:"Mixing" body:"Weigh **everything**." file:${path.join(dir, 'missing.pdf')}`)).toContain('no such file');
+    expect(await session.type(`/lesson add glazing title:"Mixing" body:"Weigh **everything**." file:${pdf}`)).toContain('1. Mixing · 📎 glazes.pdf');
+    expect(await session.type('/course submit glazing')).toContain('Submitted for review');
+    await session.type('/as staff');
+    const queue = await session.type('/review');
+    const approve = /\[(\w)\] Approve Glazing/.exec(queue)?.[1];
+    expect(approve).toBeDefined();
+    expect(await session.type(approve!)).toContain('Glazing is approved and published.');
+    await session.type('/as owner');
+    await session.type('/product create name:"Glaze Pass" price:5 courses:glazing');
+    expect(await session.type('/grant Mia glaze-pass')).toContain('Granted Glaze Pass to Mia');
+    await session.type('/as member');
+    const lesson = await session.type('/lesson open glazing 1');
+    expect(lesson).toContain('━━ Lesson 1/1: Mixing ━━');
+    expect(lesson).toContain('Weigh everything.');
+    expect(lesson).toContain('📎 glazes.pdf (application/pdf, 77 B)');
+    const done = /\[(\w)\] ✓ Mark done/.exec(lesson)?.[1];
+    expect(await session.type(done!)).toContain('1/1 done');
+    session.end();
+    await session.done;
+    await rm(dir, { recursive: true, force: true });
   });
 });
