@@ -63,14 +63,20 @@ export async function handleCommand(
  * validated first; the use case then re-authorises against the actor's own community.
  */
 export async function handleAction(deps: CommandDeps, caller: Caller, encoded: string): Promise<Outcome> {
+  const pressed = await pressedAction(deps, caller, encoded);
+  if ('reply' in pressed) return pressed;
+  return settle(caller, pressed.actor, await runAction(deps, pressed.actor, pressed.action));
+}
+
+/** The action behind a button, select or form: decoded, its actor resolved, a stored payload looked up in the actor's community only. */
+async function pressedAction(deps: CommandDeps, caller: Caller, encoded: string): Promise<{ actor: Actor; action: Action } | Outcome> {
   if (!isStoredPayload(encoded) && !decodeAction(encoded)) return failure(caller, { code: 'invalid_action' });
   const resolved = await resolveActor(deps, caller);
   if (!resolved.ok) return failure(caller, resolved.error);
   const actor = resolved.value;
   const expanded = await expandPayload(deps.db, actor.communityId, encoded);
   const action = expanded === undefined ? undefined : decodeAction(expanded);
-  if (!action) return failure(caller, { code: 'invalid_action' }, actor);
-  return settle(caller, actor, await runAction(deps, actor, action));
+  return action ? { actor, action } : failure(caller, { code: 'invalid_action' }, actor);
 }
 
 /**
@@ -232,14 +238,10 @@ function runAction(deps: CommandDeps, actor: Actor, action: Action): Promise<Res
  * the same name, and the command validates and authorises everything as if it were typed.
  */
 export async function handleForm(deps: CommandDeps, caller: Caller, encoded: string, answers: Record<string, unknown>): Promise<Outcome> {
-  if (!isStoredPayload(encoded) && !decodeAction(encoded)) return failure(caller, { code: 'invalid_action' });
-  const resolved = await resolveActor(deps, caller);
-  if (!resolved.ok) return failure(caller, resolved.error);
-  const actor = resolved.value;
-  const expanded = await expandPayload(deps.db, actor.communityId, encoded);
-  const action = expanded === undefined ? undefined : decodeAction(expanded);
-  if (action?.type !== 'form.submit') return failure(caller, { code: 'invalid_action' }, actor);
-  return settle(caller, actor, await runForm(deps, actor, action, answers));
+  const pressed = await pressedAction(deps, caller, encoded);
+  if ('reply' in pressed) return pressed;
+  if (pressed.action.type !== 'form.submit') return failure(caller, { code: 'invalid_action' }, pressed.actor);
+  return settle(caller, pressed.actor, await runForm(deps, pressed.actor, pressed.action, answers));
 }
 
 /**

@@ -1,7 +1,6 @@
-import { and, eq } from 'drizzle-orm';
 import { Input, TelegramError } from 'telegraf';
 import type { Message } from 'telegraf/types';
-import { telegramFileIds } from '../../core/db/schema/index.ts';
+import { telegramFileCache } from '../../core/files/telegram-file-ids.ts';
 import type { ReplyFile } from '../../core/reply.ts';
 import type { BotContext } from './context.ts';
 
@@ -31,18 +30,17 @@ const botIdOf = (context: BotContext) => String(context.bot.botInfo?.id ?? conte
  * knows is forgotten and the file uploaded again from Lyceum's store.
  */
 export async function sendReplyFiles(context: BotContext, chatId: number | string, files: ReplyFile[]): Promise<void> {
-  const botId = botIdOf(context);
-  const { db } = context.deps;
+  const cache = telegramFileCache(context.deps.db, botIdOf(context));
   for (const file of files) {
     const method = methodFor(file);
-    const [cached] = await db.select({ fileId: telegramFileIds.fileId }).from(telegramFileIds).where(and(eq(telegramFileIds.botId, botId), eq(telegramFileIds.sha256, file.sha256)));
+    const cached = await cache.get(file.sha256);
     if (cached) {
       try {
-        await send(context, method, chatId, cached.fileId);
+        await send(context, method, chatId, cached);
         continue;
       } catch (error) {
         if (!(error instanceof TelegramError && error.code === 400 && /file identifier|wrong type|can't use file/i.test(error.description))) throw error;
-        await db.delete(telegramFileIds).where(and(eq(telegramFileIds.botId, botId), eq(telegramFileIds.sha256, file.sha256)));
+        await cache.forget(file.sha256);
       }
     }
     const bytes = await context.deps.files.get(file.sha256);
@@ -52,7 +50,7 @@ export async function sendReplyFiles(context: BotContext, chatId: number | strin
     }
     const sent = await send(context, method, chatId, Input.fromBuffer(Buffer.from(bytes), file.name));
     const fileId = fileIdOf(sent);
-    if (fileId) await db.insert(telegramFileIds).values({ botId, sha256: file.sha256, fileId }).onConflictDoNothing();
+    if (fileId) await cache.remember(file.sha256, fileId);
   }
 }
 

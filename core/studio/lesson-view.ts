@@ -40,12 +40,16 @@ export async function openLesson(deps: Deps, actor: Actor, input: { courseId: st
   if (until && until > deps.clock.now()) return err({ code: 'lesson_locked', until: until.toISOString().slice(0, 10) });
 
   const now = deps.clock.now();
-  await deps.db
-    .insert(enrollments)
-    .values({ communityId: actor.communityId, memberId: actor.memberId, courseId: course.id, startedAt: now, lastLessonId: lesson.id, lastOpenedAt: now })
-    .onConflictDoUpdate({ target: [enrollments.communityId, enrollments.memberId, enrollments.courseId], set: { lastLessonId: lesson.id, lastOpenedAt: now } });
-  await recordEvent(deps.db, { communityId: actor.communityId, memberId: actor.memberId, kind: 'lesson_opened', courseId: course.id, lessonId: lesson.id, occurredAt: now });
-  return ok(await renderLesson(deps.db, actor, course, lesson, all.length));
+  // Where the member is, and the event, are written while the lesson is read: neither changes what it shows.
+  const [reply] = await Promise.all([
+    renderLesson(deps.db, actor, course, lesson, all.length),
+    deps.db
+      .insert(enrollments)
+      .values({ communityId: actor.communityId, memberId: actor.memberId, courseId: course.id, startedAt: now, lastLessonId: lesson.id, lastOpenedAt: now })
+      .onConflictDoUpdate({ target: [enrollments.communityId, enrollments.memberId, enrollments.courseId], set: { lastLessonId: lesson.id, lastOpenedAt: now } }),
+    recordEvent(deps.db, { communityId: actor.communityId, memberId: actor.memberId, kind: 'lesson_opened', courseId: course.id, lessonId: lesson.id, occurredAt: now }),
+  ]);
+  return ok(reply);
 }
 
 /** Mark done: once per member and lesson (a second press changes nothing); the course completes with its last lesson. */

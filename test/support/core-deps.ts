@@ -3,14 +3,26 @@ import type { PaymentProviders } from '../../core/commerce/providers.ts';
 import type { Database } from '../../core/db/client.ts';
 import { type Clock, type JobQueue, systemClock } from '../../core/ports.ts';
 import type { JobKey, JobPayload } from '../../core/queue/contract.ts';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { createLocalFileStore } from '../../bots/files/local-file-store.ts';
 import type { FileStore } from '../../core/files/file-store.ts';
 import { silentLog } from './fakes.ts';
 
-/** A local file store in this run's scratch directory (shared by the run's test files: content-addressed). */
-export const scratchFileStore = (): FileStore => createLocalFileStore(path.join(inject('scratchDir'), 'files'));
+/**
+ * A local file store in the test run's scratch directory (shared by the run's test files, being
+ * content-addressed); outside vitest (benchmarks) a directory under the system's temp dir.
+ */
+export function scratchFileStore(): FileStore {
+  let root: string;
+  try {
+    root = inject('scratchDir');
+  } catch {
+    root = path.join(tmpdir(), `lyceum-bench-${process.pid}`);
+  }
+  return createLocalFileStore(path.join(root, 'files'));
+}
 
 /** A JobQueue that records what would have been enqueued (for tests that run no workers). */
 export class RecordingQueue implements JobQueue {

@@ -54,6 +54,21 @@ describe('loadConfig', () => {
     expect(result.error).toEqual([{ variable: 'DISCORD_APP_ID', expected: 'must be set when DISCORD_TOKEN is set' }]);
   });
 
+  it('stores files in an S3-compatible bucket only with its keys, and locally otherwise', () => {
+    expect(loadConfig({ S3_BUCKET: 'lyceum-files' })).toEqual({
+      ok: false,
+      error: [
+        { variable: 'S3_ACCESS_KEY_ID', expected: 'must be set when S3_BUCKET is set' },
+        { variable: 'S3_SECRET_ACCESS_KEY', expected: 'must be set when S3_BUCKET is set' },
+      ],
+    });
+    const configured = loadConfig({ S3_BUCKET: 'lyceum-files', S3_ENDPOINT: 'http://minio:9000', S3_ACCESS_KEY_ID: 'lyceum', S3_SECRET_ACCESS_KEY: 'secret' });
+    expect(configured.ok && configured.value.s3).toEqual({ bucket: 'lyceum-files', region: 'us-east-1', endpoint: 'http://minio:9000', accessKeyId: 'lyceum', secretAccessKey: 'secret' });
+    expect(loadConfig({ S3_BUCKET: 'Not_A_Bucket', S3_ACCESS_KEY_ID: 'a', S3_SECRET_ACCESS_KEY: 'b' }).ok).toBe(false);
+    const local = loadConfig({});
+    expect(local.ok && local.value.s3).toBeUndefined();
+  });
+
   it('requires a webhook secret when Telegram runs in webhook mode', () => {
     const result = loadConfig({
       TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ',
