@@ -5,7 +5,7 @@ import {
   PermissionFlagsBits,
 } from 'discord.js';
 import { type Command, type CommandTextKey, described, inGuilds, localized } from './command-text.ts';
-import { studioCommands } from './studio-commands.ts';
+import { studioCommands, studioSettingOptions } from './studio-commands.ts';
 import { supportCommands, supportSettingOptions } from './support-commands.ts';
 
 
@@ -145,6 +145,7 @@ export const guildCommands: Command[] = [
       // Sent to core as "<guild id>/<role id>", with why the bot could not manage it (if so).
       { type: ApplicationCommandOptionType.Role, name: 'grace_role', ...described('command.settings.graceRole') },
       ...supportSettingOptions,
+      ...studioSettingOptions,
     ],
   },
   {

@@ -87,3 +87,10 @@ export const studioCommands: Command[] = [
     ],
   },
 ];
+
+/** The studio's options of /settings; limits mirror core's `studioSettingsInput`. */
+export const studioSettingOptions: APIApplicationCommandBasicOption[] = [
+  integer('upload_max_mb', 'command.settings.uploadMaxMb', 1, 50),
+  integer('files_per_lesson', 'command.settings.filesPerLesson', 1, 10),
+  string('blocked_words', 'command.settings.blockedWords', { min_length: 1, max_length: 1000 }),
+];

@@ -10,9 +10,10 @@ import type { Actor } from '../members/actor.ts';
 import { can } from '../members/rbac.ts';
 import type { Reply } from '../reply.ts';
 import { err, ok, type Result } from '../result.ts';
+import { studioSettingChanges, studioSettingFields, studioSettingsInput } from '../studio/studio-settings.ts';
 import { supportSettingChanges, supportSettingFields, supportSettingsInput } from '../support/support-settings.ts';
 
-export const settingsInput = supportSettingsInput.extend({
+export const settingsInput = supportSettingsInput.extend(studioSettingsInput.shape).extend({
   grace_days: z.coerce.number().int().min(0).max(30).optional(),
   /** `keep`: members keep their roles during grace; `role`: they hold `grace_role` instead. */
   grace_access: z.enum(['keep', 'role']).optional(),
@@ -34,7 +35,10 @@ export async function manageSettings(deps: Pick<CoreDeps, 'db'>, actor: Actor, i
   const [current] = await deps.db.select({ settings: communities.settings }).from(communities).where(eq(communities.id, actor.communityId));
   const support = await supportSettingChanges(deps.db, actor, current?.settings ?? {}, input);
   if (!support.ok) return support;
-  const changes: Omit<CommunitySettings, 'graceRole' | 'refundWindowDays'> & { graceRole?: CommunitySettings['graceRole'] | null; refundWindowDays?: number | null } = { ...support.value };
+  const changes: Omit<CommunitySettings, 'graceRole' | 'refundWindowDays' | 'blockedWords'> & { graceRole?: CommunitySettings['graceRole'] | null; refundWindowDays?: number | null; blockedWords?: string[] | null } = {
+    ...support.value,
+    ...studioSettingChanges(current?.settings ?? {}, input),
+  };
   if (input.grace_days !== undefined) changes.graceDays = input.grace_days;
   if (input.grace_access === 'keep') changes.graceRole = null;
   else if (input.grace_role) {
@@ -49,7 +53,7 @@ export async function manageSettings(deps: Pick<CoreDeps, 'db'>, actor: Actor, i
   } else if (input.grace_access === 'role') return err({ code: 'invalid_input', details: t(actor.locale, 'settings.graceRoleMissing') });
   let settings = current?.settings ?? {};
   if (Object.keys(changes).length) {
-    // jsonb `||` merges; a null grace role or refund window is dropped so turning it off leaves no key behind.
+    // jsonb `||` merges; a null grace role, refund window or word list is dropped so turning it off leaves no key behind.
     const [updated] = await deps.db
       .update(communities)
       .set({ settings: sql`jsonb_strip_nulls(${communities.settings} || ${JSON.stringify(changes)}::jsonb)` })
@@ -65,6 +69,7 @@ export async function manageSettings(deps: Pick<CoreDeps, 'db'>, actor: Actor, i
       { name: t(actor.locale, 'settings.graceDays'), value: String(settings.graceDays ?? GRACE_DAYS) },
       { name: t(actor.locale, 'settings.graceAccess'), value: graceRole },
       ...supportSettingFields(actor.locale, settings),
+      ...studioSettingFields(actor.locale, settings),
     ],
     ephemeral: true,
   });

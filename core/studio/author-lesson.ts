@@ -5,7 +5,6 @@ import { revisionLessons } from '../db/schema/index.ts';
 import type { CoreDeps } from '../deps.ts';
 import type { DomainError } from '../errors.ts';
 import { storeUpload } from '../files/store-upload.ts';
-import { DEFAULT_UPLOAD_LIMITS } from '../files/upload-policy.ts';
 import { t } from '../i18n/index.ts';
 import type { Actor } from '../members/actor.ts';
 import { can } from '../members/rbac.ts';
@@ -16,6 +15,7 @@ import { lessonForm } from './forms.ts';
 import { parseMarkdown } from './markdown.ts';
 import { type Course, findAuthoredCourse, listRevisionLessons, pickLesson, renumberLessons, revisionForEdit, type RevisionLesson } from './revisions.ts';
 import { studioCard } from './studio-card.ts';
+import { communityUploadLimits } from './studio-settings.ts';
 
 /** A file sent with the command: the adapter fetched its bytes (a Discord attachment, a Telegram document, a local path). */
 export const uploadInput = z.object({ name: z.string().trim().min(1).max(200), bytes: z.instanceof(Uint8Array) });
@@ -49,7 +49,8 @@ export async function manageLesson(deps: Deps, actor: Actor, input: LessonInput)
     return ok({ body: t(actor.locale, 'studio.form.newLesson'), form: lessonForm(actor.locale, { command: 'lesson', options: { action: 'add', course: course.id } }), ephemeral: true });
   }
   // Bytes go to the store before the transaction: a failed upload leaves no lesson half-changed.
-  const upload = 'file' in input && input.file ? await storeUpload(deps, actor, input.file) : undefined;
+  const limits = await communityUploadLimits(deps.db, actor.communityId);
+  const upload = 'file' in input && input.file ? await storeUpload(deps, actor, input.file, limits) : undefined;
   if (upload && !upload.ok) return upload;
   const fileId = upload?.value.fileId;
 
@@ -75,7 +76,7 @@ export async function manageLesson(deps: Deps, actor: Actor, input: LessonInput)
       if (input.version !== undefined && input.version !== lesson.version) return err({ code: 'stale_edit' });
       const files = input.clear_files ? [] : lesson.attachmentFileIds;
       const attachments = fileId && !files.includes(fileId) ? [...files, fileId] : files;
-      if (attachments.length > DEFAULT_UPLOAD_LIMITS.maxFilesPerLesson) return err({ code: 'too_many_files', max: DEFAULT_UPLOAD_LIMITS.maxFilesPerLesson });
+      if (attachments.length > limits.maxFilesPerLesson) return err({ code: 'too_many_files', max: limits.maxFilesPerLesson });
       const changes = { ...(input.title !== undefined ? { title: input.title } : {}), ...(input.body !== undefined ? { body: input.body } : {}), ...(input.drip !== undefined ? { dripOffsetDays: input.drip } : {}), attachmentFileIds: attachments };
       // The version is checked again in the UPDATE: of two saves racing from the same form, one wins.
       const updated = await tx

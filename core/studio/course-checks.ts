@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { communities, communityFiles } from '../db/schema/index.ts';
-import { DEFAULT_UPLOAD_LIMITS } from '../files/upload-policy.ts';
+import { uploadLimitsOf } from './studio-settings.ts';
 import { type Locale, t } from '../i18n/index.ts';
 import { parseMarkdown } from './markdown.ts';
 import type { Revision, RevisionLesson } from './revisions.ts';
@@ -16,6 +16,7 @@ export type CheckResult = { passed: boolean; lines: string[] };
 export async function checkRevision(db: Queryable, locale: Locale, revision: Revision, lessons: RevisionLesson[]): Promise<CheckResult> {
   const [community] = await db.select({ settings: communities.settings }).from(communities).where(eq(communities.id, revision.communityId));
   const blocked = (community?.settings.blockedWords ?? []).map((word) => word.toLowerCase()).filter(Boolean);
+  const limits = uploadLimitsOf(community?.settings ?? {});
   const fileIds = [...new Set(lessons.flatMap((lesson) => lesson.attachmentFileIds))];
   const present = new Set(
     fileIds.length
@@ -38,7 +39,7 @@ export async function checkRevision(db: Queryable, locale: Locale, revision: Rev
   let markupOk = true;
   for (const lesson of lessons) {
     lessonsOk = check(Boolean(lesson.body.trim()) || lesson.attachmentFileIds.length > 0, 'checks.emptyLesson', { lesson: lessonName(lesson) }) && lessonsOk;
-    filesOk = check(lesson.attachmentFileIds.length <= DEFAULT_UPLOAD_LIMITS.maxFilesPerLesson, 'checks.tooManyFiles', { lesson: lessonName(lesson), max: DEFAULT_UPLOAD_LIMITS.maxFilesPerLesson }) && filesOk;
+    filesOk = check(lesson.attachmentFileIds.length <= limits.maxFilesPerLesson, 'checks.tooManyFiles', { lesson: lessonName(lesson), max: limits.maxFilesPerLesson }) && filesOk;
     filesOk = check(lesson.attachmentFileIds.every((id) => present.has(id)), 'checks.missingFile', { lesson: lessonName(lesson) }) && filesOk;
     for (const problem of parseMarkdown(lesson.body).problems) {
       markupOk = check(false, `checks.markup.${problem.reason}`, { lesson: lessonName(lesson), line: problem.line, detail: problem.detail }) && markupOk;

@@ -6,7 +6,7 @@ import type { CoreDeps } from '../deps.ts';
 import type { DomainError } from '../errors.ts';
 import { isSha256 } from '../files/file-store.ts';
 import { storeUpload } from '../files/store-upload.ts';
-import { checkUpload, DEFAULT_UPLOAD_LIMITS } from '../files/upload-policy.ts';
+import { checkUpload, DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../files/upload-policy.ts';
 import { t } from '../i18n/index.ts';
 import type { Actor } from '../members/actor.ts';
 import { can } from '../members/rbac.ts';
@@ -19,6 +19,7 @@ import { courseFields, lessonFields, studioLimits } from './fields.ts';
 import { parseMarkdown } from './markdown.ts';
 import { findAuthoredCourse, findOpenRevision, listRevisionLessons } from './revisions.ts';
 import { studioCard } from './studio-card.ts';
+import { communityUploadLimits } from './studio-settings.ts';
 
 const MAX_ZIP_ENTRIES = 500;
 const MAX_UNZIPPED_BYTES = 200 * 1024 * 1024;
@@ -41,7 +42,8 @@ export async function importCourse(deps: Deps, actor: Actor, input: z.infer<type
   const bytes = input.file?.bytes ?? (input.source ? await deps.files.get(input.source) : undefined);
   if (!bytes) return err(input.source ? { code: 'import_refused', detail: t(actor.locale, 'import.sourceGone') } : { code: 'invalid_input', details: 'file: attach the course file (.md or .zip)' });
   if (bytes.byteLength > DEFAULT_UPLOAD_LIMITS.maxBytes) return err({ code: 'upload_refused', reason: 'too_large', detail: `${bytes.byteLength} > ${DEFAULT_UPLOAD_LIMITS.maxBytes} bytes` });
-  const read = await readCourse(bytes);
+  const limits = await communityUploadLimits(deps.db, actor.communityId);
+  const read = await readCourse(bytes, limits);
   if (!read.ok) return err(read.error);
   const { document, files } = read;
   const { locale } = actor;
@@ -60,7 +62,7 @@ export async function importCourse(deps: Deps, actor: Actor, input: z.infer<type
   // Attachments first (bytes, then their rows): the course and its lessons are written in one transaction after.
   const fileIds = new Map<string, string>();
   for (const [path, content] of files) {
-    const uploaded = await storeUpload(deps, actor, { name: path.split('/').at(-1)!, bytes: content });
+    const uploaded = await storeUpload(deps, actor, { name: path.split('/').at(-1)!, bytes: content }, limits);
     if (!uploaded.ok) return uploaded;
     fileIds.set(path, uploaded.value.fileId);
   }
@@ -70,7 +72,7 @@ export async function importCourse(deps: Deps, actor: Actor, input: z.infer<type
 }
 
 /** Unpacks and checks a course file: the document, and the bytes of every attachment it names (by path). */
-async function readCourse(bytes: Uint8Array): Promise<{ ok: true; document: CourseDocument; files: Map<string, Uint8Array> } | Refusal> {
+async function readCourse(bytes: Uint8Array, limits: UploadLimits): Promise<{ ok: true; document: CourseDocument; files: Map<string, Uint8Array> } | Refusal> {
   let markdown: Uint8Array;
   let entries: Record<string, Uint8Array> = {};
   let base = '';
@@ -116,12 +118,12 @@ async function readCourse(bytes: Uint8Array): Promise<{ ok: true; document: Cour
     if (!checked.success) return refuse(`${where}: ${checked.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
     const [problem] = parseMarkdown(lesson.body).problems;
     if (problem) return refuse(`${where}, line ${problem.line}: ${problem.reason === 'html' ? 'HTML is not allowed' : problem.reason === 'bad_link' ? 'links must be http(s)' : 'a code block is not closed'} (${problem.detail})`);
-    if (lesson.attachments.length > DEFAULT_UPLOAD_LIMITS.maxFilesPerLesson) return refuse(`${where}: more than ${DEFAULT_UPLOAD_LIMITS.maxFilesPerLesson} attachments`);
+    if (lesson.attachments.length > limits.maxFilesPerLesson) return refuse(`${where}: more than ${limits.maxFilesPerLesson} attachments`);
     for (const attachment of lesson.attachments) {
       const path = base + attachment.path.replace(/^\.\//, '');
       const content = entries[path];
       if (!content) return refuse(`${where}: ${attachment.path} is not in the ZIP${Object.keys(entries).length ? '' : ' (attachments come in a ZIP with the course file)'}`);
-      const verdict = await checkUpload({ name: attachment.path, head: content.subarray(0, 4100), size: content.byteLength });
+      const verdict = await checkUpload({ name: attachment.path, head: content.subarray(0, 4100), size: content.byteLength }, limits);
       if (!verdict.ok) return refuse(`${where}: ${attachment.path}: ${verdict.reason} (${verdict.detail})`);
       files.set(attachment.path, content);
     }

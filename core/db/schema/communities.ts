@@ -14,6 +14,8 @@ export type CommunitySettings = {
   digestWeekday?: number;
   /** Words no course may contain (checked before a course goes to review), lower-cased. */
   blockedWords?: string[];
+  /** Lesson files: bytes per file and files per lesson (at most the defaults in core/files/upload-policy). */
+  uploadLimits?: { maxBytes: number; maxFilesPerLesson: number };
   /** Days a member keeps access after a failed renewal (default GRACE_DAYS). */
   graceDays?: number;
   /** Discord: during grace the server's sold roles are swapped for this role (unset: the member keeps them). */

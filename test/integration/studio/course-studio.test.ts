@@ -8,6 +8,7 @@ import type { MemberRole } from '../../../core/members/rbac.ts';
 import type { ReplyButton } from '../../../core/reply.ts';
 import { CONSOLE_SPACE_ID, consolePersonas, seedDemoCommunity } from '../../../core/seed/seed-demo.ts';
 import { commandDeps, RecordingQueue } from '../../support/core-deps.ts';
+import { createCommunity, createCourse } from '../../support/fixtures.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 
 export const PDF = new TextEncoder().encode('%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
@@ -157,5 +158,36 @@ describe('course studio', () => {
     expect((await handleAction(deps, as('member'), encodeAction({ type: 'lesson.open', courseId: crypto.randomUUID(), position: 1 }))).error?.code).toBe('course_not_found');
     expect(await database.db.select().from(courses)).toEqual(before);
     expect(await database.db.select().from(revisionLessons)).toEqual(lessonsBefore);
+  });
+
+  it('holds a course to the community’s limits and blocked words, set with /settings', async () => {
+    const settings = await run('creator', 'settings', { upload_max_mb: '1', files_per_lesson: '1', blocked_words: 'Crypto, get rich' });
+    expect(settings.reply.fields?.find((field) => field.name === 'Lesson files')?.value).toBe('up to 1 MB each, 1 per lesson');
+    expect(settings.reply.fields?.find((field) => field.name === 'Blocked words')?.value).toBe('crypto, get rich');
+    const big = new Uint8Array(1024 * 1024 + 1);
+    big.set(PDF);
+    expect((await run('creator', 'course', { action: 'new', title: 'Get Rich Slowly', summary: 'Patience.', description: 'Index funds.' })).error).toBeUndefined();
+    const tooBig = await run('creator', 'lesson', { action: 'add', course: 'get-rich-slowly', title: 'Funds', body: 'Buy the index.', file: { name: 'big.pdf', bytes: big } });
+    expect(tooBig.error?.code).toBe('upload_refused');
+    await run('creator', 'lesson', { action: 'add', course: 'get-rich-slowly', title: 'Funds', body: 'Buy the index.', file: { name: 'a.pdf', bytes: PDF } });
+    const second = await run('creator', 'lesson', { action: 'edit', course: 'get-rich-slowly', lesson: 1, file: { name: 'b.pdf', bytes: Uint8Array.from([...PDF, 0x25]) } });
+    expect(second.error).toEqual({ code: 'too_many_files', max: 1 });
+    const checked = await run('creator', 'course', { action: 'submit', course: 'get-rich-slowly' });
+    expect(text(checked)).toMatch(/✗ Blocked words found: get rich/);
+    await run('creator', 'settings', { blocked_words: 'none', upload_max_mb: '50', files_per_lesson: '10' });
+  });
+
+  it('answers a form submitted after its course was deleted, and a comment on another community’s lesson, with clear errors', async () => {
+    await run('creator', 'course', { action: 'new', title: 'Short Lived', summary: 'x', description: 'y' });
+    await run('creator', 'lesson', { action: 'add', course: 'short-lived', title: 'Only', body: 'Text.' });
+    const form = await run('creator', 'lesson', { action: 'edit', course: 'short-lived', lesson: 1 });
+    await database.db.delete(courses).where(eq(courses.slug, 'short-lived'));
+    const late = await handleForm(deps, as('creator'), encodeAction(form.reply.form!.submit), { title: 'Only', body: 'Changed.' });
+    expect(late.error?.code).toBe('course_not_found');
+    const other = await createCommunity(database.db, { name: 'Elsewhere' });
+    const course = await createCourse(database.db, other.id, { title: 'Elsewhere Course', slug: 'elsewhere' });
+    const [foreign] = await database.db.insert(lessons).values({ communityId: other.id, courseId: course.id, position: 1, title: 'Theirs' }).returning();
+    expect((await run('member', 'comment', { action: 'add', lesson: foreign!.id, text: 'hello' })).error?.code).toBe('lesson_not_found');
+    expect((await handleAction(deps, as('member'), encodeAction({ type: 'comments.page', lessonId: foreign!.id, page: 1 }))).error?.code).toBe('lesson_not_found');
   });
 });
