@@ -65,6 +65,8 @@ describe('creator access tools', () => {
       { name: 'Where staff take tickets', value: expect.stringMatching(/^not set: /) },
       { name: 'First-response target (minutes)', value: '240', inline: true },
       { name: 'Refund window (days)', value: 'off: every refund goes to staff', inline: true },
+      { name: 'Lesson files', value: 'up to 50 MB each, 10 per lesson' },
+      { name: 'Blocked words', value: 'none' },
     ]);
     expect((await handleCommand(deps, as('creator'), 'settings', { grace_access: 'role' })).error).toMatchObject({ code: 'invalid_input' });
     expect((await handleCommand(deps, as('creator'), 'settings', { grace_role: '123456789/987654321' })).error).toMatchObject({ code: 'invalid_input', details: expect.stringContaining('not linked to this community') });
@@ -81,7 +83,7 @@ describe('creator access tools', () => {
     expect((await set({ support_chat: '-1001234567', support_chatBlocked: 'not_forum' })).error).toMatchObject({ code: 'invalid_input', details: expect.stringContaining('Topics') });
     expect((await set({ first_response_minutes: '2' })).error).toMatchObject({ code: 'invalid_input' });
     const changed = await set({ first_response_minutes: '30', refund_window_days: '14' });
-    expect(changed.reply.fields?.slice(3)).toEqual([
+    expect(changed.reply.fields?.slice(3, 5)).toEqual([
       { name: 'First-response target (minutes)', value: '30', inline: true },
       { name: 'Refund window (days)', value: '14', inline: true },
     ]);
