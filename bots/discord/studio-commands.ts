@@ -43,7 +43,7 @@ export const studioCommands: Command[] = [
     options: [
       subcommand('show', 'command.course.show', [string('name', 'command.course.name', { required: true, autocomplete: true, max_length: 100 })]),
       subcommand('new', 'command.course.new', courseFields(false)),
-      subcommand('edit', 'command.course.edit', [course, ...courseFields(false)]),
+      subcommand('edit', 'command.course.edit', [course, ...courseFields(false), attachment('cover', 'command.course.cover')]),
       subcommand('submit', 'command.course.submit', [course]),
       subcommand('import', 'command.course.import', [attachment('file', 'command.course.file', true), { type: ApplicationCommandOptionType.Boolean, name: 'dry_run', ...described('command.course.dryRun') }]),
       subcommand('export', 'command.course.export', [course]),

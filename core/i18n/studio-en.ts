@@ -64,6 +64,8 @@ export const studioEn = {
   'command.settings.uploadMaxMb': 'Largest lesson file in MB (at most 50, what Telegram delivers)',
   'command.settings.filesPerLesson': 'Files a lesson may carry (at most 10)',
   'command.settings.blockedWords': 'Words no course may contain, comma-separated (none to clear)',
+  'studio.cover': 'Cover',
+  'command.course.cover': 'An image shown with the course',
   'my.courses': 'Your courses',
   'my.continue': '▶ Continue {title}: lesson {position}',
   'course.author': 'Author',

@@ -66,6 +66,8 @@ export const studioZh: Record<keyof typeof studioEn, string> = {
   'command.settings.uploadMaxMb': '课时文件的最大大小（MB，最多 50，即 Telegram 可发送的上限）',
   'command.settings.filesPerLesson': '每个课时最多的文件数（最多 10）',
   'command.settings.blockedWords': '课程中不允许出现的词，用逗号分隔（none 表示清空）',
+  'studio.cover': '封面',
+  'command.course.cover': '课程封面图片',
   'my.courses': '你的课程',
   'my.continue': '▶ 继续 {title}：第 {position} 课',
   'course.author': '作者',

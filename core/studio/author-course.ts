@@ -10,15 +10,17 @@ import type { Actor } from '../members/actor.ts';
 import { can } from '../members/rbac.ts';
 import type { Reply } from '../reply.ts';
 import { err, ok, type Result } from '../result.ts';
-import { type CourseFieldEdits, type CourseFields, courseFieldEdits, courseFields, slugFrom } from './fields.ts';
+import { type CourseFieldEdits, type CourseFields, courseFieldEdits, courseFields, slugFrom, uploadInput } from './fields.ts';
 import { courseForm } from './forms.ts';
+import { storeUpload } from '../files/store-upload.ts';
+import { communityUploadLimits } from './studio-settings.ts';
 import { type Course, findAuthoredCourse, revisionForEdit } from './revisions.ts';
 import { studioCard } from './studio-card.ts';
 
 export const newCourseInput = courseFields.partial({ title: true });
-export const editCourseInput = courseFieldEdits.extend({ course: z.string().trim().min(1).max(120), version: z.coerce.number().int().min(1).optional() });
+export const editCourseInput = courseFieldEdits.extend({ course: z.string().trim().min(1).max(120), version: z.coerce.number().int().min(1).optional(), cover: uploadInput.optional() });
 
-type Deps = Pick<CoreDeps, 'db' | 'clock'>;
+type Deps = Pick<CoreDeps, 'db' | 'clock' | 'files'>;
 
 /**
  * `/course new`: a draft course and its first revision, authored by the actor. Without a title
@@ -54,8 +56,15 @@ export async function editCourse(deps: Deps, actor: Actor, input: z.infer<typeof
   if (!can(actor.role, 'catalog.manage')) return err({ code: 'forbidden', permission: 'catalog.manage' });
   const course = await findAuthoredCourse(deps.db, actor.communityId, input.course);
   if (!course) return err({ code: 'course_not_found' });
-  const { course: _ref, version, action: _action, ...edits } = input as typeof input & { action?: string };
-  const changes = Object.fromEntries(Object.entries(edits).filter(([, value]) => value !== undefined)) as CourseFieldEdits;
+  const { course: _ref, version, action: _action, cover, ...edits } = input as typeof input & { action?: string };
+  const changes: CourseFieldEdits & { coverFileId?: string } = Object.fromEntries(Object.entries(edits).filter(([, value]) => value !== undefined));
+  if (cover) {
+    // The cover is shown as a picture: only an image will do.
+    const uploaded = await storeUpload(deps, actor, cover, await communityUploadLimits(deps.db, actor.communityId));
+    if (!uploaded.ok) return uploaded;
+    if (uploaded.value.kind !== 'image') return err({ code: 'upload_refused', reason: 'type_refused', detail: `${uploaded.value.mime}: the cover must be an image` });
+    changes.coverFileId = uploaded.value.fileId;
+  }
   if (!Object.keys(changes).length) {
     const revision = await deps.db.transaction(async (tx) => revisionForEdit(tx, course, actor.memberId));
     if (!revision.ok) return revision;

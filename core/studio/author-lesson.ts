@@ -10,15 +10,12 @@ import type { Actor } from '../members/actor.ts';
 import { can } from '../members/rbac.ts';
 import type { Reply } from '../reply.ts';
 import { err, ok, type Result } from '../result.ts';
-import { lessonFields, lessonRef, studioLimits } from './fields.ts';
+import { lessonFields, lessonRef, studioLimits, uploadInput } from './fields.ts';
 import { lessonForm } from './forms.ts';
 import { parseMarkdown } from './markdown.ts';
 import { type Course, findAuthoredCourse, listRevisionLessons, pickLesson, renumberLessons, revisionForEdit, type RevisionLesson } from './revisions.ts';
 import { studioCard } from './studio-card.ts';
 import { communityUploadLimits } from './studio-settings.ts';
-
-/** A file sent with the command: the adapter fetched its bytes (a Discord attachment, a Telegram document, a local path). */
-export const uploadInput = z.object({ name: z.string().trim().min(1).max(200), bytes: z.instanceof(Uint8Array) });
 
 const courseRef = z.string().trim().min(1).max(120);
 const version = z.coerce.number().int().min(1).optional();

@@ -51,6 +51,9 @@ export const lessonFields = z.object({
   drip: z.coerce.number({ error: 'must be a number of days from 0 to 3650' }).int().min(0).max(3650).optional(),
 });
 
+/** A file sent with a command: the adapter fetched its bytes (a Discord attachment, a Telegram document, a local path). */
+export const uploadInput = z.object({ name: z.string().trim().min(1).max(200), bytes: z.instanceof(Uint8Array) });
+
 /** A lesson as the member or the creator refers to it: its position in the course, or its short id. */
 export const lessonRef = z.union([z.coerce.number().int().min(1).max(studioLimits.lessonsPerCourse), z.string().trim().regex(/^[0-9a-f-]{8,36}$/i, 'must be the lesson number or id')]);
 

@@ -14,9 +14,9 @@ export async function studioCard(db: Queryable, actor: Actor, course: Course, he
   const { locale } = actor;
   const revision = await findOpenRevision(db, course.id);
   const lessons = revision ? await listRevisionLessons(db, revision.id) : [];
-  const fileIds = [...new Set(lessons.flatMap((lesson) => lesson.attachmentFileIds))];
-  const names = new Map(fileIds.length ? (await db.select({ id: communityFiles.id, name: communityFiles.name }).from(communityFiles).where(inArray(communityFiles.id, fileIds))).map((row) => [row.id, row.name]) : []);
   const fields = revision ?? course;
+  const fileIds = [...new Set([...lessons.flatMap((lesson) => lesson.attachmentFileIds), ...(fields.coverFileId ? [fields.coverFileId] : [])])];
+  const names = new Map(fileIds.length ? (await db.select({ id: communityFiles.id, name: communityFiles.name }).from(communityFiles).where(inArray(communityFiles.id, fileIds))).map((row) => [row.id, row.name]) : []);
   const state = revision ? t(locale, revision.status === 'review' ? 'studio.state.review' : 'studio.state.draft', { number: revision.number }) : t(locale, `status.${course.status}`);
   const lessonLines = lessons.map((lesson) => {
     const files = lesson.attachmentFileIds.map((id) => names.get(id) ?? '?');
@@ -29,6 +29,7 @@ export async function studioCard(db: Queryable, actor: Actor, course: Course, he
       { name: t(locale, 'studio.state'), value: state, inline: true },
       { name: t(locale, 'course.category'), value: fields.category, inline: true },
       { name: t(locale, 'studio.slug'), value: course.slug, inline: true },
+      ...(fields.coverFileId ? [{ name: t(locale, 'studio.cover'), value: names.get(fields.coverFileId) ?? '?', inline: true }] : []),
       { name: t(locale, 'course.lessons'), value: truncate(lessonLines.join('\n') || t(locale, 'course.noLessons'), replyLimits.fieldValue) },
       ...(revision?.reviewComment ? [{ name: t(locale, 'studio.reviewComment'), value: truncate(revision.reviewComment, replyLimits.fieldValue) }] : []),
       { name: t(locale, 'studio.next'), value: t(locale, revision?.status === 'review' ? 'studio.next.review' : 'studio.next.draft', { course: course.slug }) },

@@ -177,6 +177,14 @@ describe('course studio', () => {
     await run('creator', 'settings', { blocked_words: 'none', upload_max_mb: '50', files_per_lesson: '10' });
   });
 
+  it('takes an image as the course cover, and refuses anything else', async () => {
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+    const refused = await run('creator', 'course', { action: 'edit', course: 'get-rich-slowly', cover: { name: 'cover.pdf', bytes: PDF } });
+    expect(refused.error).toMatchObject({ code: 'upload_refused', reason: 'type_refused' });
+    const covered = await run('creator', 'course', { action: 'edit', course: 'get-rich-slowly', cover: { name: 'cover.png', bytes: new Uint8Array(png) } });
+    expect(covered.reply.fields?.find((field) => field.name === 'Cover')?.value).toBe('cover.png');
+  });
+
   it('answers a form submitted after its course was deleted, and a comment on another community’s lesson, with clear errors', async () => {
     await run('creator', 'course', { action: 'new', title: 'Short Lived', summary: 'x', description: 'y' });
     await run('creator', 'lesson', { action: 'add', course: 'short-lived', title: 'Only', body: 'Text.' });
