@@ -47,6 +47,7 @@ export const studioCommands: Command[] = [
       subcommand('submit', 'command.course.submit', [course]),
       subcommand('import', 'command.course.import', [attachment('file', 'command.course.file', true), { type: ApplicationCommandOptionType.Boolean, name: 'dry_run', ...described('command.course.dryRun') }]),
       subcommand('export', 'command.course.export', [course]),
+      subcommand('archive', 'command.course.archive', [course]),
     ],
   },
   {

@@ -63,7 +63,7 @@ function mainOption(command: string, freeText: string, action: string | undefine
   }
 }
 
-const COURSE_ACTIONS = new Set(['show', 'new', 'edit', 'submit', 'import', 'export']);
+const COURSE_ACTIONS = new Set(['show', 'new', 'edit', 'submit', 'import', 'export', 'archive']);
 
 /** `/course edit sql-basics`, `/lesson move sql-basics 3 to:1`, `/review changes sql-basics needs a summary`, `/rate sql-basics 5 great`. */
 function leadingOptions(command: string, words: string[], options: Record<string, string>): string[] {

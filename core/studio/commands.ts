@@ -10,7 +10,7 @@ import { createCourse, editCourseInput, editCourse, newCourseInput } from './aut
 import { lessonInput, manageLesson } from './author-lesson.ts';
 import { lessonRef } from './fields.ts';
 import { openLesson } from './lesson-view.ts';
-import { submitCourse, submitInput } from './submit-course.ts';
+import { archiveCourse, archiveInput, submitCourse, submitInput } from './submit-course.ts';
 import { exportCourse, exportInput, importCourse, importInput } from './import-export.ts';
 
 /** A bare `/course <name>` shows the course; the other actions are the studio's. */
@@ -26,6 +26,7 @@ export const courseCommandInput = z.preprocess(
     submitInput.extend({ action: z.literal('submit') }),
     importInput.extend({ action: z.literal('import') }),
     exportInput.extend({ action: z.literal('export') }),
+    archiveInput.extend({ action: z.literal('archive') }),
   ]),
 );
 
@@ -43,6 +44,8 @@ export async function runCourseCommand(deps: CommandDeps, actor: Actor, input: z
       return importCourse(deps, actor, input);
     case 'export':
       return exportCourse(deps, actor, input);
+    case 'archive':
+      return archiveCourse(deps, actor, input);
   }
 }
 

@@ -13,6 +13,23 @@ import { checkRevision } from './course-checks.ts';
 import { findAuthoredCourse, findOpenRevision, listRevisionLessons } from './revisions.ts';
 
 export const submitInput = z.object({ course: z.string().trim().min(1).max(120) });
+export const archiveInput = submitInput;
+
+/**
+ * `/course archive`: a published course leaves the catalogue; members who own it keep their
+ * lessons and progress. Audited. Its open revision, if any, stays for its authors.
+ */
+export async function archiveCourse(deps: Pick<CoreDeps, 'db'>, actor: Actor, input: z.infer<typeof archiveInput>): Promise<Result<Reply, DomainError>> {
+  if (!can(actor.role, 'catalog.manage')) return err({ code: 'forbidden', permission: 'catalog.manage' });
+  const course = await findAuthoredCourse(deps.db, actor.communityId, input.course);
+  if (!course) return err({ code: 'course_not_found' });
+  if (course.status !== 'published') return err({ code: 'invalid_input', details: t(actor.locale, 'studio.archiveNotPublished') });
+  await deps.db.transaction(async (tx) => {
+    await tx.update(courses).set({ status: 'archived' }).where(eq(courses.id, course.id));
+    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'course.archived', targetKind: 'course', targetId: course.id });
+  });
+  return ok({ body: t(actor.locale, 'studio.archived', { title: course.title }), ephemeral: true });
+}
 
 /**
  * Runs the checks on the course's open draft and, when all pass, sends it to review. A failed

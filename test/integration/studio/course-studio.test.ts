@@ -177,6 +177,14 @@ describe('course studio', () => {
     await run('creator', 'settings', { blocked_words: 'none', upload_max_mb: '50', files_per_lesson: '10' });
   });
 
+  it('archives a published course: gone from the catalogue, kept by the member who owns it', async () => {
+    expect((await run('member', 'course', { action: 'archive', course: 'spreadsheet-modelling' })).error?.code).toBe('forbidden');
+    expect((await run('creator', 'course', { action: 'archive', course: 'get-rich-slowly' })).error?.code).toBe('invalid_input');
+    expect((await run('creator', 'course', { action: 'archive', course: 'spreadsheet-modelling' })).reply.body).toMatch(/is archived/);
+    expect(text(await run('member', 'courses', { query: 'Spreadsheet' }))).not.toMatch(/Spreadsheet Modelling/);
+    expect((await run('member', 'lesson', { action: 'open', course: 'spreadsheet-modelling', lesson: 1 })).reply.title).toMatch(/^Lesson 1\/2/);
+  });
+
   it('takes an image as the course cover, and refuses anything else', async () => {
     const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
     const refused = await run('creator', 'course', { action: 'edit', course: 'get-rich-slowly', cover: { name: 'cover.pdf', bytes: PDF } });
