@@ -2,11 +2,10 @@ import type { z } from 'zod';
 import { decideJoinRequest, type JoinDecision } from './access/join-request.ts';
 import { forgetGuildListings, type PresenceChange, recordMemberRoles, recordPresence } from './access/member-presence.ts';
 import { openBillingPortal, restoreAccess } from './access/restore-access.ts';
-import { type Action, decodeAction } from './actions.ts';
-import { expandPayload, isStoredPayload, type PayloadFits, payloadEncoder } from './button-payloads.ts';
-import { type CommandDeps, type CommandName, commands, isCommandName } from './commands/index.ts';
+import type { Action } from './actions.ts';
+import { type PayloadFits, payloadEncoder } from './button-payloads.ts';
+import { type CommandDeps, type CommandName, commands } from './commands/index.ts';
 import { listComments, writeCommentForm } from './studio/comments.ts';
-import { type ChatFormAnswer, type ChatFormStep, continueChatForm, startChatForm } from './forms/chat-forms.ts';
 import { markLessonDone, openLesson } from './studio/lesson-view.ts';
 import { approveRevision, requestChanges } from './studio/review-course.ts';
 import { submitCourse } from './studio/submit-course.ts';
@@ -24,19 +23,18 @@ import { listCourses } from './commands/list-courses.ts';
 import { showCourse } from './commands/show-course.ts';
 import { buyProduct } from './commerce/buy-product.ts';
 import { paySandboxOrder } from './commerce/pay-sandbox.ts';
-import { type DomainError, describeError } from './errors.ts';
+import type { DomainError } from './errors.ts';
 import { t, toLocale } from './i18n/index.ts';
 import { checkStarsPreCheckout, preCheckoutInput, recordStarsPayment, starsPaymentInput } from './commerce/stars-payments.ts';
 import type { Actor, Caller } from './members/actor.ts';
 import { resolveActor } from './members/resolve-actor.ts';
 import type { Reply } from './reply.ts';
+import { describeIssues, failure, type Outcome, pressedAction, settle, settleQuiet } from './outcome.ts';
+import { asChatForm, handleChatFormAnswer, handleForm, runForm, stepChatForm } from './forms/form-dispatch.ts';
 import type { Result } from './result.ts';
 
-/**
- * What an adapter renders: the reply, plus the domain error behind it (for logs and tests).
- * `silent`: nothing to send (a message for staff while they hold the ticket, a redelivered update).
- */
-export type Outcome = { reply: Reply; error?: DomainError; actor?: Actor; silent?: true };
+export type { Outcome };
+export { asChatForm, handleChatFormAnswer, handleForm };
 
 /**
  * The one way in for a typed command from any platform: resolve the caller to an actor,
@@ -68,16 +66,6 @@ export async function handleAction(deps: CommandDeps, caller: Caller, encoded: s
   return settle(caller, pressed.actor, await runAction(deps, pressed.actor, pressed.action));
 }
 
-/** The action behind a button, select or form: decoded, its actor resolved, a stored payload looked up in the actor's community only. */
-async function pressedAction(deps: CommandDeps, caller: Caller, encoded: string): Promise<{ actor: Actor; action: Action } | Outcome> {
-  if (!isStoredPayload(encoded) && !decodeAction(encoded)) return failure(caller, { code: 'invalid_action' });
-  const resolved = await resolveActor(deps, caller);
-  if (!resolved.ok) return failure(caller, resolved.error);
-  const actor = resolved.value;
-  const expanded = await expandPayload(deps.db, actor.communityId, encoded);
-  const action = expanded === undefined ? undefined : decodeAction(expanded);
-  return action ? { actor, action } : failure(caller, { code: 'invalid_action' }, actor);
-}
 
 /**
  * How an adapter writes the actions of an outcome into its buttons, given what fits there;
@@ -230,83 +218,4 @@ function runAction(deps: CommandDeps, actor: Actor, action: Action): Promise<Res
     case 'review.changes':
       return requestChanges(deps, actor, { revisionId: action.revisionId });
   }
-}
-
-/**
- * A submitted form (a Discord modal, the last answer of a Telegram guided form): the command it
- * stands for, run with the answers as options. The form's fixed options win over any answer of
- * the same name, and the command validates and authorises everything as if it were typed.
- */
-export async function handleForm(deps: CommandDeps, caller: Caller, encoded: string, answers: Record<string, unknown>): Promise<Outcome> {
-  const pressed = await pressedAction(deps, caller, encoded);
-  if ('reply' in pressed) return pressed;
-  if (pressed.action.type !== 'form.submit') return failure(caller, { code: 'invalid_action' }, pressed.actor);
-  return settle(caller, pressed.actor, await runForm(deps, pressed.actor, pressed.action, answers));
-}
-
-/**
- * Where forms are conversations (Telegram): a reply that asks for a form becomes its first
- * question, asked in the actor's private chat. Other replies pass through.
- */
-export async function asChatForm(deps: CommandDeps, outcome: Outcome): Promise<Outcome> {
-  if (!outcome.reply.form || !outcome.actor) return outcome;
-  return { ...outcome, reply: await startChatForm(deps, outcome.actor, outcome.actor.platformUserId, outcome.reply.form) };
-}
-
-/**
- * A message in a private chat while a form is open there: the answer to its current question.
- * `undefined` when no form is open (the message is for the support assistant).
- */
-export async function handleChatFormAnswer(deps: CommandDeps, caller: Caller, answer: ChatFormAnswer): Promise<Outcome | undefined> {
-  const resolved = await resolveActor(deps, caller);
-  if (!resolved.ok) return undefined;
-  const actor = resolved.value;
-  const step = await continueChatForm(deps, actor, actor.platformUserId, answer);
-  if (!step) return undefined;
-  return asChatForm(deps, settle(caller, actor, await settleChatFormStep(deps, actor, step)));
-}
-
-async function stepChatForm(deps: CommandDeps, actor: Actor, answer: ChatFormAnswer): Promise<Result<Reply, DomainError>> {
-  const step = await continueChatForm(deps, actor, actor.platformUserId, answer);
-  return step ? settleChatFormStep(deps, actor, step) : { ok: true, value: { body: t(actor.locale, 'form.nothingOpen'), ephemeral: true } };
-}
-
-async function settleChatFormStep(deps: CommandDeps, actor: Actor, step: NonNullable<ChatFormStep>): Promise<Result<Reply, DomainError>> {
-  if ('ask' in step) return { ok: true, value: step.ask };
-  if ('canceled' in step) return { ok: true, value: step.canceled };
-  if ('refused' in step) return { ok: true, value: step.refused };
-  const action = decodeAction(step.submit.encoded);
-  if (action?.type !== 'form.submit') return { ok: false, error: { code: 'invalid_action' } };
-  return runForm(deps, actor, action, step.submit.answers);
-}
-
-async function runForm(deps: CommandDeps, actor: Actor, action: Extract<Action, { type: 'form.submit' }>, answers: Record<string, unknown>): Promise<Result<Reply, DomainError>> {
-  if (!isCommandName(action.command)) return { ok: false, error: { code: 'invalid_action' } };
-  // Empty answers are "left out", as an unset option would be.
-  const given = Object.fromEntries(Object.entries(answers).filter(([, value]) => value !== '' && value !== undefined));
-  const command = commands[action.command];
-  const parsed = (command.input as z.ZodType).safeParse({ ...given, ...action.options });
-  if (!parsed.success) return { ok: false, error: { code: 'invalid_input', details: describeIssues(parsed.error) } };
-  const run = command.run as (deps: CommandDeps, actor: Actor, input: unknown) => Promise<Result<Reply, DomainError>>;
-  return run(deps, actor, parsed.data);
-}
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
-}
-
-function settleQuiet(caller: Caller, actor: Actor, result: Result<Reply | undefined, DomainError>): Outcome {
-  if (result.ok && !result.value) return { reply: {}, actor, silent: true };
-  return settle(caller, actor, result as Result<Reply, DomainError>);
-}
-
-function settle(caller: Caller, actor: Actor, result: Result<Reply, DomainError>): Outcome {
-  return result.ok ? { reply: result.value, actor } : failure(caller, result.error, actor);
-}
-
-function failure(caller: Caller, error: DomainError, actor?: Actor): Outcome {
-  const locale = actor?.locale ?? toLocale(caller.locale) ?? 'en';
-  return { reply: describeError(locale, error), error, ...(actor ? { actor } : {}) };
 }

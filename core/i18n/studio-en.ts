@@ -69,6 +69,7 @@ export const studioEn = {
   'studio.archived': '{title} is archived: it left the catalogue; members who own it keep it.',
   'studio.archiveNotPublished': 'only a published course can be archived',
   'command.course.archive': 'Take a published course out of the catalogue (owners keep it)',
+  'discord.filesTooLarge': 'Too large to send on Discord (10 MB per message): {files}. Open the lesson on Telegram or the console to get it.',
   'my.courses': 'Your courses',
   'my.continue': '▶ Continue {title}: lesson {position}',
   'course.author': 'Author',

@@ -71,6 +71,7 @@ export const studioZh: Record<keyof typeof studioEn, string> = {
   'studio.archived': '{title} 已归档：已从课程目录移除，已拥有的成员仍可学习。',
   'studio.archiveNotPublished': '只有已发布的课程可以归档',
   'command.course.archive': '将已发布的课程移出目录（已拥有者仍可学习）',
+  'discord.filesTooLarge': '文件太大，无法在 Discord 发送（每条消息 10 MB）：{files}。请在 Telegram 或控制台打开该课时获取。',
   'my.courses': '你的课程',
   'my.continue': '▶ 继续 {title}：第 {position} 课',
   'course.author': '作者',
