@@ -1,0 +1,30 @@
+import type { Bucket } from './pacer.ts';
+
+/**
+ * The platforms' send limits, in one place, kept a little under what the platforms allow
+ * (../shared/PLATFORMS.md, "Broadcasting limits"): Telegram about 30 messages a second overall,
+ * one a second per chat, 20 a minute per group; Discord 50 requests a second globally, and few
+ * unsolicited DMs (Discord quarantines bots that mass-DM).
+ */
+export const platformLimits = {
+  telegram: { perSecond: 25, perChatPerSecond: 1, perGroupPerMinute: 20 },
+  discord: { perSecond: 40, dmsPerMinute: 10 },
+} as const;
+
+/** The buckets a Telegram send draws on: the bot's overall rate and the chat's own (a group's is per minute). */
+export function telegramBuckets(chatId: string, chatKind: 'private' | 'group'): Bucket[] {
+  const { perSecond, perChatPerSecond, perGroupPerMinute } = platformLimits.telegram;
+  return [
+    { key: 'telegram:global', limit: perSecond, windowMs: 1_000 },
+    { key: `telegram:chat:${chatId}`, limit: perChatPerSecond, windowMs: 1_000 },
+    ...(chatKind === 'group' ? [{ key: `telegram:group:${chatId}`, limit: perGroupPerMinute, windowMs: 60_000 }] : []),
+  ];
+}
+
+/** The buckets a Discord send draws on: the global rate, and for a DM the DM budget (configurable per deployment). */
+export function discordBuckets(target: 'channel' | 'dm', dmsPerMinute: number = platformLimits.discord.dmsPerMinute): Bucket[] {
+  return [
+    { key: 'discord:global', limit: platformLimits.discord.perSecond, windowMs: 1_000 },
+    ...(target === 'dm' ? [{ key: 'discord:dm', limit: dmsPerMinute, windowMs: 60_000 }] : []),
+  ];
+}
