@@ -3,6 +3,8 @@ import type { AccessGateways } from './access/access-gateway.ts';
 import type { PaymentProviders } from './commerce/providers.ts';
 import type { Database } from './db/client.ts';
 import type { FileStore } from './files/file-store.ts';
+import type { DeliveryGateways } from './delivery/delivery-gateway.ts';
+import type { Pacer } from './delivery/pacer.ts';
 import type { Clock, JobQueue } from './ports.ts';
 import type { IntentClassifier } from './support/intents/classifier.ts';
 import type { SupportGateways } from './support/support-gateway.ts';
@@ -23,4 +25,7 @@ export type CoreDeps = {
    * sides of the human takeover (workers only).
    */
   support?: { classifier: IntentClassifier; gateways?: SupportGateways };
+  /** Send pacing shared by every worker (Redis), and the platforms' sending sides (workers only). */
+  pacer?: Pacer;
+  delivery?: DeliveryGateways;
 };

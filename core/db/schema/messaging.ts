@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { foreignKey, index, integer, jsonb, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
+import { boolean, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, unique, uuid } from 'drizzle-orm/pg-core';
+import type { Reply } from '../../reply.ts';
 import { lessons } from './catalog.ts';
 import { at, createdAt, id, updatedAt } from './columns.ts';
 import { communityRef } from './communities.ts';
@@ -53,6 +54,12 @@ export const deliveries = pgTable(
     status: deliveryStatus('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
+    /** What to send when it is not an announcement's or a lesson's text: a Reply, as core wrote it. */
+    payload: jsonb('payload').$type<Reply>(),
+    /** Set when the platform call starts; with no `sent_at` after it, the call's outcome is unknown. */
+    startedAt: at('started_at'),
+    /** `sent` without the platform's confirmation (the worker died mid-call): never sent again. */
+    unconfirmed: boolean('unconfirmed').notNull().default(false),
     platformMessageId: text('platform_message_id'),
     scheduledAt: at('scheduled_at').notNull().defaultNow(),
     sentAt: at('sent_at'),
@@ -71,4 +78,20 @@ export const deliveries = pgTable(
     index('deliveries_pending_idx').on(t.scheduledAt).where(sql`${t.status} = 'pending'`),
     index('deliveries_announcement_idx').on(t.announcementId, t.status),
   ],
+);
+
+/**
+ * Recipients a platform refused for good (blocked the bot, deactivated, never pressed Start, DMs
+ * closed): later sends to them are skipped, not tried, and counted. A member who comes back
+ * (presses Start again) is removed from here by the adapter that sees it.
+ */
+export const unreachableTargets = pgTable(
+  'unreachable_targets',
+  {
+    platform: platform('platform').notNull(),
+    targetId: text('target_id').notNull(),
+    reason: text('reason').notNull(),
+    since: at('since').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.targetId] })],
 );
