@@ -7,7 +7,7 @@ import type { Result } from '../core/result.ts';
 /** What a job handler gets besides its payload: a logger carrying the job's ids. */
 export type JobContext = { log: Logger; jobId: string; attempt: number };
 
-export type JobDeps = Pick<CoreDeps, 'db' | 'clock' | 'queue' | 'payments' | 'log' | 'access'>;
+export type JobDeps = Pick<CoreDeps, 'db' | 'clock' | 'queue' | 'payments' | 'log' | 'access' | 'pacer' | 'delivery'>;
 
 /**
  * A job handler. Returning an error is a domain "no" (the job fails once, no retry); throwing

@@ -14,6 +14,7 @@ import { refreshCourseStatsJob } from './maintenance/refresh-course-stats.job.ts
 import { relayJob } from './support/relay.job.ts';
 import { sweepSupportJob } from './support/sweep.job.ts';
 import { notifyReviewJob } from './delivery/notify-review.job.ts';
+import { sendDeliveryJob } from './delivery/send.job.ts';
 
 /** Every job of the contract and its handler; a contract job without a handler fails to compile. */
 export const jobRegistry = {
@@ -31,4 +32,5 @@ export const jobRegistry = {
   'support.relay': relayJob,
   'support.sweep': sweepSupportJob,
   'delivery.notify-review': notifyReviewJob,
+  'delivery.send': sendDeliveryJob,
 } satisfies { [K in JobKey]: JobDefinition<K> };

@@ -1,5 +1,6 @@
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { createRedisPacer } from './redis-pacer.ts';
 import type { Logger } from 'pino';
 import {
   isJobKey,
@@ -39,7 +40,9 @@ export type WorkerRuntime = {
 };
 
 /** One Worker per queue that has jobs, each routing on `job.name` through the registry. */
-export async function startWorkers(deps: JobDeps, producer: BullJobQueue, options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
+export async function startWorkers(given: JobDeps, producer: BullJobQueue, options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
+  // One pacer for every worker process on this Redis: platform limits hold whatever their number.
+  const deps = { ...given, pacer: given.pacer ?? createRedisPacer(options.connection, options.prefix) };
   const queuesWithJobs = [...new Set(Object.values(jobs).map((spec) => spec.queue))];
   const workers = queuesWithJobs.map((queue) => {
     const worker = new Worker(queue, createProcessor(queue, deps, options), {

@@ -7,7 +7,8 @@ import type { Bucket } from './pacer.ts';
  * unsolicited DMs (Discord quarantines bots that mass-DM).
  */
 export const platformLimits = {
-  telegram: { perSecond: 25, perChatPerSecond: 1, perGroupPerMinute: 20 },
+  // Telegram counts arrivals, the pacer counts reservations: the margins absorb network jitter.
+  telegram: { perSecond: 25, perChatPerSecond: 1, perGroupPerMinute: 20, platformPerSecond: 30 },
   discord: { perSecond: 40, dmsPerMinute: 10 },
 } as const;
 
@@ -16,7 +17,7 @@ export function telegramBuckets(chatId: string, chatKind: 'private' | 'group'): 
   const { perSecond, perChatPerSecond, perGroupPerMinute } = platformLimits.telegram;
   return [
     { key: 'telegram:global', limit: perSecond, windowMs: 1_000 },
-    { key: `telegram:chat:${chatId}`, limit: perChatPerSecond, windowMs: 1_000 },
+    { key: `telegram:chat:${chatId}`, limit: perChatPerSecond, windowMs: 1_100 },
     ...(chatKind === 'group' ? [{ key: `telegram:group:${chatId}`, limit: perGroupPerMinute, windowMs: 60_000 }] : []),
   ];
 }

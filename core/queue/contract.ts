@@ -129,6 +129,15 @@ export const jobs = {
     payload: z.object({}),
     key: () => 'support-sweep',
   }),
+  /**
+   * Sends one row of the delivery ledger (core/delivery/send-delivery): paced, at most once.
+   * A row another worker holds, or a send the platform asked to delay, is retried by the queue.
+   */
+  'delivery.send': job({
+    queue: 'delivery',
+    payload: z.object({ deliveryId: z.uuid() }),
+    key: (payload) => `deliver-${payload.deliveryId}`,
+  }),
   /** Tells a course revision's author the reviewer's decision, once per decision. */
   'delivery.notify-review': job({
     queue: 'delivery',
