@@ -20,6 +20,7 @@ import { mountStripeWebhook } from './bots/stripe/webhook-route.ts';
 import { createTelegramAccessGateway } from './bots/telegram/access-gateway.ts';
 import { createTelegramSupportGateway } from './bots/telegram/support-gateway.ts';
 import { createTelegramDeliveryGateway } from './bots/telegram/delivery-gateway.ts';
+import { createDiscordDeliveryGateway } from './bots/discord/delivery-gateway.ts';
 import { OpenAiIntentClassifier } from './bots/openai/intent-classifier.ts';
 import { defaultClassifier } from './core/support/intents/default-classifier.ts';
 import { createTelegramBot, type TelegramBot, WEBHOOK_PATH } from './bots/telegram/telegram-bot.ts';
@@ -124,7 +125,10 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
       telegram: telegramRest,
       discord: config.discord ? createDiscordAccessGateway({ token: config.discord.token, apiUrl: config.discord.apiUrl, log }) : undefined,
     },
-    delivery: { telegram: config.telegram ? createTelegramDeliveryGateway({ token: config.telegram.token, apiRoot: config.telegram.apiRoot }) : undefined },
+    delivery: {
+      telegram: config.telegram ? createTelegramDeliveryGateway({ token: config.telegram.token, apiRoot: config.telegram.apiRoot }) : undefined,
+      discord: config.discord ? createDiscordDeliveryGateway({ token: config.discord.token, apiUrl: config.discord.apiUrl }) : undefined,
+    },
     // The local tier trains now (about 0.7 s), not on the first member's message.
     support: {
       classifier: config.openai ? new OpenAiIntentClassifier(config.openai, defaultClassifier(), log) : defaultClassifier(),

@@ -41,6 +41,18 @@ if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1
 return 1
 `;
 
+/** Sliding-window counter: KEYS[1] the log; ARGV: window ms, then a member to add ('' to only count). */
+const COUNT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[1]))
+if ARGV[2] ~= '' then
+  redis.call('ZADD', KEYS[1], now, ARGV[2])
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+end
+return redis.call('ZCARD', KEYS[1])
+`;
+
 export function createRedisPacer(redis: Redis, prefix: string): Pacer {
   // One hash tag for every key: the multi-key script stays in one slot on a Redis Cluster.
   const keyOf = (bucket: string) => `{${prefix}:pace}:${bucket}`;
@@ -54,6 +66,12 @@ export function createRedisPacer(redis: Redis, prefix: string): Pacer {
     },
     async pause(bucketKey: string, ms: number): Promise<void> {
       await redis.eval(PAUSE, 1, `${keyOf(bucketKey)}:paused`, Math.max(1, Math.ceil(ms)));
+    },
+    async note(counterKey: string, windowMs: number): Promise<number> {
+      return Number(await redis.eval(COUNT, 1, `${keyOf(counterKey)}:count`, windowMs, `${process.pid}:${counter++}:${Math.random().toString(36).slice(2, 8)}`));
+    },
+    async count(counterKey: string, windowMs: number): Promise<number> {
+      return Number(await redis.eval(COUNT, 1, `${keyOf(counterKey)}:count`, windowMs, ''));
     },
   };
 }

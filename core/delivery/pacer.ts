@@ -20,6 +20,10 @@ export interface Pacer {
   reserve(buckets: Bucket[]): Promise<Reservation>;
   /** The platform said "retry after": nothing draws on this bucket for `ms`. */
   pause(bucketKey: string, ms: number): Promise<void>;
+  /** Records one event (a refused request) and returns how many happened in the last `windowMs`, across all workers. */
+  note(counterKey: string, windowMs: number): Promise<number>;
+  /** How many events of the counter happened in the last `windowMs`. */
+  count(counterKey: string, windowMs: number): Promise<number>;
 }
 
 /** Waits for a slot, sleeping as long as the pacer says (never spinning). */

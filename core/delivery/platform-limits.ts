@@ -9,8 +9,12 @@ import type { Bucket } from './pacer.ts';
 export const platformLimits = {
   // Telegram counts arrivals, the pacer counts reservations: the margins absorb network jitter.
   telegram: { perSecond: 25, perChatPerSecond: 1, perGroupPerMinute: 20, platformPerSecond: 30 },
-  discord: { perSecond: 40, dmsPerMinute: 10 },
+  // Discord bans an IP after 10,000 invalid requests (401, 403, 429) in 10 minutes: DMs stop far earlier.
+  discord: { perSecond: 40, dmsPerMinute: 10, invalidRequestsWindowMs: 10 * 60_000, invalidRequestsStopDmsAt: 500 },
 } as const;
+
+/** The counter of Discord's invalid requests, shared by every worker. */
+export const DISCORD_INVALID_REQUESTS = 'discord:invalid-requests';
 
 /** The buckets a Telegram send draws on: the bot's overall rate and the chat's own (a group's is per minute). */
 export function telegramBuckets(chatId: string, chatKind: 'private' | 'group'): Bucket[] {

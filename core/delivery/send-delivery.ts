@@ -5,7 +5,7 @@ import type { CoreDeps } from '../deps.ts';
 import type { Reply } from '../reply.ts';
 import type { DeliveryTarget } from './delivery-gateway.ts';
 import { type Bucket, whenPaced } from './pacer.ts';
-import { discordBuckets, telegramBuckets } from './platform-limits.ts';
+import { DISCORD_INVALID_REQUESTS, discordBuckets, platformLimits, telegramBuckets } from './platform-limits.ts';
 
 /** A claim older than this belongs to a worker that died mid-call: its send is recorded as unconfirmed, not repeated. */
 export const STALE_SEND_MS = 2 * 60_000;
@@ -33,6 +33,13 @@ export async function sendDelivery(deps: Deps, deliveryId: string, render: (row:
     return 'skipped';
   }
   const target: DeliveryTarget = { kind: row.targetKind, id: row.targetId };
+  const { invalidRequestsWindowMs, invalidRequestsStopDmsAt } = platformLimits.discord;
+  if (row.platform === 'discord' && target.kind === 'dm' && (await deps.pacer.count(DISCORD_INVALID_REQUESTS, invalidRequestsWindowMs)) >= invalidRequestsStopDmsAt) {
+    // Too many refusals lately (closed DMs, say): DMs wait, far from the point where Discord bans the IP.
+    deps.log.warn({ deliveryId: row.id }, 'Discord DMs held back: too many invalid requests in the last 10 minutes');
+    await deps.db.update(deliveries).set({ startedAt: null }).where(eq(deliveries.id, row.id));
+    return { retryInMs: 60_000 };
+  }
   await whenPaced(deps.pacer, bucketsFor(row.platform, target));
   let result;
   try {
@@ -43,6 +50,7 @@ export async function sendDelivery(deps: Deps, deliveryId: string, render: (row:
     throw error;
   }
   const now = deps.clock.now();
+  if (result.invalidRequest) await deps.pacer.note(DISCORD_INVALID_REQUESTS, invalidRequestsWindowMs);
   if ('sent' in result) {
     await settle(deps.db, row.id, { status: 'sent', sentAt: now, platformMessageId: result.sent });
     return 'sent';
