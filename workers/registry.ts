@@ -15,6 +15,7 @@ import { relayJob } from './support/relay.job.ts';
 import { sweepSupportJob } from './support/sweep.job.ts';
 import { notifyReviewJob } from './delivery/notify-review.job.ts';
 import { sendDeliveryJob } from './delivery/send.job.ts';
+import { releaseDripJob, scheduleDripJob } from './delivery/drip.job.ts';
 
 /** Every job of the contract and its handler; a contract job without a handler fails to compile. */
 export const jobRegistry = {
@@ -33,4 +34,6 @@ export const jobRegistry = {
   'support.sweep': sweepSupportJob,
   'delivery.notify-review': notifyReviewJob,
   'delivery.send': sendDeliveryJob,
+  'delivery.schedule-drip': scheduleDripJob,
+  'delivery.release-drip': releaseDripJob,
 } satisfies { [K in JobKey]: JobDefinition<K> };

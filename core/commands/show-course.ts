@@ -11,7 +11,7 @@ import type { Actor } from '../members/actor.ts';
 import { ownedProductIds } from '../commerce/products.ts';
 import { eq } from 'drizzle-orm';
 import { members } from '../db/schema/index.ts';
-import { courseProgress, courseRating, mayOpen, unlocksAt } from '../studio/course-access.ts';
+import { courseProgress, courseRating, mayOpen, storedReleases, unlocksAt } from '../studio/course-access.ts';
 import { type Reply, type ReplyButton, type ReplyField, replyLimits, truncate } from '../reply.ts';
 
 export const showCourseInput = z.union([
@@ -38,17 +38,18 @@ export async function showCourse(
   const course = courseId ? await findCourse(deps.db, { ...scope, courseId }) : undefined;
   if (!course) return err({ code: 'course_not_found' });
 
-  const [lessons, products, access, progress, rating, author] = await Promise.all([
+  const [lessons, products, access, progress, rating, author, releases] = await Promise.all([
     listLessons(deps.db, { communityId: actor.communityId, courseId: course.id }),
     listProductsGranting(deps.db, { communityId: actor.communityId, courseId: course.id }),
     mayOpen(deps.db, actor, course.id),
     courseProgress(deps.db, { communityId: actor.communityId, memberId: actor.memberId, courseId: course.id }),
     courseRating(deps.db, course.id),
     course.authorMemberId ? deps.db.select({ name: members.displayName }).from(members).where(eq(members.id, course.authorMemberId)) : [],
+    storedReleases(deps.db, { memberId: actor.memberId, courseId: course.id }),
     recordEvent(deps.db, { communityId: actor.communityId, memberId: actor.memberId, kind: 'course_view', courseId: course.id }),
   ]);
   const now = deps.clock.now();
-  const view: LessonView = { open: access.allowed, since: access.since, done: progress.done, now };
+  const view: LessonView = { open: access.allowed, since: access.since, done: progress.done, now, releases };
 
   const { locale } = actor;
   const knownLanguage = toLocale(course.language);
@@ -94,13 +95,13 @@ export async function showCourse(
   });
 }
 
-type LessonView = { open: boolean; since: Date | undefined; done: Set<string>; now: Date };
+type LessonView = { open: boolean; since: Date | undefined; done: Set<string>; now: Date; releases: Map<string, Date> };
 
 /** One line per lesson: ✓ done, 🔒 not owned or not dripped yet (with the day it opens). */
 function lessonLines(locale: Locale, lessons: Array<{ id: string; position: number; title: string; dripOffsetDays: number }>, view: LessonView) {
   if (!lessons.length) return t(locale, 'course.noLessons');
   const lines = lessons.slice(0, LESSONS_SHOWN).map((lesson) => {
-    const until = unlocksAt(view.since, lesson.dripOffsetDays);
+    const until = view.releases.get(lesson.id) ?? unlocksAt(view.since, lesson.dripOffsetDays);
     const mark = !view.open || (until && until > view.now) ? '🔒 ' : view.done.has(lesson.id) ? '✓ ' : '';
     return mark + (lesson.dripOffsetDays > 0
       ? t(locale, 'course.lessonLineDrip', { position: lesson.position, title: lesson.title, day: lesson.dripOffsetDays + 1 })

@@ -70,6 +70,8 @@ export const studioEn = {
   'studio.archiveNotPublished': 'only a published course can be archived',
   'command.course.archive': 'Take a published course out of the catalogue (owners keep it)',
   'discord.filesTooLarge': 'Too large to send on Discord (10 MB per message): {files}. Open the lesson on Telegram or the console to get it.',
+  'drip.released': 'Lesson {position} is open: {title}',
+  'drip.open': 'Open the lesson',
   'my.courses': 'Your courses',
   'my.continue': '▶ Continue {title}: lesson {position}',
   'course.author': 'Author',

@@ -72,6 +72,8 @@ export const studioZh: Record<keyof typeof studioEn, string> = {
   'studio.archiveNotPublished': '只有已发布的课程可以归档',
   'command.course.archive': '将已发布的课程移出目录（已拥有者仍可学习）',
   'discord.filesTooLarge': '文件太大，无法在 Discord 发送（每条消息 10 MB）：{files}。请在 Telegram 或控制台打开该课时获取。',
+  'drip.released': '第 {position} 课已解锁：{title}',
+  'drip.open': '打开课时',
   'my.courses': '你的课程',
   'my.continue': '▶ 继续 {title}：第 {position} 课',
   'course.author': '作者',

@@ -138,6 +138,18 @@ export const jobs = {
     payload: z.object({ deliveryId: z.uuid() }),
     key: (payload) => `deliver-${payload.deliveryId}`,
   }),
+  /** Fixes the release times of dripped lessons for members who hold their course (core/delivery/drip). */
+  'delivery.schedule-drip': job({
+    queue: 'delivery',
+    payload: z.object({}),
+    key: () => 'schedule-drip',
+  }),
+  /** Tells members about the dripped lessons whose time has come, through the delivery ledger. */
+  'delivery.release-drip': job({
+    queue: 'delivery',
+    payload: z.object({}),
+    key: () => 'release-drip',
+  }),
   /** Tells a course revision's author the reviewer's decision, once per decision. */
   'delivery.notify-review': job({
     queue: 'delivery',
@@ -166,6 +178,8 @@ export const schedules: Array<{ id: string; job: JobKey; payload: JobPayload<Job
   { id: 'run-lifecycle', job: 'access.run-lifecycle', payload: {}, every: 15 * 60_000 },
   { id: 'reconcile', job: 'access.reconcile', payload: {}, every: 60 * 60_000 },
   { id: 'support-sweep', job: 'support.sweep', payload: {}, every: 60_000 },
+  { id: 'schedule-drip', job: 'delivery.schedule-drip', payload: {}, every: 10 * 60_000 },
+  { id: 'release-drip', job: 'delivery.release-drip', payload: {}, every: 60_000 },
 ];
 
 type AnySpec = { queue: QueueName; payload: z.ZodType; key?: (payload: never) => string };

@@ -1,6 +1,6 @@
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
-import { courseRatings, enrollments, entitlements, lessonProgress, lessons, productGrants } from '../db/schema/index.ts';
+import { courseRatings, dripReleases, enrollments, entitlements, lessonProgress, lessons, productGrants } from '../db/schema/index.ts';
 import { ACCESS_STATUSES } from '../commerce/project-access.ts';
 import type { Actor } from '../members/actor.ts';
 import { can } from '../members/rbac.ts';
@@ -22,7 +22,13 @@ export async function mayOpen(db: Queryable, actor: Actor, courseId: string): Pr
   return { allowed: owned.owned, ...(owned.since ? { since: owned.since } : {}) };
 }
 
-/** When a dripped lesson opens for a member who got the course at `since` (the next issue delivers it). */
+/** The release times fixed for this member's dripped lessons of a course (see core/delivery/drip). */
+export async function storedReleases(db: Queryable, params: { memberId: string; courseId: string }): Promise<Map<string, Date>> {
+  const rows = await db.select({ lessonId: dripReleases.lessonId, releaseAt: dripReleases.releaseAt }).from(dripReleases).where(and(eq(dripReleases.memberId, params.memberId), eq(dripReleases.courseId, params.courseId)));
+  return new Map(rows.map((row) => [row.lessonId, row.releaseAt]));
+}
+
+/** When a dripped lesson opens for a member who got the course at `since`, until its release time is fixed by the drip scheduler. */
 export function unlocksAt(since: Date | undefined, dripOffsetDays: number): Date | undefined {
   return since && dripOffsetDays > 0 ? new Date(since.getTime() + dripOffsetDays * 86_400_000) : undefined;
 }

@@ -9,7 +9,7 @@ import type { Actor } from '../members/actor.ts';
 import type { ReplyButton, Reply, ReplyFile } from '../reply.ts';
 import { replyLimits, truncate } from '../reply.ts';
 import { err, ok, type Result } from '../result.ts';
-import { courseProgress, mayOpen, unlocksAt } from './course-access.ts';
+import { courseProgress, mayOpen, storedReleases, unlocksAt } from './course-access.ts';
 import { parseMarkdown } from './markdown.ts';
 
 type Deps = Pick<CoreDeps, 'db' | 'clock'>;
@@ -36,7 +36,7 @@ export async function openLesson(deps: Deps, actor: Actor, input: { courseId: st
   const all = await deps.db.select().from(lessons).where(eq(lessons.courseId, course.id)).orderBy(asc(lessons.position));
   const lesson = all.find((candidate) => candidate.position === input.position);
   if (!lesson) return err({ code: 'lesson_not_found' });
-  const until = unlocksAt(access.since, lesson.dripOffsetDays);
+  const until = (await storedReleases(deps.db, { memberId: actor.memberId, courseId: course.id })).get(lesson.id) ?? unlocksAt(access.since, lesson.dripOffsetDays);
   if (until && until > deps.clock.now()) return err({ code: 'lesson_locked', until: until.toISOString().slice(0, 10) });
 
   const now = deps.clock.now();

@@ -12,4 +12,7 @@ export class FakeClock implements Clock {
   advance(ms: number): void {
     this.current = new Date(this.current.getTime() + ms);
   }
+  set(instant: Date): void {
+    this.current = new Date(instant);
+  }
 }

@@ -95,3 +95,26 @@ export const unreachableTargets = pgTable(
   },
   (t) => [primaryKey({ columns: [t.platform, t.targetId] })],
 );
+
+/**
+ * When each dripped lesson opens for each member, fixed when it is scheduled: a later change of
+ * the course's drip days never re-locks what a member already has, and a trial turning paid
+ * (a new entitlement) does not restart the clock. `released_at`: the member was told.
+ */
+export const dripReleases = pgTable(
+  'drip_releases',
+  {
+    communityId: uuid('community_id').notNull(),
+    memberId: uuid('member_id').notNull().references(() => members.id, { onDelete: 'cascade' }),
+    courseId: uuid('course_id').notNull(),
+    lessonId: uuid('lesson_id').notNull(),
+    releaseAt: at('release_at').notNull(),
+    releasedAt: at('released_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.memberId, t.lessonId] }),
+    foreignKey({ columns: [t.lessonId, t.communityId], foreignColumns: [lessons.id, lessons.communityId] }).onDelete('cascade'),
+    index('drip_releases_due_idx').on(t.releaseAt).where(sql`${t.releasedAt} is null`),
+  ],
+);
