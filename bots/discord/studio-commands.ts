@@ -79,6 +79,15 @@ export const studioCommands: Command[] = [
     options: [course, integer('score', 'command.rate.score', 1, 5, true), string('review', 'command.rate.review', { max_length: 1000 })],
   },
   {
+    name: 'drip',
+    ...inGuilds,
+    ...described('command.drip'),
+    options: [
+      subcommand('status', 'command.drip.status', [{ type: ApplicationCommandOptionType.User, name: 'member', ...described('command.drip.member') }]),
+      subcommand('release', 'command.drip.release', [{ type: ApplicationCommandOptionType.User, name: 'member', ...described('command.drip.member'), required: true }, course]),
+    ],
+  },
+  {
     name: 'comment',
     ...inGuilds,
     ...described('command.comment'),

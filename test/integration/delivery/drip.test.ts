@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveries, dripReleases, entitlements, lessons, memberships, platformIdentities, productGrants, products } from '../../../core/db/schema/index.ts';
 import { releaseDueDrip, scheduleDrip } from '../../../core/delivery/drip.ts';
 import { encodeAction } from '../../../core/actions.ts';
-import { handleAction } from '../../../core/dispatch.ts';
+import { handleAction, handleCommand } from '../../../core/dispatch.ts';
 import { CONSOLE_SPACE_ID, consolePersonas, seedDemoCommunity } from '../../../core/seed/seed-demo.ts';
 import { commandDeps, RecordingQueue } from '../../support/core-deps.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
@@ -19,12 +19,16 @@ describe('drip', () => {
   let memberId: string;
   let entitlementId: string;
   let lessonIds: string[];
+  let community: string;
+  let courseId: string;
 
   beforeAll(async () => {
     database = await createTestDatabase();
     const { communityId } = await seedDemoCommunity(database.db, clock.now());
     deps = commandDeps(database.db, { clock, queue });
     const course = await createCourse(database.db, communityId, { title: 'Drip Course', slug: 'drip-course' });
+    community = communityId;
+    courseId = course.id;
     lessonIds = (await database.db.insert(lessons).values([0, 2, 5].map((drip, index) => ({ communityId, courseId: course.id, position: index + 1, title: `Day ${drip}`, dripOffsetDays: drip }))).returning({ id: lessons.id })).map((row) => row.id);
     const [product] = await database.db.insert(products).values({ communityId, slug: 'drip-pass', name: 'Drip Pass', kind: 'one_time', priceAmount: 500, currency: 'USD' }).returning();
     await database.db.insert(productGrants).values({ communityId, productId: product!.id, kind: 'course', courseId: course.id });
@@ -64,7 +68,6 @@ describe('drip', () => {
     expect((await dripDeliveries()).map((row) => row.lessonId)).toEqual([lessonIds[1]]);
     // The lesson view agrees with the fixed times: lesson 3 stays locked until its day.
     const mia = { platform: 'console' as const, userId: consolePersonas.member.userId, displayName: consolePersonas.member.displayName, spaceId: CONSOLE_SPACE_ID };
-    const courseId = (await database.db.select({ courseId: lessons.courseId }).from(lessons).where(eq(lessons.id, lessonIds[0]!)))[0]!.courseId;
     expect((await handleAction(deps, mia, encodeAction({ type: 'lesson.open', courseId, position: 3 }))).error).toEqual({ code: 'lesson_locked', until: '2026-01-15' });
     expect((await handleAction(deps, mia, encodeAction({ type: 'lesson.open', courseId, position: 2 }))).error).toBeUndefined();
     expect(queue.of('delivery.send')).toHaveLength(1);
@@ -75,5 +78,20 @@ describe('drip', () => {
     await database.db.update(entitlements).set({ status: 'active' }).where(eq(entitlements.id, entitlementId));
     expect(await releaseDueDrip(deps)).toEqual({ released: 1 });
     expect((await dripDeliveries()).map((row) => row.lessonId).sort()).toEqual([lessonIds[1], lessonIds[2]].sort());
+  });
+
+  it('shows the schedule with /drip status, and /drip release opens the rest now (creators only, audited)', async () => {
+    const caller = (role: 'member' | 'creator') => ({ platform: 'console' as const, userId: consolePersonas[role].userId, displayName: consolePersonas[role].displayName, spaceId: CONSOLE_SPACE_ID });
+    const [added] = await database.db.insert(lessons).values({ communityId: community, courseId, position: 4, title: 'Day 9', dripOffsetDays: 9 }).returning();
+    await scheduleDrip(deps);
+    const mine = await handleCommand(deps, caller('member'), 'drip', {});
+    expect(mine.reply.title).toBe('Your drip schedule');
+    expect(mine.reply.body).toMatch(/🔒 Drip Course · 4\. Day 9 · 19 Jan 2026, 09:00/);
+    expect(mine.reply.body).toMatch(/✓ Drip Course · 2\. Day 2/);
+    expect((await handleCommand(deps, caller('member'), 'drip', { action: 'release', member: 'Mia', course: 'drip-course' })).error?.code).toBe('forbidden');
+    const released = await handleCommand(deps, caller('creator'), 'drip', { action: 'release', member: 'Mia', course: 'drip-course' });
+    expect(released.reply.body).toMatch(/Released 1 lessons to Mia/);
+    expect(await releaseDueDrip(deps)).toEqual({ released: 1 });
+    expect((await dripDeliveries()).map((row) => row.lessonId)).toContain(added!.id);
   });
 });
