@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { notificationKinds } from './delivery/notification-kinds.ts';
 import { INTENTS } from './support/intents/corpus.ts';
 
 /**
@@ -36,6 +37,8 @@ export const actionSchema = z.discriminatedUnion('type', [
   /** A form asked step by step in a chat: skip (or keep) the current answer, or give up the form. */
   z.object({ type: z.literal('form.skip') }),
   z.object({ type: z.literal('form.cancel') }),
+  /** The unsubscribe button under a private message: this kind of message, off everywhere. */
+  z.object({ type: z.literal('notifications.off'), kind: z.enum(notificationKinds) }),
   /** The form to write a comment on a lesson. */
   z.object({ type: z.literal('comment.write'), lessonId: z.uuid() }),
   /** Author: run the checks and submit the open revision for review. */
@@ -97,6 +100,8 @@ export function encodeAction(action: Action): string {
       return ['ld', uuidToCompact(action.courseId), uuidToCompact(action.lessonId)].join(SEPARATOR);
     case 'comments.page':
       return ['cm', uuidToCompact(action.lessonId), action.page].join(SEPARATOR);
+    case 'notifications.off':
+      return ['no', notificationKinds.indexOf(action.kind)].join(SEPARATOR);
     case 'form.skip':
       return 'fk';
     case 'form.cancel':
@@ -152,6 +157,8 @@ export function decodeAction(encoded: string): Action | undefined {
       candidate = { type: 'lesson.done', courseId: compactToUuid(parts[0] ?? ''), lessonId: compactToUuid(parts[1] ?? '') };
     } else if (tag === 'cm' && parts.length === 2) {
       candidate = { type: 'comments.page', lessonId: compactToUuid(parts[0] ?? ''), page: /^\d{1,5}$/.test(parts[1] ?? '') ? Number(parts[1]) : Number.NaN };
+    } else if (tag === 'no' && parts.length === 1) {
+      candidate = { type: 'notifications.off', kind: /^\d$/.test(parts[0] ?? '') ? notificationKinds[Number(parts[0])] : undefined };
     } else if ((tag === 'fk' || tag === 'fx') && parts.length === 0) {
       candidate = { type: tag === 'fk' ? 'form.skip' : 'form.cancel' };
     } else if (tag === 'cw' && parts.length === 1) {

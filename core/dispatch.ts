@@ -9,6 +9,7 @@ import { listComments, writeCommentForm } from './studio/comments.ts';
 import { markLessonDone, openLesson } from './studio/lesson-view.ts';
 import { approveRevision, requestChanges } from './studio/review-course.ts';
 import { submitCourse } from './studio/submit-course.ts';
+import { turnOff } from './delivery/preferences.ts';
 import { directMessageHint } from './commands/direct-message.ts';
 import { answerIntent, answerMessage, memberMessage } from './support/answer-message.ts';
 import { isTicketThread, threadRef } from './support/find-ticket.ts';
@@ -208,6 +209,8 @@ function runAction(deps: CommandDeps, actor: Actor, action: Action): Promise<Res
       return listComments(deps, actor, action);
     case 'comment.write':
       return writeCommentForm(deps, actor, action.lessonId);
+    case 'notifications.off':
+      return turnOff(deps, actor, action.kind);
     case 'form.skip':
     case 'form.cancel':
       return stepChatForm(deps, actor, action.type === 'form.skip' ? { skip: true } : { cancel: true });

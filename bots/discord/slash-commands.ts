@@ -15,7 +15,7 @@ import { modalFor, withFormAsCommand } from './forms.ts';
 /** Answered in the open unless the reply itself is private: a course card others may open too. */
 const PUBLIC_COMMANDS: ReadonlySet<string> = new Set(['course show']);
 /** Money and purchases: only the caller ever sees these, whatever the reply says. */
-const PRIVATE_COMMANDS: ReadonlySet<string> = new Set(['buy', 'my', 'cancel', 'link', 'sales', 'refund', 'product', 'access', 'grant', 'revoke', 'settings', 'lesson', 'review', 'rate', 'comment', 'drip']);
+const PRIVATE_COMMANDS: ReadonlySet<string> = new Set(['buy', 'my', 'cancel', 'link', 'sales', 'refund', 'product', 'access', 'grant', 'revoke', 'settings', 'lesson', 'review', 'rate', 'comment', 'drip', 'notifications']);
 
 /** Guild slash commands: options -> core command -> the reply, in time for Discord's 3 s deadline. */
 export function mountSlashCommands(client: Client, context: BotContext): void {

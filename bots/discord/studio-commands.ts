@@ -4,6 +4,7 @@ import {
   ApplicationCommandOptionType,
 } from 'discord.js';
 import type { MessageKey } from '../../core/i18n/index.ts';
+import { notificationKinds } from '../../core/delivery/notification-kinds.ts';
 import { studioLimits } from '../../core/studio/fields.ts';
 import { type Command, described, inGuilds } from './command-text.ts';
 
@@ -77,6 +78,16 @@ export const studioCommands: Command[] = [
     ...inGuilds,
     ...described('command.rate'),
     options: [course, integer('score', 'command.rate.score', 1, 5, true), string('review', 'command.rate.review', { max_length: 1000 })],
+  },
+  {
+    name: 'notifications',
+    ...inGuilds,
+    ...described('command.notifications'),
+    options: [
+      { type: ApplicationCommandOptionType.String, name: 'kind', ...described('command.notifications.kind'), choices: notificationKinds.map((value) => ({ name: value, value })) },
+      { type: ApplicationCommandOptionType.String, name: 'state', ...described('command.notifications.state'), choices: [{ name: 'on', value: 'on' }, { name: 'off', value: 'off' }] },
+      { type: ApplicationCommandOptionType.String, name: 'platform', ...described('command.notifications.platform'), choices: ['all', 'discord', 'telegram'].map((value) => ({ name: value, value })) },
+    ],
   },
   {
     name: 'drip',

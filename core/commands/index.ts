@@ -25,6 +25,7 @@ import { commentInput, manageComment } from '../studio/comments.ts';
 import { rateCourse, rateInput } from '../studio/ratings.ts';
 import { review, reviewInput } from '../studio/review-course.ts';
 import { dripInput, manageDrip } from '../delivery/drip-commands.ts';
+import { manageNotifications, notificationsInput } from '../delivery/preferences.ts';
 
 export type CommandDeps = Pick<CoreDeps, 'db' | 'queue' | 'clock' | 'payments' | 'log' | 'files' | 'access' | 'support'>;
 
@@ -44,6 +45,7 @@ export const commands = {
   review: define({ input: reviewInput, run: review }),
   rate: define({ input: rateInput, run: rateCourse }),
   comment: define({ input: commentInput, run: manageComment }),
+  notifications: define({ input: notificationsInput, run: manageNotifications }),
   drip: define({ input: z.preprocess((raw) => (raw && typeof raw === 'object' && (raw as { action?: unknown }).action === undefined ? { ...raw, action: 'status' } : raw), dripInput), run: manageDrip }),
   help: define({ input: z.object({}), run: (_deps, actor) => showHelp(actor) }),
   buy: define({ input: buyProductInput, run: buyProduct }),

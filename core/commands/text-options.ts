@@ -72,6 +72,7 @@ function leadingOptions(command: string, words: string[], options: Record<string
   if (command === 'review') return (options.action ?? words[0]) === 'changes' ? ['action', 'course'] : words.length ? ['action'] : [];
   if (command === 'rate') return ['course', 'score'];
   if (command === 'comment') return ['action', 'comment'];
+  if (command === 'notifications') return ['kind', 'state', 'platform'];
   if (command === 'drip') return (options.action ?? words[0]) === 'release' ? ['action', 'member', 'course'] : ['action', 'member'];
   if (command === 'product' || command === 'access') return ['action'];
   if (command === 'faq') return ['action', 'entry'];

@@ -80,7 +80,14 @@ export async function releaseDueDrip(deps: Pick<CoreDeps, 'db' | 'clock' | 'queu
       const payload: Reply = {
         title: t(locale, 'drip.released', { position: row.position, title: row.lessonTitle }),
         body: row.courseTitle,
-        actions: [{ buttons: [{ label: t(locale, 'drip.open'), action: { type: 'lesson.open', courseId, position: row.position }, style: 'primary' }] }],
+        actions: [
+          {
+            buttons: [
+              { label: t(locale, 'drip.open'), action: { type: 'lesson.open', courseId, position: row.position }, style: 'primary' },
+              { label: t(locale, 'notifications.unsubscribe'), action: { type: 'notifications.off', kind: 'drip' } },
+            ],
+          },
+        ],
       };
       const [delivery] = await tx
         .insert(deliveries)

@@ -1,11 +1,16 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { deliveries, unreachableTargets } from '../db/schema/index.ts';
+import type { NotificationKind } from './notification-kinds.ts';
+import { wantsMessage } from './preferences.ts';
 import type { CoreDeps } from '../deps.ts';
 import type { Reply } from '../reply.ts';
 import type { DeliveryTarget } from './delivery-gateway.ts';
 import { type Bucket, whenPaced } from './pacer.ts';
 import { DISCORD_INVALID_REQUESTS, discordBuckets, platformLimits, telegramBuckets } from './platform-limits.ts';
+
+/** Which member preference a kind of message answers to; `direct` (receipts, access) always goes. */
+const PREFERENCE_OF: Partial<Record<Row['kind'], NotificationKind>> = { announcement: 'announcements', lesson: 'drip', digest: 'digests' };
 
 /** A claim older than this belongs to a worker that died mid-call: its send is recorded as unconfirmed, not repeated. */
 export const STALE_SEND_MS = 2 * 60_000;
@@ -87,6 +92,11 @@ async function claim(deps: Deps, tx: Queryable, deliveryId: string): Promise<Row
   const [unreachable] = await tx.select({ reason: unreachableTargets.reason }).from(unreachableTargets).where(and(eq(unreachableTargets.platform, row.platform), eq(unreachableTargets.targetId, row.targetId)));
   if (unreachable) {
     await settle(tx, row.id, { status: 'skipped', lastError: `unreachable: ${unreachable.reason}` });
+    return 'skipped';
+  }
+  const kind = PREFERENCE_OF[row.kind];
+  if (kind && row.memberId && row.targetKind === 'dm' && (row.platform === 'discord' || row.platform === 'telegram') && !(await wantsMessage(tx, { communityId: row.communityId, memberId: row.memberId, kind, platform: row.platform }))) {
+    await settle(tx, row.id, { status: 'skipped', lastError: 'turned off by the member' });
     return 'skipped';
   }
   await tx.update(deliveries).set({ startedAt: now, attempts: sql`${deliveries.attempts} + 1` }).where(eq(deliveries.id, row.id));

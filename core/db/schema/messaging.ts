@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, unique, uuid } from 'drizzle-orm/pg-core';
 import type { Reply } from '../../reply.ts';
+import type { NotificationKind } from '../../delivery/notification-kinds.ts';
 import { lessons } from './catalog.ts';
 import { at, createdAt, id, updatedAt } from './columns.ts';
 import { communityRef } from './communities.ts';
@@ -117,4 +118,19 @@ export const dripReleases = pgTable(
     foreignKey({ columns: [t.lessonId, t.communityId], foreignColumns: [lessons.id, lessons.communityId] }).onDelete('cascade'),
     index('drip_releases_due_idx').on(t.releaseAt).where(sql`${t.releasedAt} is null`),
   ],
+);
+
+/** What a member does not want to receive: a kind of message, on one platform or on all. Billing and access messages are not listed: they always go. */
+export const notificationPreferences = pgTable(
+  'notification_preferences',
+  {
+    communityId: uuid('community_id').notNull(),
+    memberId: uuid('member_id').notNull().references(() => members.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<NotificationKind>().notNull(),
+    /** `all`, `discord` or `telegram`. */
+    platform: text('platform').$type<'all' | 'discord' | 'telegram'>().notNull(),
+    enabled: boolean('enabled').notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.communityId, t.memberId, t.kind, t.platform] })],
 );

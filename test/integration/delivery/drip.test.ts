@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveries, dripReleases, entitlements, lessons, memberships, platformIdentities, productGrants, products } from '../../../core/db/schema/index.ts';
 import { releaseDueDrip, scheduleDrip } from '../../../core/delivery/drip.ts';
+import { sendDelivery } from '../../../core/delivery/send-delivery.ts';
 import { encodeAction } from '../../../core/actions.ts';
 import { handleAction, handleCommand } from '../../../core/dispatch.ts';
 import { CONSOLE_SPACE_ID, consolePersonas, seedDemoCommunity } from '../../../core/seed/seed-demo.ts';
@@ -93,5 +94,18 @@ describe('drip', () => {
     expect(released.reply.body).toMatch(/Released 1 lessons to Mia/);
     expect(await releaseDueDrip(deps)).toEqual({ released: 1 });
     expect((await dripDeliveries()).map((row) => row.lessonId)).toContain(added!.id);
+  });
+
+  it('lets the member stop drip messages in one press; later ones are skipped, counted, not sent', async () => {
+    const mia = { platform: 'console' as const, userId: consolePersonas.member.userId, displayName: consolePersonas.member.displayName, spaceId: CONSOLE_SPACE_ID };
+    const [planned] = await database.db.select({ id: deliveries.id, payload: deliveries.payload }).from(deliveries).where(eq(deliveries.kind, 'lesson')).limit(1);
+    const unsubscribe = planned!.payload!.actions!.flatMap((row) => ('buttons' in row ? row.buttons : [])).find((button) => button.label === 'Stop these messages')!;
+    const off = await handleAction(deps, mia, encodeAction((unsubscribe as { action: Parameters<typeof encodeAction>[0] }).action));
+    expect(off.reply.body).toMatch(/no more New lessons/);
+    expect((await handleCommand(deps, mia, 'notifications', {})).reply.body).toMatch(/New lessons: discord ✗ · telegram ✗/);
+    expect(await sendDelivery(deps, planned!.id)).toBe('skipped');
+    const [row] = await database.db.select({ status: deliveries.status, lastError: deliveries.lastError }).from(deliveries).where(eq(deliveries.id, planned!.id));
+    expect(row).toEqual({ status: 'skipped', lastError: 'turned off by the member' });
+    expect((await handleCommand(deps, mia, 'notifications', { kind: 'drip', state: 'on', platform: 'telegram' })).reply.body).toMatch(/New lessons: discord ✗ · telegram ✓/);
   });
 });
