@@ -1,18 +1,10 @@
-import { type APIChannel, type APIMessage, DiscordAPIError, REST, RESTJSONErrorCodes, Routes } from 'discord.js';
+import { type APIMessage, DiscordAPIError, REST, RESTJSONErrorCodes, Routes } from 'discord.js';
 import type { DeliveryGateway, SendResult } from '../../core/delivery/delivery-gateway.ts';
+import { dmChannels, UNREACHABLE_DM } from './dm-channels.ts';
 import { renderDiscordMessage, restBody } from './render.ts';
 
-const DM_CHANNELS_KEPT = 10_000;
-/** Refusals no retry changes: DMs closed, no shared server, no such user or channel, no access to the channel. */
-const UNREACHABLE: ReadonlySet<number> = new Set([
-  RESTJSONErrorCodes.CannotSendMessagesToThisUser,
-  RESTJSONErrorCodes.CannotSendMessagesToThisUserDueToHavingNoMutualGuilds,
-  RESTJSONErrorCodes.UnknownUser,
-  RESTJSONErrorCodes.UnknownChannel,
-  RESTJSONErrorCodes.MissingAccess,
-  RESTJSONErrorCodes.MissingPermissions,
-  50033, // Invalid Recipient(s)
-]);
+/** Refusals no retry changes: those of DMs, and a channel that is gone or closed to the bot. */
+const UNREACHABLE: ReadonlySet<number> = new Set([...UNREACHABLE_DM, RESTJSONErrorCodes.UnknownChannel, RESTJSONErrorCodes.MissingAccess, RESTJSONErrorCodes.MissingPermissions]);
 
 /**
  * The delivery engine's Discord side, REST only: a channel post, or a DM through the member's DM
@@ -21,23 +13,15 @@ const UNREACHABLE: ReadonlySet<number> = new Set([
  */
 export function createDiscordDeliveryGateway(options: { token: string; apiUrl?: string | undefined }): DeliveryGateway {
   const rest = new REST({ version: '10', ...(options.apiUrl ? { api: options.apiUrl } : {}) }).setToken(options.token);
-  const channels = new Map<string, string>();
-  const dmChannel = async (userId: string) => {
-    const cached = channels.get(userId);
-    if (cached) return cached;
-    const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as APIChannel;
-    channels.set(userId, channel.id);
-    if (channels.size > DM_CHANNELS_KEPT) channels.delete(channels.keys().next().value!);
-    return channel.id;
-  };
+  const channels = dmChannels(rest);
   return {
     async send(target, reply): Promise<SendResult> {
       try {
-        const channelId = target.kind === 'dm' ? await dmChannel(target.id) : target.id;
+        const channelId = target.kind === 'dm' ? await channels.of(target.id) : target.id;
         const sent = (await rest.post(Routes.channelMessages(channelId), { body: restBody(renderDiscordMessage(reply)) })) as APIMessage;
         return { sent: sent.id };
       } catch (error) {
-        channels.delete(target.id);
+        channels.forget(target.id);
         return classify(error);
       }
     },

@@ -46,7 +46,7 @@ export const commands = {
   rate: define({ input: rateInput, run: rateCourse }),
   comment: define({ input: commentInput, run: manageComment }),
   notifications: define({ input: notificationsInput, run: manageNotifications }),
-  drip: define({ input: z.preprocess((raw) => (raw && typeof raw === 'object' && (raw as { action?: unknown }).action === undefined ? { ...raw, action: 'status' } : raw), dripInput), run: manageDrip }),
+  drip: define({ input: dripInput, run: manageDrip }),
   help: define({ input: z.object({}), run: (_deps, actor) => showHelp(actor) }),
   buy: define({ input: buyProductInput, run: buyProduct }),
   my: define({ input: z.object({}), run: (deps, actor) => showMyPurchases(deps, actor) }),

@@ -1,6 +1,7 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from '../audit/record-audit.ts';
+import { withDefaultAction } from '../commands/default-action.ts';
 import { findCourseIdByName } from '../catalog/get-course.ts';
 import { communities, courses, dripReleases, lessons } from '../db/schema/index.ts';
 import type { CoreDeps } from '../deps.ts';
@@ -12,10 +13,10 @@ import { can } from '../members/rbac.ts';
 import { type Reply, replyLimits, truncate } from '../reply.ts';
 import { err, ok, type Result } from '../result.ts';
 
-export const dripInput = z.discriminatedUnion('action', [
+export const dripInput = withDefaultAction('status', z.discriminatedUnion('action', [
   z.object({ action: z.literal('status'), member: z.string().trim().min(1).max(100).optional() }),
   z.object({ action: z.literal('release'), member: z.string().trim().min(1).max(100), course: z.string().trim().min(1).max(120) }),
-]);
+]));
 
 /**
  * `/drip status [member]`: when each dripped lesson opens (a member sees their own; creators

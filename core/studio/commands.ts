@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CommandDeps } from '../commands/index.ts';
+import { withDefaultAction } from '../commands/default-action.ts';
 import { findCourseIdByName } from '../catalog/get-course.ts';
 import { showCourse } from '../commands/show-course.ts';
 import type { DomainError } from '../errors.ts';
@@ -14,11 +15,8 @@ import { archiveCourse, archiveInput, submitCourse, submitInput } from './submit
 import { exportCourse, exportInput, importCourse, importInput } from './import-export.ts';
 
 /** A bare `/course <name>` shows the course; the other actions are the studio's. */
-const withDefaultAction = (fallback: string) => (raw: unknown) =>
-  raw && typeof raw === 'object' && !('action' in raw && (raw as { action?: unknown }).action !== undefined) ? { ...raw, action: fallback } : raw;
-
-export const courseCommandInput = z.preprocess(
-  withDefaultAction('show'),
+export const courseCommandInput = withDefaultAction(
+  'show',
   z.discriminatedUnion('action', [
     z.object({ action: z.literal('show'), name: z.string().trim().min(1).max(100) }),
     newCourseInput.extend({ action: z.literal('new') }),

@@ -29,13 +29,9 @@ async function openableCourse(db: Queryable, actor: Actor, courseId: string) {
  * its comments; the enrollment remembers where they are ("continue" on /my). A `lesson_opened` event.
  */
 export async function openLesson(deps: Deps, actor: Actor, input: { courseId: string; position: number }): Promise<Result<Reply, DomainError>> {
-  const course = await openableCourse(deps.db, actor, input.courseId);
-  if (!course) return err({ code: 'course_not_found' });
-  const access = await mayOpen(deps.db, actor, course.id);
-  if (!access.allowed) return err({ code: 'course_not_owned' });
-  const all = await deps.db.select().from(lessons).where(eq(lessons.courseId, course.id)).orderBy(asc(lessons.position));
-  const lesson = all.find((candidate) => candidate.position === input.position);
-  if (!lesson) return err({ code: 'lesson_not_found' });
+  const found = await lessonOfOwnedCourse(deps, actor, input.courseId, (candidate) => candidate.position === input.position);
+  if (!found.ok) return found;
+  const { course, access, all, lesson } = found.value;
   const until = (await storedReleases(deps.db, { memberId: actor.memberId, courseId: course.id })).get(lesson.id) ?? unlocksAt(access.since, lesson.dripOffsetDays);
   if (until && until > deps.clock.now()) return err({ code: 'lesson_locked', until: until.toISOString().slice(0, 10) });
 
@@ -54,13 +50,9 @@ export async function openLesson(deps: Deps, actor: Actor, input: { courseId: st
 
 /** Mark done: once per member and lesson (a second press changes nothing); the course completes with its last lesson. */
 export async function markLessonDone(deps: Deps, actor: Actor, input: { courseId: string; lessonId: string }): Promise<Result<Reply, DomainError>> {
-  const course = await openableCourse(deps.db, actor, input.courseId);
-  if (!course) return err({ code: 'course_not_found' });
-  const access = await mayOpen(deps.db, actor, course.id);
-  if (!access.allowed) return err({ code: 'course_not_owned' });
-  const all = await deps.db.select().from(lessons).where(eq(lessons.courseId, course.id)).orderBy(asc(lessons.position));
-  const lesson = all.find((candidate) => candidate.id === input.lessonId);
-  if (!lesson) return err({ code: 'lesson_not_found' });
+  const found = await lessonOfOwnedCourse(deps, actor, input.courseId, (candidate) => candidate.id === input.lessonId);
+  if (!found.ok) return found;
+  const { course, all, lesson } = found.value;
   const now = deps.clock.now();
   const inserted = await deps.db
     .insert(lessonProgress)
@@ -79,6 +71,19 @@ export async function markLessonDone(deps: Deps, actor: Actor, input: { courseId
   }
   return ok(await renderLesson(deps.db, actor, course, lesson, all.length, { filesSent: true }));
 }
+
+/** The course (openable by the actor), its lessons and the one asked for; another community's ids are not found. */
+async function lessonOfOwnedCourse(deps: Deps, actor: Actor, courseId: string, pick: (lesson: Lesson) => boolean) {
+  const course = await openableCourse(deps.db, actor, courseId);
+  if (!course) return err<DomainError>({ code: 'course_not_found' });
+  const access = await mayOpen(deps.db, actor, course.id);
+  if (!access.allowed) return err<DomainError>({ code: 'course_not_owned' });
+  const all = await deps.db.select().from(lessons).where(eq(lessons.courseId, course.id)).orderBy(asc(lessons.position));
+  const lesson = all.find(pick);
+  return lesson ? ok({ course, access, all, lesson }) : err<DomainError>({ code: 'lesson_not_found' });
+}
+
+type Lesson = typeof lessons.$inferSelect;
 
 async function renderLesson(
   db: Queryable,

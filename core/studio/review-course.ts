@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from '../audit/record-audit.ts';
+import { withDefaultAction } from '../commands/default-action.ts';
 import { courseRevisions, courses, members } from '../db/schema/index.ts';
 import type { CoreDeps } from '../deps.ts';
 import type { DomainError } from '../errors.ts';
@@ -16,7 +17,7 @@ import { findAuthoredCourse, findOpenRevision, listRevisionLessons, type Revisio
 
 const QUEUE_SHOWN = 5;
 
-export const reviewInput = z.preprocess((raw) => (raw && typeof raw === 'object' && (raw as { action?: unknown }).action === undefined ? { ...raw, action: 'list' } : raw), z.discriminatedUnion('action', [
+export const reviewInput = withDefaultAction('list', z.discriminatedUnion('action', [
   z.object({ action: z.literal('list') }),
   z.object({ action: z.literal('approve'), course: z.string().trim().min(1).max(120) }),
   z.object({ action: z.literal('changes'), course: z.string().trim().min(1).max(120), comment: z.string().trim().min(3).max(1000).optional() }),
