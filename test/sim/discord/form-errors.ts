@@ -3,12 +3,16 @@
  * Discord code in the issue message (`'BASE_TYPE_MAX_LENGTH'`), or the code and Discord's exact
  * wording (`'BUTTON_COMPONENT_URL_REQUIRED|A url is required'`).
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 
 export const EMPTY_MESSAGE = 'Cannot send an empty message';
 
 /** An issue message carrying a Discord code and its wording. */
 export const coded = (code: string, message: string) => `${code}|${message}`;
+
+/** A number that must be one of `values` (Discord's BASE_TYPE_CHOICES). */
+export const choices = (values: number[]) =>
+  z.number().refine((value) => values.includes(value), coded('BASE_TYPE_CHOICES', `Value must be one of {${values.join(', ')}}.`));
 
 /** The `errors` tree of a 50035: `{ data: { components: { 0: { _errors: [...] } } } }`. */
 export function formErrors(error: z.ZodError, prefix: Array<string | number> = []): Record<string, unknown> {

@@ -12,6 +12,7 @@ import { injectedFailure } from './failures.ts';
 import type { RateLimiter } from './rate-limits.ts';
 import { appRoutes } from './routes-app.ts';
 import { channelRoutes } from './routes-channels.ts';
+import { eventRoutes } from './routes-events.ts';
 import { guildRoutes } from './routes-guilds.ts';
 import { threadRoutes } from './routes-threads.ts';
 import { matchRoute, type Route } from './routes.ts';
@@ -19,7 +20,7 @@ import type { World } from './state.ts';
 import type { RecordedCall } from './types.ts';
 import { ApiError, routeOf } from './wire.ts';
 
-const ROUTES: readonly Route[] = [...interactionRoutes, ...appRoutes, ...channelRoutes, ...threadRoutes, ...guildRoutes, ...cdnRoutes];
+const ROUTES: readonly Route[] = [...interactionRoutes, ...appRoutes, ...channelRoutes, ...threadRoutes, ...guildRoutes, ...eventRoutes, ...cdnRoutes];
 /** Requests that count toward Discord's invalid-request ban: 401, 403 and 429s other than scope `shared`. */
 const INVALID_WINDOW_MS = 10 * 60_000;
 

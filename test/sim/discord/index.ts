@@ -1,17 +1,21 @@
 /**
  * A local Discord for the real discord.js client: the REST API subset Lyceum uses (under
  * `rest.api`) and a JSON WebSocket gateway (the URL `GET /gateway/bot` returns). It keeps users,
- * guilds, roles, members, channels, threads, commands and messages; validates bodies like
- * Discord (message and component limits, the 3-second interaction deadline, single
- * acknowledgement, role hierarchy) and answers errors in Discord's shapes, with per-route rate
- * limits. Scripted users act as members; every REST call is recorded, and 429s, 5xx and 4xx
+ * guilds, roles, members, channels (text, voice, announcement, stage), threads, commands,
+ * messages, crossposts and guild scheduled events; validates bodies like Discord (message and
+ * component limits, the 3-second interaction deadline, single acknowledgement, role hierarchy,
+ * scheduled event rules) and answers errors in Discord's shapes, with per-route rate limits
+ * (crossposts: 10 an hour per channel) and an optional global one. Scripted users act as
+ * members; every REST call is recorded (`sendRate()` measures fan-outs), and 429s, 5xx and 4xx
  * codes can be injected. No test-runner imports: demos use it too.
  *
  * Layout: state.ts (the world), gateway.ts, http.ts + routes-*.ts + callbacks.ts (REST),
- * members.ts / roles.ts (membership and role changes), threads.ts (threads and their members),
- * interactions.ts + scripted-user.ts (what members do), rate-limits.ts / failures.ts,
- * validation.ts + components.ts + command-schema.ts + modals.ts + mentions.ts; files: body.ts
- * (multipart), uploads.ts (attachments of bot messages), cdn.ts (signed attachment urls).
+ * members.ts / roles.ts (membership, roles and channels), threads.ts (threads and their members),
+ * crossposts.ts (publishing announcements), scheduled-events.ts + routes-events.ts,
+ * interactions.ts + scripted-user.ts (what members do), rate-limits.ts / failures.ts /
+ * send-rate.ts (how fast the bot sent), validation.ts + components.ts + command-schema.ts +
+ * modals.ts + mentions.ts; files: body.ts (multipart), uploads.ts (attachments of bot messages),
+ * cdn.ts (signed attachment urls).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,9 +24,12 @@ import { Gateway } from './gateway.ts';
 import { invalidRequests, serve } from './http.ts';
 import { addMember, memberUpdated, removeMember } from './members.ts';
 import { messagePings, type PingTarget, pingsTarget } from './mentions.ts';
+import type { GuildChannelType } from './model.ts';
 import { RateLimiter } from './rate-limits.ts';
 import { createGuild, createRole, createTextChannel, deleteRole, type GuildInput, type RoleInput, setRolePosition, updateRole } from './roles.ts';
+import { publicEvent, subscribe } from './scheduled-events.ts';
 import { scriptedUser } from './scripted-user.ts';
+import { sendRate } from './send-rate.ts';
 import { World } from './state.ts';
 import { guildThreads } from './threads.ts';
 import type {
@@ -31,10 +38,13 @@ import type {
   RecordedCall,
   RegisteredCommand,
   ScriptedDiscordUser,
+  SendRate,
   SimChannel,
+  SimCrosspost,
   SimGuild,
   SimMessage,
   SimRole,
+  SimScheduledEvent,
   SimThread,
   SimUser,
 } from './types.ts';
@@ -105,9 +115,12 @@ export class DiscordSim {
     return createGuild(this.world, input);
   }
 
-  /** A text channel besides the guild's #general (e.g. a staff channel): CHANNEL_CREATE. */
-  createTextChannel(guildId: string, name: string): SimChannel {
-    return createTextChannel(this.world, guildId, name);
+  /**
+   * A channel besides the guild's #general: CHANNEL_CREATE. A text channel (e.g. staff) unless
+   * `type` says 2 voice, 5 announcement (its messages can be crossposted) or 13 stage.
+   */
+  createTextChannel(guildId: string, name: string, options: { type?: GuildChannelType } = {}): SimChannel {
+    return createTextChannel(this.world, guildId, name, options.type);
   }
 
   /** A role at `position` (default 1, just above @everyone); `managed` for an integration role nobody can assign. */
@@ -193,6 +206,27 @@ export class DiscordSim {
   /** A channel's or thread's messages, oldest first (system messages have a `type`). */
   channelMessages(channelId: string): SimMessage[] {
     return structuredClone(this.world.messages.get(channelId) ?? []);
+  }
+
+  /** The messages REST crossposted, in order (of one channel if given); the message's flags have CROSSPOSTED (1 << 0) too. */
+  crossposts(channelId?: string): SimCrosspost[] {
+    return this.world.crossposts.filter((post) => !channelId || post.channelId === channelId).map((post) => ({ ...post }));
+  }
+
+  /** The guild's scheduled events, oldest first, finished ones included (deleted ones are gone). */
+  scheduledEvents(guildId: string): SimScheduledEvent[] {
+    this.world.guild(guildId);
+    return [...this.world.scheduledEvents.values()].filter((event) => event.guildId === guildId).map(publicEvent);
+  }
+
+  /** A member marks the event "Interested" (GUILD_SCHEDULED_EVENT_USER_ADD): it counts in `user_count`. */
+  subscribeToEvent(guildId: string, eventId: string, userId: string): void {
+    subscribe(this.world, guildId, eventId, userId);
+  }
+
+  /** How fast the bot sent since `since` (epoch ms; default: every call): see `SendRate`. */
+  sendRate(options: { since?: number } = {}): SendRate {
+    return sendRate(this.world, options.since);
   }
 
   /** The guild's threads, oldest first, with their members' ids in the order they joined. */

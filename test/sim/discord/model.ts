@@ -14,18 +14,31 @@ export const Permission = {
   ManageGuild: 1n << 5n,
   ViewChannel: 1n << 10n,
   SendMessages: 1n << 11n,
+  ManageMessages: 1n << 13n,
   EmbedLinks: 1n << 14n,
   ReadMessageHistory: 1n << 16n,
   ManageRoles: 1n << 28n,
   UseApplicationCommands: 1n << 31n,
+  /** Edit and delete every scheduled event (and create them). */
+  ManageEvents: 1n << 33n,
   ManageThreads: 1n << 34n,
   CreatePublicThreads: 1n << 35n,
   CreatePrivateThreads: 1n << 36n,
   SendMessagesInThreads: 1n << 38n,
+  /** Create scheduled events, and edit and delete the ones the user created. */
+  CreateEvents: 1n << 44n,
 } as const;
 export const ALL_PERMISSIONS = (1n << 51n) - 1n;
 /** Gateway intents the simulator filters events by. */
-export const Intent = { Guilds: 1 << 0, GuildMembers: 1 << 1, GuildPresences: 1 << 8, GuildMessages: 1 << 9, DirectMessages: 1 << 12, MessageContent: 1 << 15 } as const;
+export const Intent = {
+  Guilds: 1 << 0,
+  GuildMembers: 1 << 1,
+  GuildPresences: 1 << 8,
+  GuildMessages: 1 << 9,
+  DirectMessages: 1 << 12,
+  MessageContent: 1 << 15,
+  GuildScheduledEvents: 1 << 16,
+} as const;
 export const PRIVILEGED_INTENTS = Intent.GuildMembers | Intent.GuildPresences | Intent.MessageContent;
 /**
  * The intent an event needs (READY and INTERACTION_CREATE need none). THREAD_MEMBERS_UPDATE is a
@@ -33,8 +46,9 @@ export const PRIVILEGED_INTENTS = Intent.GuildMembers | Intent.GuildPresences | 
  */
 export function intentFor(event: string, data: unknown): number {
   if (event.startsWith('GUILD_MEMBER_')) return Intent.GuildMembers;
+  if (event.startsWith('GUILD_SCHEDULED_EVENT_')) return Intent.GuildScheduledEvents;
   if (event.startsWith('GUILD_') || event.startsWith('CHANNEL_') || event.startsWith('THREAD_')) return Intent.Guilds;
-  if (event === 'MESSAGE_CREATE') return (data as { guild_id?: string }).guild_id ? Intent.GuildMessages : Intent.DirectMessages;
+  if (event === 'MESSAGE_CREATE' || event === 'MESSAGE_UPDATE') return (data as { guild_id?: string }).guild_id ? Intent.GuildMessages : Intent.DirectMessages;
   return 0;
 }
 export const EVERYONE_PERMISSIONS =
@@ -43,8 +57,10 @@ export const EVERYONE_PERMISSIONS =
 export const DEFAULT_BOT_PERMISSIONS =
   Permission.ViewChannel | Permission.SendMessages | Permission.EmbedLinks | Permission.ManageRoles | Permission.CreatePublicThreads |
   Permission.CreatePrivateThreads;
-/** Channel types the simulator has: guild text, DM, announcement, and the three thread types. */
-export const ChannelKind = { Text: 0, Dm: 1, Announcement: 5, AnnouncementThread: 10, PublicThread: 11, PrivateThread: 12 } as const;
+/** Channel types the simulator has: guild text, DM, voice, announcement, the three thread types, stage. */
+export const ChannelKind = { Text: 0, Dm: 1, Voice: 2, Announcement: 5, AnnouncementThread: 10, PublicThread: 11, PrivateThread: 12, Stage: 13 } as const;
+/** The guild channels a test can create (`sim.createTextChannel(..., { type })`). */
+export type GuildChannelType = typeof ChannelKind.Text | typeof ChannelKind.Voice | typeof ChannelKind.Announcement | typeof ChannelKind.Stage;
 
 export type Role = SimRole & { color: number };
 export type Member = { roles: string[]; joinedAt: string };
@@ -60,6 +76,24 @@ export type Thread = {
   createdAt: string;
   /** Members by user id, with the time they joined. */
   members: Map<string, string>;
+};
+/** A guild scheduled event (`World.scheduledEvents`); times in epoch ms. */
+export type ScheduledEvent = {
+  id: string;
+  guildId: string;
+  creatorId: string;
+  name: string;
+  description: string | null;
+  startMs: number;
+  endMs: number | null;
+  /** 1 SCHEDULED, 2 ACTIVE, 3 COMPLETED, 4 CANCELED. */
+  status: number;
+  /** 1 STAGE_INSTANCE, 2 VOICE, 3 EXTERNAL. */
+  entityType: number;
+  channelId: string | null;
+  location: string | null;
+  /** Users who marked themselves interested (`user_count`). */
+  subscribers: Set<string>;
 };
 export type Guild = SimGuild & { preferredLocale: string; roles: Map<string, Role>; members: Map<string, Member>; channels: string[]; commandOverrides: Set<string> };
 export type Session = { socket: WebSocket; sequence: number; ready: boolean; intents: number };

@@ -1,6 +1,7 @@
 /** Discord's JSON objects for the simulator's state: messages, guilds, members, channels and threads. */
 import { attachmentPayload } from './cdn.ts';
-import { type Channel, EPOCH, type Guild, Intent, type Thread } from './model.ts';
+import { type Channel, ChannelKind, EPOCH, type Guild, Intent, type Thread } from './model.ts';
+import { guildEventPayloads } from './scheduled-events.ts';
 import type { World } from './state.ts';
 import type { SimGuild, SimMessage } from './types.ts';
 import { rolePayload, userPayload } from './wire.ts';
@@ -142,7 +143,7 @@ export function guildPayload(world: World, guild: Guild, withState = true): Reco
           presences: [],
           voice_states: [],
           stage_instances: [],
-          guild_scheduled_events: [],
+          guild_scheduled_events: guildEventPayloads(world, guild.id),
           soundboard_sounds: [],
         }
       : {}),
@@ -230,6 +231,8 @@ export function channelPayload(world: World, channel: Channel): Record<string, u
     last_message_id: null,
     rate_limit_per_user: 0,
     flags: 0,
+    // Voice and stage channels carry their audio settings.
+    ...(channel.type === ChannelKind.Voice || channel.type === ChannelKind.Stage ? { bitrate: 64_000, user_limit: 0, rtc_region: null } : {}),
   };
 }
 

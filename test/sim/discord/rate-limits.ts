@@ -3,13 +3,18 @@
  * webhook or interaction), announced on every answer with `X-RateLimit-Limit/Remaining/Reset/
  * Reset-After/Bucket`; over the limit a 429 with `Retry-After`, `X-RateLimit-Scope` and a body
  * `{ message, retry_after (seconds, float), global }`. An optional global limit (50/s on Discord)
- * spares interaction routes, as Discord's does.
+ * spares interaction routes, as Discord's does. Routes whose limit Discord publishes (crossposts:
+ * 10 an hour per channel) have it by default; a test's `rateLimits` entry for the route wins.
  */
 import { createHash } from 'node:crypto';
 import type { RateLimit } from './types.ts';
 import { ApiError } from './wire.ts';
 
 const DEFAULT_LIMIT: RateLimit = { limit: 50, windowMs: 1_000 };
+/** Limits Discord documents for particular routes, keyed like `DiscordSimOptions.rateLimits`. */
+export const DISCORD_ROUTE_LIMITS: Readonly<Record<string, RateLimit>> = {
+  'POST /channels/:id/messages/:id/crosspost': { limit: 10, windowMs: 3_600_000 },
+};
 type Window = { count: number; resetAt: number };
 
 /** The headers and the 429 for one request, or the headers alone when it may proceed. */
@@ -27,10 +32,9 @@ export class RateLimiter {
   /** Counts a request to `route` (`RecordedCall.route`) against its bucket and the global limit. */
   admit(method: string, route: string, path: string, now = Date.now()): Admission {
     const key = `${method} ${route}`;
-    const limit = this.limits[key] ?? this.limits['*'] ?? DEFAULT_LIMIT;
+    const limit = this.limits[key] ?? DISCORD_ROUTE_LIMITS[key] ?? this.limits['*'] ?? DEFAULT_LIMIT;
     const bucket = createHash('sha1').update(key).digest('hex').slice(0, 16);
-    const interaction = route.startsWith('/interactions/') || route.startsWith('/webhooks/');
-    if (this.globalLimit && !interaction) {
+    if (this.globalLimit && !exemptFromGlobal(route)) {
       if (now >= this.global.resetAt) this.global = { count: 0, resetAt: now + this.globalLimit.windowMs };
       if (this.global.count >= this.globalLimit.limit) {
         const retryAfter = (this.global.resetAt - now) / 1000;
@@ -56,6 +60,11 @@ export class RateLimiter {
     };
     return { headers, bucket, ...(over ? { refused: rateLimited(resetAfter, false, 'user', headers) } : {}) };
   }
+}
+
+/** Interaction callbacks and webhooks do not count toward the global limit. */
+export function exemptFromGlobal(route: string): boolean {
+  return route.startsWith('/interactions/') || route.startsWith('/webhooks/');
 }
 
 /** Discord's 429: the body's `retry_after` in float seconds, `Retry-After` rounded up to whole seconds. */

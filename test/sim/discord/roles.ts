@@ -1,10 +1,10 @@
 /**
  * Guilds and their roles as a server admin shapes them: creating a guild (the bot joins) and
- * text channels, creating, moving, editing and deleting roles, and changing what the bot's role
+ * channels (text, voice, announcement, stage), creating, moving, editing and deleting roles, and changing what the bot's role
  * allows. Each change dispatches the event Discord sends (GUILD_CREATE, CHANNEL_CREATE,
  * GUILD_ROLE_CREATE/UPDATE/DELETE).
  */
-import { DEFAULT_BOT_PERMISSIONS, EVERYONE_PERMISSIONS, type Guild, type Role } from './model.ts';
+import { ChannelKind, DEFAULT_BOT_PERMISSIONS, EVERYONE_PERMISSIONS, type Guild, type GuildChannelType, type Role } from './model.ts';
 import { channelPayload, guildPayload, publicGuild } from './payloads.ts';
 import { isAbove, type World } from './state.ts';
 import type { SimChannel, SimGuild, SimRole } from './types.ts';
@@ -45,15 +45,18 @@ export function createGuild(world: World, input: GuildInput): SimGuild {
   return publicGuild(guild);
 }
 
-/** An admin adds a text channel (CHANNEL_CREATE, a Guilds event). */
-export function createTextChannel(world: World, guildId: string, name: string): SimChannel {
+const GUILD_CHANNEL_TYPES: readonly number[] = [ChannelKind.Text, ChannelKind.Voice, ChannelKind.Announcement, ChannelKind.Stage];
+
+/** An admin adds a channel, by default a text channel (CHANNEL_CREATE, a Guilds event). */
+export function createTextChannel(world: World, guildId: string, name: string, type: GuildChannelType = ChannelKind.Text): SimChannel {
   const guild = world.guild(guildId);
-  const channel = { id: world.snowflake(), type: 0, guild_id: guild.id, name, parent_id: null };
+  if (!GUILD_CHANNEL_TYPES.includes(type)) throw new Error(`discord sim: channel type ${type} is not one a test can create (0, 2, 5, 13)`);
+  const channel = { id: world.snowflake(), type, guild_id: guild.id, name, parent_id: null };
   world.channels.set(channel.id, channel);
   guild.channels.push(channel.id);
   world.dispatch('CHANNEL_CREATE', channelPayload(world, channel));
   world.changed();
-  return { id: channel.id, guildId: guild.id, name, type: 0 };
+  return { id: channel.id, guildId: guild.id, name, type };
 }
 
 /**

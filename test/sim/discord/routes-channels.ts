@@ -1,8 +1,10 @@
 /**
- * Channels, messages (also in threads) and direct messages. Opening a DM always succeeds (even with a user whose
+ * Channels, messages (also in threads and announcement channels), crossposts (crossposts.ts) and
+ * direct messages. Opening a DM always succeeds (even with a user whose
  * DMs are closed); sending into it is what Discord refuses with 403 50007 "Cannot send messages
  * to this user": when the user closed DMs from server members or shares no guild with the bot.
  */
+import { crosspost } from './crossposts.ts';
 import { EPHEMERAL, Intent, Permission } from './model.ts';
 import { dispatchMessage, editMessage, fromBody, messageIn, storeMessage } from './messages.ts';
 import { channelPayload, messagePayload } from './payloads.ts';
@@ -59,5 +61,10 @@ export const channelRoutes: Route[] = [
       editMessage(world, message.id, parseOr(messageBody, body), files);
       return { status: 200, body: messagePayload(world, message) };
     },
+  },
+  {
+    method: 'POST',
+    pattern: '/channels/:channel/messages/:message/crosspost',
+    handle: ({ world, params }) => ({ status: 200, body: messagePayload(world, crosspost(world, params.channel!, params.message!)) }),
   },
 ];

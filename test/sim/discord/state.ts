@@ -4,7 +4,21 @@
  * helpers every part needs (ids, lookups with Discord's 404s, permissions, the role hierarchy).
  */
 import { randomBytes } from 'node:crypto';
-import { ALL_PERMISSIONS, type Channel, ChannelKind, EPOCH, type Guild, type Interaction, Permission, PRIVILEGED_INTENTS, type Role, type Session, type StoredFile, type Thread } from './model.ts';
+import {
+  ALL_PERMISSIONS,
+  type Channel,
+  ChannelKind,
+  EPOCH,
+  type Guild,
+  type Interaction,
+  Permission,
+  PRIVILEGED_INTENTS,
+  type Role,
+  type ScheduledEvent,
+  type Session,
+  type StoredFile,
+  type Thread,
+} from './model.ts';
 import type { DiscordSimOptions, FailRule, RecordedCall, RegisteredCommand, SimMessage, SimUser } from './types.ts';
 import { ApiError, failure } from './wire.ts';
 
@@ -23,6 +37,10 @@ export class World {
   /** Thread state (owner, members, metadata) by thread id; the thread itself is in `channels`. */
   readonly threads = new Map<string, Thread>();
   readonly messages = new Map<string, SimMessage[]>();
+  /** Guild scheduled events by id (every guild's). */
+  readonly scheduledEvents = new Map<string, ScheduledEvent>();
+  /** Every message REST crossposted (published), in order. */
+  readonly crossposts: Array<{ channelId: string; messageId: string; at: number }> = [];
   readonly globalCommands = new Map<string, RegisteredCommand>();
   readonly guildCommands = new Map<string, Map<string, RegisteredCommand>>();
   readonly interactions = new Map<string, Interaction>();
@@ -47,6 +65,8 @@ export class World {
   /** Sends a gateway event to the connected bot (set by the gateway). */
   dispatch: (event: string, data: unknown) => void = () => {};
   private sequence = 0n;
+  /** DM channel id by recipient: a fan-out opens thousands, so no scan over every channel. */
+  private readonly dmChannelIds = new Map<string, string>();
 
   constructor(options: DiscordSimOptions) {
     this.applicationId = options.applicationId ?? this.snowflake();
@@ -135,10 +155,11 @@ export class World {
   }
 
   dmChannel(userId: string): Channel {
-    const existing = [...this.channels.values()].find((channel) => channel.type === 1 && channel.recipients?.[0] === userId);
+    const existing = this.channels.get(this.dmChannelIds.get(userId) ?? '');
     if (existing) return existing;
     const channel: Channel = { id: this.snowflake(), type: 1, recipients: [userId] };
     this.channels.set(channel.id, channel);
+    this.dmChannelIds.set(userId, channel.id);
     return channel;
   }
 

@@ -8,16 +8,13 @@
  * (18) message in the parent of a public thread, a RECIPIENT_ADD (1) message when someone is added.
  */
 import { z } from 'zod';
-import { coded } from './form-errors.ts';
+import { choices, coded } from './form-errors.ts';
 import { type Channel, ChannelKind, Permission, type Thread } from './model.ts';
 import { dispatchMessage, storeMessage } from './messages.ts';
 import { channelPayload, threadMemberPayload } from './payloads.ts';
 import type { World } from './state.ts';
 import type { SimThread } from './types.ts';
 import { ApiError, formError, missingAccess, missingPermissions, unknownMember } from './wire.ts';
-
-const choices = (values: number[]) =>
-  z.number().refine((value) => values.includes(value), coded('BASE_TYPE_CHOICES', `Value must be one of {${values.join(', ')}}.`));
 
 const NAME_LENGTH = coded('BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 100 in length.');
 

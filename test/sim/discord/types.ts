@@ -42,8 +42,44 @@ export type SimUpload = { name: string; data: Buffer | Uint8Array | string; cont
 export type AllowedMentions = { parse?: Array<'users' | 'roles' | 'everyone'>; users?: string[] | null; roles?: string[] | null; replied_user?: boolean };
 /** Who a message pings: @everyone / @here, user ids, role ids (the replied-to author among the users). */
 export type Pings = { everyone: boolean; users: string[]; roles: string[] };
-/** A guild text channel. */
+/** A guild channel: 0 text, 2 voice, 5 announcement, 13 stage. */
 export type SimChannel = { id: string; guildId: string; name: string; type: number };
+/** A message the bot crossposted (published) from an announcement channel; `at` in epoch ms. */
+export type SimCrosspost = { channelId: string; messageId: string; at: number };
+/**
+ * A guild scheduled event as the sim holds it (times as ISO strings). `status`: 1 SCHEDULED,
+ * 2 ACTIVE, 3 COMPLETED, 4 CANCELED; `entityType`: 1 STAGE_INSTANCE, 2 VOICE, 3 EXTERNAL;
+ * `location` only for EXTERNAL; `subscribers`: users marked interested.
+ */
+export type SimScheduledEvent = {
+  id: string;
+  guildId: string;
+  creatorId: string;
+  name: string;
+  description: string | null;
+  scheduledStartTime: string;
+  scheduledEndTime: string | null;
+  status: number;
+  entityType: number;
+  channelId: string | null;
+  location: string | null;
+  subscribers: string[];
+};
+/** `sim.sendRate()`: how fast the bot sent, from the recorded calls (arrival times). */
+export type SendRate = {
+  /**
+   * The most authorized requests in any sliding 1000 ms window, interaction and webhook routes
+   * excluded (what Discord's global 50/s counts; 429s included). Limiters counting fixed
+   * one-second windows (discord.js, the sim's `globalRateLimit`) allow up to twice the limit here.
+   */
+  maxPerSecondOverall: number;
+  /** The most DM messages delivered (POST /channels/:dm/messages answered 2xx) in any sliding 60 s window. */
+  dmMessagesPerMinuteMax: number;
+  /** Calls answered 429, any scope and route, injected ones included. */
+  refused429: number;
+  /** DM messages delivered per recipient user id (a user missing from the map got none). */
+  dmMessagesPerUser: Map<string, number>;
+};
 /** A thread: 11 public, 12 private (only its members and Manage Threads see it). */
 export type SimThread = { id: string; guildId: string; name: string; type: number; parentId: string; ownerId: string; invitable?: boolean; members: string[] };
 export type RecordedCall = {
@@ -156,10 +192,12 @@ export type DiscordSimOptions = {
   /**
    * Per-route limits, keyed `'<METHOD> <route>'` as in `RecordedCall.route` (e.g.
    * `'PUT /guilds/:id/members/:id/roles/:id'`), or `'*'` for every other route. Discord's real
-   * limits are undocumented and change; the default (50 per second per bucket) never slows a test.
+   * limits are mostly undocumented and change; the default (50 per second per bucket) never slows
+   * a test. Documented ones are built in and win over `'*'`: crossposts, 10 an hour per channel
+   * (`'POST /channels/:id/messages/:id/crosspost'`).
    */
   rateLimits?: Record<string, RateLimit>;
-  /** Discord's global limit (50 requests a second per bot; interaction routes exempt). Off by default. */
+  /** Discord's global limit (e.g. `{ limit: 50, windowMs: 1000 }` per bot; interaction and webhook routes exempt). Off by default. */
   globalRateLimit?: RateLimit;
   /** The most bytes of files one request may upload (413 40005 above it); default 25 MiB. Also a user's upload limit. */
   uploadLimitBytes?: number;

@@ -27,10 +27,20 @@ export function apiErrorFor(code: 50001 | 50007 | 50013 | 10007 | 10011): ApiErr
 }
 /** A 50035 with one error at `path`, e.g. `formError(['limit'], 'NUMBER_TYPE_MAX', '...')`. */
 export function formError(path: Array<string | number>, code: string, message: string): ApiError {
+  return formFailures([{ path, code, message }]);
+}
+
+/** One field's problem in a 50035 answer. */
+export type FormFailure = { path: Array<string | number>; code: string; message: string };
+
+/** A 50035 naming every problem at once, as Discord reports a body's errors together. */
+export function formFailures(failures: FormFailure[]): ApiError {
   const errors: Record<string, unknown> = {};
-  let node = errors;
-  for (const key of path) node = (node[String(key)] = {}) as Record<string, unknown>;
-  node._errors = [{ code, message }];
+  for (const { path, code, message } of failures) {
+    let node = errors;
+    for (const key of path) node = (node[String(key)] ??= {}) as Record<string, unknown>;
+    ((node._errors ??= []) as Array<{ code: string; message: string }>).push({ code, message });
+  }
   return new ApiError(400, { message: 'Invalid Form Body', code: 50035, errors });
 }
 

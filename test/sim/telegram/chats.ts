@@ -17,13 +17,14 @@ export type GroupInput = {
   botRights?: Partial<AdminRights> | 'member' | 'absent';
 };
 
-export function createUser(sim: SimState, input: { firstName: string; username?: string; languageCode?: string }): SimTgUser {
+/** `startedBot`: the user pressed Start some time before the test (no update is sent for it). */
+export function createUser(sim: SimState, input: { firstName: string; username?: string; languageCode?: string; startedBot?: boolean }): SimTgUser {
   const user = {
     id: sim.nextUserId++,
     first_name: input.firstName,
     ...(input.username ? { username: input.username } : {}),
     ...(input.languageCode ? { language_code: input.languageCode } : {}),
-    started: false,
+    started: input.startedBot === true,
     blocked: false,
   };
   sim.users.set(user.id, user);

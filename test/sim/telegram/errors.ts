@@ -18,6 +18,9 @@ export class ApiError extends Error {
 export const badRequest = (description: string, parameters?: Record<string, unknown>) =>
   new ApiError(400, `Bad Request: ${description}`, parameters);
 export const forbidden = (description: string) => new ApiError(403, `Forbidden: ${description}`);
+/** Telegram's flood wait: whole seconds in the description and in `parameters.retry_after`. */
+export const tooManyRequests = (retryAfter: number, description = `Too Many Requests: retry after ${retryAfter}`) =>
+  new ApiError(429, description, { retry_after: retryAfter });
 
 /** What Telegram shows a user (not the bot) when their action fails, e.g. INVITE_HASH_EXPIRED. */
 export class SimUserError extends Error {
@@ -46,7 +49,7 @@ export class FailureInjector {
     rule.remaining -= 1;
     if (rule.errorCode === 429) {
       const retryAfter = rule.retryAfter ?? 1;
-      throw new ApiError(429, rule.description ?? `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter });
+      throw tooManyRequests(retryAfter, rule.description);
     }
     throw new ApiError(rule.errorCode, rule.description ?? defaultDescription(rule.errorCode));
   }

@@ -6,11 +6,14 @@
  * in its shapes and words. Scripted users act as members and payers; every call is recorded,
  * and failures (429, 5xx, 403, 400) can be injected. No test-runner imports: demos use it too.
  * Bots send documents, photos, audio and video (uploads, file_ids, URLs) and download what users
- * send them (getFile and /file/bot<token>/<path>).
+ * send them (getFile and /file/bot<token>/<path>). Telegram's flood limits (30 messages a second,
+ * 1 a second per chat, 20 a minute per group) answer 429 when `floodLimits` is on; paid broadcasts
+ * draw on the bot's Star balance; `sendRate()` reads back how fast the bot sent.
  *
  * Files: server (HTTP, multipart), updates (getUpdates/webhook), state + model (the world), one
  * file per resource (messages, callbacks, commands, chats, topics, members, invite-links,
- * payments, stars, media + files + user-files + file-kinds), scripted-user, errors, validation, html.
+ * payments, stars, media + files + user-files + file-kinds), flood-limits + send-rate,
+ * scripted-user, errors, validation, html.
  */
 import { randomBytes } from 'node:crypto';
 import { callbackMethods } from './callbacks.ts';
@@ -19,12 +22,14 @@ import { commandMethods, menuKey } from './commands.ts';
 import { FailureInjector } from './errors.ts';
 import type { SimMediaSend, SimStoredFile, SimUploadStats } from './file-types.ts';
 import { snapshot } from './files.ts';
+import { FloodLimiter } from './flood-limits.ts';
 import { inviteLinkMethods } from './invite-links.ts';
 import { mediaMethods } from './media.ts';
 import { memberMethods } from './members.ts';
 import { messageMethods } from './messages.ts';
 import { paymentMethods } from './payments.ts';
 import { scriptedUser } from './scripted-user.ts';
+import { sendRate } from './send-rate.ts';
 import { ApiServer } from './server.ts';
 import { chargeSnapshot, renewStarSubscription, starMethods } from './stars.ts';
 import { type BotUser, SimState } from './state.ts';
@@ -38,6 +43,8 @@ import type {
   ScriptedTelegramUser,
   SimChat,
   SimForumTopic,
+  SimPaidBroadcastStats,
+  SimSendRate,
   SimStarCharge,
   SimTgMessage,
   SimTgUser,
@@ -68,6 +75,7 @@ export class TelegramSim {
   private readonly state: SimState;
   private readonly updates: UpdateQueue;
   private readonly failures = new FailureInjector();
+  private readonly floodLimiter: FloodLimiter;
   private readonly server: ApiServer;
 
   constructor(options: TelegramSimOptions = {}) {
@@ -83,6 +91,7 @@ export class TelegramSim {
       options.privacyMode ?? false,
     );
     this.paymentAttempts = this.state.paymentAttempts;
+    this.floodLimiter = new FloodLimiter(options.floodLimits, options.botStarBalance ?? 0, (chatId) => this.isGroup(chatId));
     const methods = {
       ...this.updates.methods,
       ...commandMethods(this.state),
@@ -98,7 +107,7 @@ export class TelegramSim {
       ...this.state.files.methods,
     };
     const download = (filePath: string) => this.state.files.download(filePath);
-    this.server = new ApiServer({ token: this.token, methods, calls: this.calls, failures: this.failures, download });
+    this.server = new ApiServer({ token: this.token, methods, calls: this.calls, failures: this.failures, floodLimiter: this.floodLimiter, download });
   }
 
   async listen(): Promise<void> {
@@ -113,7 +122,7 @@ export class TelegramSim {
 
   // ---- world -------------------------------------------------------------------------------
 
-  createUser(input: { firstName: string; username?: string; languageCode?: string }): SimTgUser {
+  createUser(input: { firstName: string; username?: string; languageCode?: string; startedBot?: boolean }): SimTgUser {
     return createUser(this.state, input);
   }
 
@@ -199,6 +208,21 @@ export class TelegramSim {
     this.failures.add(rule, times);
   }
 
+  /** How fast the bot sent and edited (calls from `since`, ms); read it once the bot's calls are answered. */
+  sendRate(options: { since?: number } = {}): SimSendRate {
+    return sendRate(this.calls, (chatId) => this.isGroup(chatId), options.since);
+  }
+
+  /** Paid broadcast messages so far, the Stars they cost (0.1 each) and the balance left. */
+  paidBroadcastStats(): SimPaidBroadcastStats {
+    return this.floodLimiter.paidBroadcastStats();
+  }
+
+  /** Sets the bot's Star balance for paid broadcasts (to 0.1 Star); see `botStarBalance`. */
+  setBotStarBalance(stars: number): void {
+    this.floodLimiter.setStarBalance(stars);
+  }
+
   /**
    * The first bot message in the chat sent after the latest scripted action there (an action
    * also counts for the actor's private chat) and not returned before.
@@ -235,5 +259,11 @@ export class TelegramSim {
   /** The command menu published for a scope and language (`default` scope, no language by default). */
   commandMenu(scope = 'default', languageCode = ''): unknown[] | undefined {
     return this.state.commandMenus.get(menuKey(scope, languageCode));
+  }
+
+  /** Groups, supergroups and channels: the chats Telegram allows 20 bot messages a minute. */
+  private isGroup(chatId: number): boolean {
+    const type = this.state.chats.get(chatId)?.chat.type;
+    return type === 'group' || type === 'supergroup' || type === 'channel';
   }
 }

@@ -1,12 +1,13 @@
 /**
  * The HTTP side: `{apiRoot}/bot<token>/<method>` with JSON, form, multipart or query parameters,
  * answered `{ ok: true, result }` or `{ ok: false, error_code, description, parameters? }`. Every
- * call is recorded (uploads as name, size and SHA-256), and injected failures answer before the
- * method runs. Files are downloaded from `{apiRoot}/file/bot<token>/<file_path>`.
+ * call is recorded (uploads as name, size and SHA-256); injected failures, then the flood limits,
+ * answer before the method runs. Files are downloaded from `{apiRoot}/file/bot<token>/<file_path>`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiError, type FailureInjector } from './errors.ts';
+import type { FloodLimiter, Release } from './flood-limits.ts';
 import { boundaryOf, parseMultipart, UploadedFile } from './multipart.ts';
 import type { Methods } from './state.ts';
 import type { RecordedCall } from './types.ts';
@@ -16,6 +17,8 @@ export type ServerDeps = {
   methods: Methods;
   calls: RecordedCall[];
   failures: FailureInjector;
+  /** Sends and edits count here once injected failures have passed; a refused call is not performed. */
+  floodLimiter: FloodLimiter;
   /** The bytes behind a file_path getFile gave out, if any. */
   download: (filePath: string) => Buffer | undefined;
 };
@@ -68,12 +71,15 @@ export class ApiServer {
     const recorded = Object.fromEntries(Object.entries(params).map(([key, value]) => [key, value instanceof UploadedFile ? value.summary() : value]));
     const call: RecordedCall = { method, params: recorded, ok: true, at: Date.now() };
     this.deps.calls.push(call);
+    let release: Release | undefined;
     try {
       this.deps.failures.check(method);
       const handler = this.deps.methods[method];
       if (!handler) throw new ApiError(404, 'Not Found');
+      release = this.deps.floodLimiter.admit(method, params, call.at);
       send(200, { ok: true, result: await handler(params) });
     } catch (error) {
+      release?.();
       const apiError = error instanceof ApiError ? error : new ApiError(500, 'Internal Server Error');
       if (!(error instanceof ApiError)) console.error('telegram sim: handler crashed', error);
       Object.assign(call, { ok: false, errorCode: apiError.code, description: apiError.description });

@@ -98,6 +98,43 @@ export type TelegramSimOptions = {
   webhookRetryDelayMs?: number;
   /** How long a webhook delivery may take before it counts as failed ("Read timeout expired"). */
   webhookTimeoutMs?: number;
+  /**
+   * Telegram's broadcasting limits, enforced with 429s (off when absent); `true` for Telegram's
+   * numbers. Sends and edits count; see flood-limits.ts.
+   */
+  floodLimits?: true | SimFloodLimits;
+  /** The bot's Star balance that paid broadcasts (`allow_paid_broadcast`) draw on: 0 by default. */
+  botStarBalance?: number;
+};
+
+/**
+ * Broadcasting limits over sliding windows of real time; Telegram's Bot FAQ gives the defaults.
+ * `perSecond` counts sends and edits in all chats, `perChatPerSecond` in one chat, and
+ * `perGroupPerMinute` new messages in one group, supergroup or channel. `paidPerSecond` replaces
+ * `perSecond` for calls with `allow_paid_broadcast`; the per-chat limits still apply to them.
+ */
+export type SimFloodLimits = { perSecond?: number; perChatPerSecond?: number; perGroupPerMinute?: number; paidPerSecond?: number };
+/** What the bot spent on paid broadcasts so far, and the Star balance left (both in Stars, to 0.1). */
+export type SimPaidBroadcastStats = { messages: number; starsSpent: number; starBalance: number };
+/**
+ * The pace of the bot's successful sends (send*, copy*, forward*) and edits, from `calls`. Windows
+ * slide as the limits do: the most calls with `at` less than 1000 ms (or 60 000 ms) apart.
+ */
+export type SimSendRate = {
+  sends: number;
+  edits: number;
+  /** Sends with allow_paid_broadcast. */
+  paidSends: number;
+  /** Sends and edits in any 1000 ms, all chats together. */
+  maxPerSecondOverall: number;
+  /** Sends and edits in any 1000 ms in a single chat. */
+  maxPerSecondInOneChat: number;
+  /** New messages in any 60 000 ms in a single group, supergroup or channel. */
+  maxPerMinuteInOneGroup: number;
+  /** Send and edit calls answered 429, by the flood limits or by `failNext`. */
+  refused429: number;
+  /** New messages per chat id. */
+  sendsPerChat: Map<number, number>;
 };
 
 export type WebhookDelivery = { updateId: number; status: number; error?: string };
