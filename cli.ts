@@ -21,6 +21,8 @@ import { createTelegramAccessGateway } from './bots/telegram/access-gateway.ts';
 import { createTelegramSupportGateway } from './bots/telegram/support-gateway.ts';
 import { createTelegramDeliveryGateway } from './bots/telegram/delivery-gateway.ts';
 import { createDiscordDeliveryGateway } from './bots/discord/delivery-gateway.ts';
+import { createConsoleDeliveryGateway } from './bots/console/delivery-gateway.ts';
+import { telegramFileCache } from './core/files/telegram-file-ids.ts';
 import { OpenAiIntentClassifier } from './bots/openai/intent-classifier.ts';
 import { defaultClassifier } from './core/support/intents/default-classifier.ts';
 import { createTelegramBot, type TelegramBot, WEBHOOK_PATH } from './bots/telegram/telegram-bot.ts';
@@ -108,12 +110,13 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
   const consoleRelays = interactive && role === 'all' ? new ConsoleSupportGateway() : undefined;
   // Outside production the console may move time forward (`/time +3d`) to show the lifecycle.
   const demoClock = config.env === 'production' ? undefined : new AdjustableClock();
+  const files = openFileStore(config);
   const coreDeps: CoreDeps = {
     db: database.db,
     queue,
     clock: demoClock ?? systemClock,
     log,
-    files: openFileStore(config),
+    files,
     payments: {
       sandbox: config.env !== 'production',
       stripe: config.stripe
@@ -126,8 +129,11 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
       discord: config.discord ? createDiscordAccessGateway({ token: config.discord.token, apiUrl: config.discord.apiUrl, log }) : undefined,
     },
     delivery: {
-      telegram: config.telegram ? createTelegramDeliveryGateway({ token: config.telegram.token, apiRoot: config.telegram.apiRoot }) : undefined,
-      discord: config.discord ? createDiscordDeliveryGateway({ token: config.discord.token, apiUrl: config.discord.apiUrl }) : undefined,
+      telegram: config.telegram
+        ? createTelegramDeliveryGateway({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, files: { cache: telegramFileCache(database.db, config.telegram.token.split(':')[0]!), store: files, log } })
+        : undefined,
+      discord: config.discord ? createDiscordDeliveryGateway({ token: config.discord.token, apiUrl: config.discord.apiUrl, files, dmsPerMinute: config.discord.dmsPerMinute, log }) : undefined,
+      console: consoleRelays ? createConsoleDeliveryGateway(consoleRelays) : undefined,
     },
     // The local tier trains now (about 0.7 s), not on the first member's message.
     support: {

@@ -46,6 +46,10 @@ export const actionSchema = z.discriminatedUnion('type', [
   /** Reviewer: approve, or ask for changes (with a comment: a form). */
   z.object({ type: z.literal('review.approve'), revisionId: z.uuid() }),
   z.object({ type: z.literal('review.changes'), revisionId: z.uuid() }),
+  /** Creator: send the previewed announcement. */
+  z.object({ type: z.literal('announce.confirm'), announcementId: z.uuid() }),
+  /** Creator: pause, resume or cancel an announcement (the buttons under its progress). */
+  z.object({ type: z.literal('announce.control'), announcementId: z.uuid(), op: z.enum(['pause', 'resume', 'cancel']) }),
   /** The member rates a closed conversation, 1 to 5. */
   z.object({ type: z.literal('support.rate'), conversationId: z.uuid(), score: z.number().int().min(1).max(5) }),
 ]);
@@ -56,6 +60,7 @@ const providerByCode = Object.fromEntries(Object.entries(providerCodes).map(([na
 export type Action = z.infer<typeof actionSchema>;
 
 const SEPARATOR = '|';
+const CONTROL_OPS: Record<string, 'pause' | 'resume' | 'cancel'> = { p: 'pause', r: 'resume', c: 'cancel' };
 const uuidToCompact = (uuid: string) => Buffer.from(uuid.replaceAll('-', ''), 'hex').toString('base64url');
 const compactToUuid = (compact: string) => {
   const hex = Buffer.from(compact, 'base64url').toString('hex');
@@ -114,6 +119,10 @@ export function encodeAction(action: Action): string {
       return ['ra', uuidToCompact(action.revisionId)].join(SEPARATOR);
     case 'review.changes':
       return ['rc', uuidToCompact(action.revisionId)].join(SEPARATOR);
+    case 'announce.confirm':
+      return ['ac', uuidToCompact(action.announcementId)].join(SEPARATOR);
+    case 'announce.control':
+      return ['an', uuidToCompact(action.announcementId), action.op[0]].join(SEPARATOR);
   }
 }
 
@@ -166,6 +175,10 @@ export function decodeAction(encoded: string): Action | undefined {
     } else if ((tag === 'cs' || tag === 'ra' || tag === 'rc') && parts.length === 1) {
       const id = compactToUuid(parts[0] ?? '');
       candidate = tag === 'cs' ? { type: 'course.submit', courseId: id } : { type: tag === 'ra' ? 'review.approve' : 'review.changes', revisionId: id };
+    } else if (tag === 'ac' && parts.length === 1) {
+      candidate = { type: 'announce.confirm', announcementId: compactToUuid(parts[0] ?? '') };
+    } else if (tag === 'an' && parts.length === 2) {
+      candidate = { type: 'announce.control', announcementId: compactToUuid(parts[0] ?? ''), op: CONTROL_OPS[parts[1] ?? ''] };
     }
   } catch {
     return undefined;

@@ -54,6 +54,8 @@ const envSchema = z
     DISCORD_TOKEN: secret('the bot token from the Discord developer portal').optional(),
     DISCORD_APP_ID: z.string().regex(/^\d{17,20}$/, 'must be the numeric application id (a snowflake)').optional(),
     DISCORD_API_URL: url(['https:', 'http:'], 'an http(s):// URL of the Discord REST API').optional(),
+    /** Unsolicited DMs (opted-in announcements, lessons) per minute: Discord quarantines bots that mass-DM. */
+    DISCORD_DMS_PER_MINUTE: positiveInt(10, 3_000),
     TELEGRAM_BOT_TOKEN: z
       .string()
       .regex(/^\d+:[\w-]{20,}$/, 'must be a bot token from @BotFather, like 123456:ABC-DEF...')
@@ -109,7 +111,7 @@ export type Config = {
   http: { host: string; port: number; publicUrl: string | undefined };
   workers: { concurrency: number; queuePrefix: string; lockMs: number };
   shutdownTimeoutMs: number;
-  discord: { token: string; appId: string; apiUrl: string | undefined } | undefined;
+  discord: { token: string; appId: string; apiUrl: string | undefined; dmsPerMinute: number } | undefined;
   telegram: { token: string; webhookSecret: string | undefined; apiRoot: string | undefined } | undefined;
   stripe: { secretKey: string; webhookSecret: string; apiUrl: string | undefined } | undefined;
   openai: { apiKey: string; baseUrl: string | undefined; model: string } | undefined;
@@ -146,7 +148,7 @@ export function loadConfig(source: Record<string, string | undefined>): Result<C
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     discord:
       env.DISCORD_TOKEN && env.DISCORD_APP_ID
-        ? { token: env.DISCORD_TOKEN, appId: env.DISCORD_APP_ID, apiUrl: env.DISCORD_API_URL }
+        ? { token: env.DISCORD_TOKEN, appId: env.DISCORD_APP_ID, apiUrl: env.DISCORD_API_URL, dmsPerMinute: env.DISCORD_DMS_PER_MINUTE }
         : undefined,
     telegram: env.TELEGRAM_BOT_TOKEN
       ? { token: env.TELEGRAM_BOT_TOKEN, webhookSecret: env.TELEGRAM_WEBHOOK_SECRET, apiRoot: env.TELEGRAM_API_ROOT }

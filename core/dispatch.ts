@@ -10,6 +10,7 @@ import { markLessonDone, openLesson } from './studio/lesson-view.ts';
 import { approveRevision, requestChanges } from './studio/review-course.ts';
 import { submitCourse } from './studio/submit-course.ts';
 import { turnOff } from './delivery/preferences.ts';
+import { confirmAnnouncement, controlAnnouncement } from './delivery/announcements/control.ts';
 import { directMessageHint } from './commands/direct-message.ts';
 import { answerIntent, answerMessage, memberMessage } from './support/answer-message.ts';
 import { isTicketThread, threadRef } from './support/find-ticket.ts';
@@ -64,7 +65,7 @@ export async function handleCommand(
 export async function handleAction(deps: CommandDeps, caller: Caller, encoded: string): Promise<Outcome> {
   const pressed = await pressedAction(deps, caller, encoded);
   if ('reply' in pressed) return pressed;
-  return settle(caller, pressed.actor, await runAction(deps, pressed.actor, pressed.action));
+  return settle(caller, pressed.actor, await runAction(deps, pressed.actor, pressed.action, caller));
 }
 
 
@@ -178,7 +179,7 @@ export async function handleSuggest(deps: CommandDeps, caller: Caller, request: 
   return resolved.ok ? suggest(deps, resolved.value, request) : [];
 }
 
-function runAction(deps: CommandDeps, actor: Actor, action: Action): Promise<Result<Reply, DomainError>> {
+function runAction(deps: CommandDeps, actor: Actor, action: Action, caller: Caller): Promise<Result<Reply, DomainError>> {
   switch (action.type) {
     case 'courses.page':
       return listCourses(deps, actor, { page: action.page, category: action.category, query: action.query });
@@ -220,5 +221,9 @@ function runAction(deps: CommandDeps, actor: Actor, action: Action): Promise<Res
       return approveRevision(deps, actor, action.revisionId);
     case 'review.changes':
       return requestChanges(deps, actor, { revisionId: action.revisionId });
+    case 'announce.confirm':
+      return confirmAnnouncement(deps, actor, action.announcementId, caller.pressed);
+    case 'announce.control':
+      return controlAnnouncement(deps, actor, { action: action.op, announcementId: action.announcementId });
   }
 }

@@ -86,6 +86,8 @@ export type DomainError =
   | { code: 'lesson_locked'; until?: string }
   | { code: 'course_not_owned' }
   | { code: 'import_refused'; detail: string }
+  /** No announcement of the actor's community matches (or none is running, for pause/resume/cancel). */
+  | { code: 'announcement_not_found' }
   | { code: 'role_not_assignable'; reason: 'above_bot' | 'managed' | 'everyone' | 'no_manage_roles' };
 
 export type DomainErrorCode = DomainError['code'];
@@ -134,6 +136,7 @@ const messageKeys = {
   lesson_locked: 'error.lesson_locked',
   course_not_owned: 'error.course_not_owned',
   import_refused: 'error.import_refused',
+  announcement_not_found: 'error.announcement_not_found',
 } as const satisfies Record<DomainErrorCode, `error.${DomainErrorCode}`>;
 
 /** The one rendering of a domain error for every edge: short, private to the actor. */

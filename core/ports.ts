@@ -5,7 +5,8 @@ import type { JobKey, JobPayload } from './queue/contract.ts';
  * enqueueing (an invalid payload throws: it is a bug in the caller) and honour the job's key.
  */
 export interface JobQueue {
-  enqueue<K extends JobKey>(job: K, payload: JobPayload<K>, options?: { delayMs?: number }): Promise<void>;
+  /** `bulk`: one of many (an announcement's sends): taken after every ordinary job waiting. */
+  enqueue<K extends JobKey>(job: K, payload: JobPayload<K>, options?: { delayMs?: number; bulk?: boolean }): Promise<void>;
 }
 
 /** The current time, injectable so tests can move it. */

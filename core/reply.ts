@@ -16,6 +16,8 @@ export type Reply = {
   ephemeral?: boolean;
   /** Long content: in a group chat it belongs in the actor's private chat. */
   long?: boolean;
+  /** An answer to a button under a delivered message (an unsubscribe): sent as a new message, the pressed one stays as it is. */
+  separate?: boolean;
   /** Holds something only the actor may see (a link code): never posted where others read. */
   confidential?: boolean;
   /** A Telegram Stars invoice to send in the private chat (only offered on Telegram). */

@@ -28,6 +28,8 @@ export function jobOptions(queue: QueueName): JobsOptions {
   };
 }
 
+const BULK_PRIORITY = 100;
+
 /**
  * The BullMQ side of the `JobQueue` port. Validates every payload against the contract before
  * it reaches Redis, and coalesces jobs that share a business key while one is pending.
@@ -49,13 +51,15 @@ export class BullJobQueue implements JobQueue {
     return queue;
   }
 
-  async enqueue<K extends JobKey>(key: K, payload: JobPayload<K>, options: { delayMs?: number } = {}): Promise<void> {
+  async enqueue<K extends JobKey>(key: K, payload: JobPayload<K>, options: { delayMs?: number; bulk?: boolean } = {}): Promise<void> {
     const parsed = parseJobPayload(key, payload);
     if (!parsed.ok) throw new Error(`refusing to enqueue ${key}: ${parsed.reason}`);
     const businessKey = businessKeyOf(key, parsed.value);
     await this.queue(jobs[key].queue).add(jobName(key), parsed.value, {
       ...(businessKey ? { deduplication: { id: toBullId(businessKey) } } : {}),
       ...(options.delayMs ? { delay: options.delayMs } : {}),
+      // BullMQ takes jobs without a priority before any prioritised one.
+      ...(options.bulk ? { priority: BULK_PRIORITY } : {}),
     });
   }
 

@@ -4,6 +4,19 @@ import type { DomainError } from '../core/errors.ts';
 import type { JobKey, JobPayload } from '../core/queue/contract.ts';
 import type { Result } from '../core/result.ts';
 
+/**
+ * Thrown by a handler that cannot do its work yet (a platform said "retry after", another worker
+ * holds the row): the job runs again after `delayMs`, without using up one of its attempts.
+ */
+export class RetryLater extends Error {
+  constructor(
+    readonly delayMs: number,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
 /** What a job handler gets besides its payload: a logger carrying the job's ids. */
 export type JobContext = { log: Logger; jobId: string; attempt: number };
 

@@ -3,7 +3,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { queueNames, type QueueName } from '../core/queue/contract.ts';
 
 export type JobMetrics = {
-  observe(queue: QueueName, job: string, outcome: 'completed' | 'retrying' | 'failed', seconds: number): void;
+  observe(queue: QueueName, job: string, outcome: 'completed' | 'retrying' | 'delayed' | 'failed', seconds: number): void;
 };
 
 /**

@@ -16,6 +16,7 @@ import { sweepSupportJob } from './support/sweep.job.ts';
 import { notifyReviewJob } from './delivery/notify-review.job.ts';
 import { sendDeliveryJob } from './delivery/send.job.ts';
 import { releaseDripJob, scheduleDripJob } from './delivery/drip.job.ts';
+import { startAnnouncementJob, startAnnouncementsJob } from './delivery/announcements.job.ts';
 
 /** Every job of the contract and its handler; a contract job without a handler fails to compile. */
 export const jobRegistry = {
@@ -36,4 +37,6 @@ export const jobRegistry = {
   'delivery.send': sendDeliveryJob,
   'delivery.schedule-drip': scheduleDripJob,
   'delivery.release-drip': releaseDripJob,
+  'delivery.start-announcement': startAnnouncementJob,
+  'delivery.start-announcements': startAnnouncementsJob,
 } satisfies { [K in JobKey]: JobDefinition<K> };

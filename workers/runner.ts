@@ -1,4 +1,4 @@
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createRedisPacer } from './redis-pacer.ts';
 import type { Logger } from 'pino';
@@ -13,7 +13,7 @@ import {
 } from '../core/queue/contract.ts';
 import type { BullJobQueue } from './bull-job-queue.ts';
 import { jobOptions } from './bull-job-queue.ts';
-import type { JobDeps, JobHandler } from './define-job.ts';
+import { type JobDeps, type JobHandler, RetryLater } from './define-job.ts';
 import type { JobMetrics } from './metrics.ts';
 import { jobRegistry } from './registry.ts';
 
@@ -84,10 +84,11 @@ export async function startWorkers(given: JobDeps, producer: BullJobQueue, optio
 
 /**
  * The one place that maps outcomes to BullMQ's retry contract: unknown job or invalid payload
- * -> UnrecoverableError; a returned domain error -> UnrecoverableError; a throw -> retry.
+ * -> UnrecoverableError; a returned domain error -> UnrecoverableError; RetryLater -> delayed
+ * (no attempt used); any other throw -> retry with backoff.
  */
 function createProcessor(queue: QueueName, deps: JobDeps, options: WorkerRuntimeOptions) {
-  return async (job: Job) => {
+  return async (job: Job, token?: string) => {
     const key = `${queue}.${job.name}`;
     const log = options.log.child({ queue, job: job.name, jobId: job.id, attempt: job.attemptsMade + 1 });
     if (!isJobKey(key)) throw new UnrecoverableError(`unknown job ${key}`);
@@ -103,6 +104,12 @@ function createProcessor(queue: QueueName, deps: JobDeps, options: WorkerRuntime
     try {
       result = await handle(deps, parsed.value, { log, jobId: job.id ?? '', attempt: job.attemptsMade + 1 });
     } catch (error) {
+      if (error instanceof RetryLater && token) {
+        options.metrics?.observe(queue, job.name, 'delayed', seconds());
+        log.debug({ delayMs: error.delayMs, reason: error.message }, 'job not yet possible; runs again later');
+        await job.moveToDelayed(Date.now() + error.delayMs, token);
+        throw new DelayedError();
+      }
       const retrying = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
       options.metrics?.observe(queue, job.name, retrying ? 'retrying' : 'failed', seconds());
       log.warn({ err: error, retrying }, 'job threw');

@@ -63,7 +63,8 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   options.relays?.attach((relay) => {
     const rendered = renderReply(relay.reply, t(session.locale, 'console.filter'));
     const persona = Object.values(consolePersonas).find((candidate) => relay.to === 'member' && candidate.userId === relay.userId);
-    const header = relay.to === 'member' ? t(session.locale, 'console.relay.member', { name: persona?.displayName ?? relay.userId }) : t(session.locale, 'console.relay.staff');
+    const header =
+      relay.to === 'member' ? t(session.locale, 'console.relay.member', { name: persona?.displayName ?? relay.userId }) : t(session.locale, relay.to === 'channel' ? 'console.relay.channel' : relay.to === 'edit' ? 'console.relay.edited' : 'console.relay.staff');
     if (rendered.keys.size) session.keys = rendered.keys;
     write(`\n${header}\n${rendered.text}`);
     prompt();

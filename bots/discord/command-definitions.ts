@@ -7,6 +7,7 @@ import {
 import { type Command, type CommandTextKey, described, inGuilds, localized } from './command-text.ts';
 import { studioCommands, studioSettingOptions } from './studio-commands.ts';
 import { supportCommands, supportSettingOptions } from './support-commands.ts';
+import { deliveryCommands, deliverySettingOptions } from './delivery-commands.ts';
 
 
 const text = (name: string, key: CommandTextKey, limits: Partial<APIApplicationCommandStringOption> = {}): APIApplicationCommandStringOption => ({
@@ -98,6 +99,7 @@ export const guildCommands: Command[] = [
     ],
   },
   ...studioCommands,
+  ...deliveryCommands,
   { name: 'help', ...inGuilds, ...described('command.help') },
   { name: 'buy', ...inGuilds, ...described('command.buy'), options: [text('product', 'command.buy.product', { autocomplete: true, max_length: 100 })] },
   { name: 'my', ...inGuilds, ...described('command.my') },
@@ -146,6 +148,7 @@ export const guildCommands: Command[] = [
       { type: ApplicationCommandOptionType.Role, name: 'grace_role', ...described('command.settings.graceRole') },
       ...supportSettingOptions,
       ...studioSettingOptions,
+      ...deliverySettingOptions,
     ],
   },
   {

@@ -62,13 +62,23 @@ const TICKET_COMMANDS = new Set(['claim', 'handback', 'close']);
 /** What the bot needs in the staff channel to open a private thread per ticket and post in it. */
 const THREAD_RIGHTS = [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.CreatePrivateThreads, PermissionFlagsBits.SendMessagesInThreads];
 
-/** A channel option as `"<guild id>/<channel id>"`, plus `<option>Blocked` when threads cannot open there. */
+/** What the bot needs in the announcement channel to post there. */
+const POST_RIGHTS = [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.EmbedLinks];
+
+/**
+ * A channel option as `"<guild id>/<channel id>"`, plus `<option>Blocked` when the bot cannot do
+ * there what the option is for: open ticket threads (a text channel), or post announcements (a
+ * text or announcement channel).
+ */
 function channelInput(interaction: ChatInputCommandInteraction, option: CommandInteractionOption): Record<string, string> {
   const value = { [option.name]: `${interaction.guildId}/${String(option.value)}` };
   const channel = interaction.guild?.channels.cache.get(String(option.value));
   const me = interaction.guild?.members.me;
   if (!channel || !me) return value;
-  if (channel.type !== ChannelType.GuildText) return { ...value, [`${option.name}Blocked`]: 'not_text' };
+  const announcements = option.name === 'announcement_channel';
+  const types: ChannelType[] = announcements ? [ChannelType.GuildText, ChannelType.GuildAnnouncement] : [ChannelType.GuildText];
+  if (!types.includes(channel.type)) return { ...value, [`${option.name}Blocked`]: 'not_text' };
+  if (announcements) return me.permissionsIn(channel).has(POST_RIGHTS) ? value : { ...value, [`${option.name}Blocked`]: 'no_send_rights' };
   return me.permissionsIn(channel).has(THREAD_RIGHTS) ? value : { ...value, [`${option.name}Blocked`]: 'no_thread_rights' };
 }
 

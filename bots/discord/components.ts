@@ -38,7 +38,7 @@ async function pressComponent(context: BotContext, interaction: MessageComponent
   }
   const message = await renderOutcome(context, withFormAsCommand(outcome));
   const onPublicMessage = !interaction.message.flags.has(MessageFlags.Ephemeral);
-  const separate = Boolean(outcome.error) || (onPublicMessage && isPrivateReply(outcome.reply));
+  const separate = Boolean(outcome.error) || outcome.reply.separate === true || (onPublicMessage && isPrivateReply(outcome.reply));
   if (separate) {
     const send = deferred ? interaction.followUp.bind(interaction) : interaction.reply.bind(interaction);
     await send({ ...message, flags: MessageFlags.Ephemeral });

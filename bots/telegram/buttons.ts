@@ -31,8 +31,8 @@ async function onButton(context: BotContext, ctx: Context): Promise<void> {
   const message = await render(context, outcome);
   const inGroup = Boolean(ctx.chat && ctx.chat.type !== 'private');
   const locale = localeOf(ctx, outcome);
-  // A form's first question, and a lesson with its files, come as new messages: the pressed message stays as it is.
-  const fresh = Boolean(pressed.reply.files?.length || pressed.reply.form);
+  // A form's first question, a lesson with its files, and an unsubscribe's answer come as new messages: the pressed message stays as it is.
+  const fresh = Boolean(pressed.reply.files?.length || pressed.reply.form || pressed.reply.separate);
   if (!query.message || fresh || (inGroup && belongsInPrivate(outcome))) {
     if (await sendPrivately(ctx, query.from.id, message)) {
       if (outcome.reply.files?.length) await sendReplyFiles(context, query.from.id, outcome.reply.files);

@@ -13,6 +13,7 @@ export function callerOf(ctx: Context): Caller {
   const from = ctx.from;
   const chat = ctx.chat ?? ctx.callbackQuery?.message?.chat;
   if (!from) throw new Error('update without a sender');
+  const pressed = ctx.callbackQuery?.message;
   return {
     platform: 'telegram',
     userId: String(from.id),
@@ -20,6 +21,7 @@ export function callerOf(ctx: Context): Caller {
     username: from.username,
     locale: from.language_code,
     spaceId: chat && chat.type !== 'private' ? String(chat.id) : undefined,
+    pressed: pressed ? { chatId: String(pressed.chat.id), messageId: String(pressed.message_id) } : undefined,
   };
 }
 

@@ -1,6 +1,8 @@
-import { Input, TelegramError } from 'telegraf';
-import type { Message } from 'telegraf/types';
-import { telegramFileCache } from '../../core/files/telegram-file-ids.ts';
+import type { Logger } from 'pino';
+import { Input, type Telegram, TelegramError } from 'telegraf';
+import type { InlineKeyboardMarkup, Message } from 'telegraf/types';
+import type { FileStore } from '../../core/files/file-store.ts';
+import { type TelegramFileCache, telegramFileCache } from '../../core/files/telegram-file-ids.ts';
 import type { ReplyFile } from '../../core/reply.ts';
 import type { BotContext } from './context.ts';
 
@@ -24,46 +26,54 @@ function fileIdOf(message: Message): string | undefined {
 
 const botIdOf = (context: BotContext) => String(context.bot.botInfo?.id ?? context.bot.telegram.token.split(':')[0]);
 
+/** Where a file's bytes and the bot's Telegram ids for them come from. */
+export type TelegramFileSource = { cache: TelegramFileCache; store: FileStore; log: Pick<Logger, 'error'> };
+
+/** A caption and buttons sent with a file (an announcement's text); a lesson's files go bare. */
+export type FileExtras = { caption?: string; parse_mode?: 'HTML'; reply_markup?: InlineKeyboardMarkup; allow_paid_broadcast?: boolean };
+
 /**
  * Sends a reply's files to a chat. A file goes up once per bot: Telegram's file_id for it is kept
  * (file ids are valid for one bot only) and every later send is by id. An id Telegram no longer
  * knows is forgotten and the file uploaded again from Lyceum's store.
  */
 export async function sendReplyFiles(context: BotContext, chatId: number | string, files: ReplyFile[]): Promise<void> {
-  const cache = telegramFileCache(context.deps.db, botIdOf(context));
-  for (const file of files) {
-    const method = methodFor(file);
-    const cached = await cache.get(file.sha256);
-    if (cached) {
-      try {
-        await send(context, method, chatId, cached);
-        continue;
-      } catch (error) {
-        if (!(error instanceof TelegramError && error.code === 400 && /file identifier|wrong type|can't use file/i.test(error.description))) throw error;
-        await cache.forget(file.sha256);
-      }
-    }
-    const bytes = await context.deps.files.get(file.sha256);
-    if (!bytes) {
-      context.log.error({ sha256: file.sha256 }, 'a lesson file is missing from the file store');
-      continue;
-    }
-    const sent = await send(context, method, chatId, Input.fromBuffer(Buffer.from(bytes), file.name));
-    const fileId = fileIdOf(sent);
-    if (fileId) await cache.remember(file.sha256, fileId);
-  }
+  const source = { cache: telegramFileCache(context.deps.db, botIdOf(context)), store: context.deps.files, log: context.log };
+  for (const file of files) await sendFile(context.bot.telegram, source, chatId, file);
 }
 
-function send(context: BotContext, method: Method, chatId: number | string, media: string | ReturnType<typeof Input.fromBuffer>): Promise<Message> {
-  const telegram = context.bot.telegram;
+/** One file to one chat, by cached id when Telegram knows it; `undefined` when its bytes are missing from the store. */
+export async function sendFile(telegram: Telegram, source: TelegramFileSource, chatId: number | string, file: ReplyFile, extras: FileExtras = {}): Promise<Message | undefined> {
+  const method = methodFor(file);
+  const cached = await source.cache.get(file.sha256);
+  if (cached) {
+    try {
+      return await send(telegram, method, chatId, cached, extras);
+    } catch (error) {
+      if (!(error instanceof TelegramError && error.code === 400 && /file identifier|wrong type|can't use file/i.test(error.description))) throw error;
+      await source.cache.forget(file.sha256);
+    }
+  }
+  const bytes = await source.store.get(file.sha256);
+  if (!bytes) {
+    source.log.error({ sha256: file.sha256 }, 'a file is missing from the file store');
+    return undefined;
+  }
+  const sent = await send(telegram, method, chatId, Input.fromBuffer(Buffer.from(bytes), file.name), extras);
+  const fileId = fileIdOf(sent);
+  if (fileId) await source.cache.remember(file.sha256, fileId);
+  return sent;
+}
+
+function send(telegram: Telegram, method: Method, chatId: number | string, media: string | ReturnType<typeof Input.fromBuffer>, extras: FileExtras): Promise<Message> {
   switch (method) {
     case 'sendPhoto':
-      return telegram.sendPhoto(chatId, media);
+      return telegram.sendPhoto(chatId, media, extras);
     case 'sendAudio':
-      return telegram.sendAudio(chatId, media);
+      return telegram.sendAudio(chatId, media, extras);
     case 'sendVideo':
-      return telegram.sendVideo(chatId, media);
+      return telegram.sendVideo(chatId, media, extras);
     case 'sendDocument':
-      return telegram.sendDocument(chatId, media);
+      return telegram.sendDocument(chatId, media, extras);
   }
 }

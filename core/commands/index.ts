@@ -26,8 +26,9 @@ import { rateCourse, rateInput } from '../studio/ratings.ts';
 import { review, reviewInput } from '../studio/review-course.ts';
 import { dripInput, manageDrip } from '../delivery/drip-commands.ts';
 import { manageNotifications, notificationsInput } from '../delivery/preferences.ts';
+import { announceInput, runAnnounceCommand } from '../delivery/announcements/announce-command.ts';
 
-export type CommandDeps = Pick<CoreDeps, 'db' | 'queue' | 'clock' | 'payments' | 'log' | 'files' | 'access' | 'support'>;
+export type CommandDeps = Pick<CoreDeps, 'db' | 'queue' | 'clock' | 'payments' | 'log' | 'files' | 'access' | 'support' | 'delivery'>;
 
 type CommandDefinition<S extends z.ZodType> = {
   /** Options as the platform delivered them; parsed here, never trusted before. */
@@ -47,6 +48,7 @@ export const commands = {
   comment: define({ input: commentInput, run: manageComment }),
   notifications: define({ input: notificationsInput, run: manageNotifications }),
   drip: define({ input: dripInput, run: manageDrip }),
+  announce: define({ input: announceInput, run: runAnnounceCommand }),
   help: define({ input: z.object({}), run: (_deps, actor) => showHelp(actor) }),
   buy: define({ input: buyProductInput, run: buyProduct }),
   my: define({ input: z.object({}), run: (deps, actor) => showMyPurchases(deps, actor) }),

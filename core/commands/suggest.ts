@@ -21,7 +21,7 @@ const MAX_SUGGESTIONS = 25;
 export async function suggest(deps: CommandDeps, actor: Actor, request: SuggestRequest): Promise<Suggestion[]> {
   const statuses = visibleStatuses(actor.role);
   const value = request.value.trim().slice(0, 100);
-  const courseOption = (request.command === 'course' && request.option === 'name') || (['course', 'lesson', 'review', 'rate'].includes(request.command) && request.option === 'course');
+  const courseOption = (request.command === 'course' && request.option === 'name') || (['course', 'lesson', 'review', 'rate', 'announce'].includes(request.command) && request.option === 'course');
   if (courseOption) {
     const { items } = await searchCourses(deps.db, {
       communityId: actor.communityId,
@@ -40,7 +40,7 @@ export async function suggest(deps: CommandDeps, actor: Actor, request: SuggestR
       .slice(0, MAX_SUGGESTIONS)
       .map(({ category, courses }) => ({ name: truncate(`${category} (${courses})`, 100), value: truncate(category, 100) }));
   }
-  if (['buy', 'product', 'grant', 'revoke'].includes(request.command) && request.option === 'product') {
+  if (['buy', 'product', 'grant', 'revoke', 'announce'].includes(request.command) && request.option === 'product') {
     const manage = request.command !== 'buy' && can(actor.role, 'commerce.manage');
     const wanted = value.toLowerCase();
     return (await listProducts(deps.db, { communityId: actor.communityId, includeArchived: manage }))

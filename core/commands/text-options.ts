@@ -15,17 +15,32 @@ export function parseTextOptions(command: string, argument: string): Record<stri
   // `/product edit pro price:59`, `/refund 1a2b3c4d changed my mind`, `/grant Mia pro`,
   // `/faq remove 1a2b3c4d`: the first words are the sub-command, order, member, product or entry;
   // the rest fills the main option (`/claim 1a2b3c4d`, `/close refunded the order`).
+  let leadingCount = 0;
   for (const leading of leadingOptions(command, words, options)) {
-    if (words.length && options[leading] === undefined) options[leading] = words.shift()!;
+    if (words.length && options[leading] === undefined) {
+      options[leading] = words.shift()!;
+      leadingCount += 1;
+    }
   }
-  const freeText = words.join(' ');
+  const freeText = KEEPS_LINES.has(command) ? (words.length ? keptLines(argument, leadingCount) : '') : words.join(' ');
   const option = freeText ? mainOption(command, freeText, options.action) : undefined;
   if (option && options[option] === undefined) options[option] = freeText;
   return options;
 }
 
+/** Commands whose free text is Markdown: its line breaks and spacing are kept as typed. */
+const KEEPS_LINES = new Set(['announce']);
+
+/** The free words as typed (after the `leading` sub-command words), without the `key:value` options among them. */
+function keptLines(argument: string, leading: number): string {
+  const withoutOptions = argument.replace(/(\w+):"([^"]*)"|(\w+):(\S+)/g, '');
+  return withoutOptions.replace(new RegExp(`^\\s*(?:\\S+\\s+){${leading}}`), '').trim();
+}
+
 function mainOption(command: string, freeText: string, action: string | undefined): string | undefined {
   switch (command) {
+    case 'announce':
+      return !action || action === 'send' ? 'text' : action === 'status' ? undefined : 'announcement';
     case 'courses':
       return 'query';
     case 'course':
@@ -63,6 +78,7 @@ function mainOption(command: string, freeText: string, action: string | undefine
   }
 }
 
+const ANNOUNCE_ACTIONS = new Set(['send', 'pause', 'resume', 'cancel', 'status']);
 const COURSE_ACTIONS = new Set(['show', 'new', 'edit', 'submit', 'import', 'export', 'archive']);
 
 /** `/course edit sql-basics`, `/lesson move sql-basics 3 to:1`, `/review changes sql-basics needs a summary`, `/rate sql-basics 5 great`. */
@@ -75,6 +91,7 @@ function leadingOptions(command: string, words: string[], options: Record<string
   if (command === 'notifications') return ['kind', 'state', 'platform'];
   if (command === 'drip') return (options.action ?? words[0]) === 'release' ? ['action', 'member', 'course'] : ['action', 'member'];
   if (command === 'product' || command === 'access') return ['action'];
+  if (command === 'announce') return ANNOUNCE_ACTIONS.has(words[0] ?? '') || options.action ? ['action'] : [];
   if (command === 'faq') return ['action', 'entry'];
   if (command === 'refund') return ['order'];
   if (command === 'grant' || command === 'revoke') return ['member', 'product'];

@@ -12,8 +12,9 @@ import type { Reply } from '../reply.ts';
 import { err, ok, type Result } from '../result.ts';
 import { studioSettingChanges, studioSettingFields, studioSettingsInput } from '../studio/studio-settings.ts';
 import { supportSettingChanges, supportSettingFields, supportSettingsInput } from '../support/support-settings.ts';
+import { applyDeliverySettings, deliverySettingFields, deliverySettingsInput } from '../delivery/delivery-settings.ts';
 
-export const settingsInput = supportSettingsInput.extend(studioSettingsInput.shape).extend({
+export const settingsInput = supportSettingsInput.extend(studioSettingsInput.shape).extend(deliverySettingsInput.shape).extend({
   grace_days: z.coerce.number().int().min(0).max(30).optional(),
   /** `keep`: members keep their roles during grace; `role`: they hold `grace_role` instead. */
   grace_access: z.enum(['keep', 'role']).optional(),
@@ -35,9 +36,12 @@ export async function manageSettings(deps: Pick<CoreDeps, 'db'>, actor: Actor, i
   const [current] = await deps.db.select({ settings: communities.settings }).from(communities).where(eq(communities.id, actor.communityId));
   const support = await supportSettingChanges(deps.db, actor, current?.settings ?? {}, input);
   if (!support.ok) return support;
+  const delivery = await applyDeliverySettings(deps.db, actor, input);
+  if (!delivery.ok) return delivery;
   const changes: Omit<CommunitySettings, 'graceRole' | 'refundWindowDays' | 'blockedWords'> & { graceRole?: CommunitySettings['graceRole'] | null; refundWindowDays?: number | null; blockedWords?: string[] | null } = {
     ...support.value,
     ...studioSettingChanges(current?.settings ?? {}, input),
+    ...delivery.value,
   };
   if (input.grace_days !== undefined) changes.graceDays = input.grace_days;
   if (input.grace_access === 'keep') changes.graceRole = null;
@@ -70,6 +74,7 @@ export async function manageSettings(deps: Pick<CoreDeps, 'db'>, actor: Actor, i
       { name: t(actor.locale, 'settings.graceAccess'), value: graceRole },
       ...supportSettingFields(actor.locale, settings),
       ...studioSettingFields(actor.locale, settings),
+      ...(await deliverySettingFields(deps.db, actor.locale, actor.communityId, settings)),
     ],
     ephemeral: true,
   });

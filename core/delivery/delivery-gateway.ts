@@ -13,9 +13,23 @@ export type SendResult = ({ sent: string } | { permanent: string } | { retryAfte
   invalidRequest?: true;
 };
 
+export type SendExtras = {
+  /** Telegram: `allow_paid_broadcast` (up to 1,000 messages a second, 0.1 Star each from the bot's balance). */
+  paidBroadcast?: boolean;
+  /** Discord: a post in an announcement channel is also published (crossposted) to the servers that follow it. */
+  publish?: boolean;
+};
+
 /** A platform's side of the delivery engine (workers only). */
 export interface DeliveryGateway {
-  send(target: DeliveryTarget, reply: Reply): Promise<SendResult>;
+  send(target: DeliveryTarget, reply: Reply, extras?: SendExtras): Promise<SendResult>;
+  /**
+   * Replaces the text and buttons of a message the bot sent (an announcement's progress).
+   * False when the message is gone or can no longer be edited: the caller sends a new one.
+   */
+  edit(target: DeliveryTarget, messageId: string, reply: Reply): Promise<boolean>;
+  /** Discord: unsolicited DMs allowed per minute on this deployment (platformLimits' default when absent). */
+  readonly dmsPerMinute?: number;
 }
 
-export type DeliveryGateways = { telegram?: DeliveryGateway | undefined; discord?: DeliveryGateway | undefined };
+export type DeliveryGateways = { telegram?: DeliveryGateway | undefined; discord?: DeliveryGateway | undefined; console?: DeliveryGateway | undefined };

@@ -8,7 +8,7 @@ import type { Bucket } from './pacer.ts';
  */
 export const platformLimits = {
   // Telegram counts arrivals, the pacer counts reservations: the margins absorb network jitter.
-  telegram: { perSecond: 25, perChatPerSecond: 1, perGroupPerMinute: 20, platformPerSecond: 30 },
+  telegram: { perSecond: 25, perChatPerSecond: 1, perGroupPerMinute: 20, platformPerSecond: 30, paidPerSecond: 900, paidPlatformPerSecond: 1_000 },
   // Discord bans an IP after 10,000 invalid requests (401, 403, 429) in 10 minutes: DMs stop far earlier.
   discord: { perSecond: 40, dmsPerMinute: 10, invalidRequestsWindowMs: 10 * 60_000, invalidRequestsStopDmsAt: 500 },
 } as const;
@@ -16,12 +16,16 @@ export const platformLimits = {
 /** The counter of Discord's invalid requests, shared by every worker. */
 export const DISCORD_INVALID_REQUESTS = 'discord:invalid-requests';
 
-/** The buckets a Telegram send draws on: the bot's overall rate and the chat's own (a group's is per minute). */
-export function telegramBuckets(chatId: string, chatKind: 'private' | 'group'): Bucket[] {
-  const { perSecond, perChatPerSecond, perGroupPerMinute } = platformLimits.telegram;
+/**
+ * The buckets a Telegram send draws on: the bot's overall rate (or, paid with Stars through
+ * `allow_paid_broadcast`, the paid one) and the chat's own (a group's is per minute).
+ */
+export function telegramBuckets(chatId: string, chatKind: 'private' | 'group', paidBroadcast = false): Bucket[] {
+  const { perSecond, perChatPerSecond, perGroupPerMinute, paidPerSecond } = platformLimits.telegram;
   return [
-    { key: 'telegram:global', limit: perSecond, windowMs: 1_000 },
-    { key: `telegram:chat:${chatId}`, limit: perChatPerSecond, windowMs: 1_100 },
+    paidBroadcast ? { key: 'telegram:paid', limit: paidPerSecond, windowMs: 1_000 } : { key: 'telegram:global', limit: perSecond, windowMs: 1_000 },
+    // Slots are taken just before the claim, a few milliseconds before the call: a quarter second covers that.
+    { key: `telegram:chat:${chatId}`, limit: perChatPerSecond, windowMs: 1_250 },
     ...(chatKind === 'group' ? [{ key: `telegram:group:${chatId}`, limit: perGroupPerMinute, windowMs: 60_000 }] : []),
   ];
 }

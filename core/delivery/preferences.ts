@@ -47,7 +47,7 @@ export async function manageNotifications(deps: Pick<CoreDeps, 'db'>, actor: Act
 /** The one-press unsubscribe under a private message: this kind, off on every platform. */
 export async function turnOff(deps: Pick<CoreDeps, 'db'>, actor: Actor, kind: NotificationKind): Promise<Result<Reply, DomainError>> {
   await setPreference(deps.db, actor, kind, 'all', false);
-  return ok({ body: t(actor.locale, 'notifications.turnedOff', { kind: t(actor.locale, `notifications.kind.${kind}`) }), ephemeral: true });
+  return ok({ body: t(actor.locale, 'notifications.turnedOff', { kind: t(actor.locale, `notifications.kind.${kind}`) }), ephemeral: true, separate: true });
 }
 
 async function preferencesReply(db: Queryable, actor: Actor, headline?: string): Promise<Reply> {

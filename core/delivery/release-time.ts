@@ -37,8 +37,8 @@ function zonedParts(instant: Date, timeZone: string): Parts {
  * time (the repeated hour in autumn) takes its first occurrence, a skipped one (spring) the
  * instant the clocks jumped to.
  */
-function zonedTimeToUtc(local: { year: number; month: number; day: number; hour: number }, timeZone: string): Date {
-  const wanted = Date.UTC(local.year, local.month - 1, local.day, local.hour);
+export function zonedTimeToUtc(local: { year: number; month: number; day: number; hour: number; minute?: number }, timeZone: string): Date {
+  const wanted = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute ?? 0);
   const offsetAt = (instant: number) => {
     const seen = zonedParts(new Date(instant), timeZone);
     return Date.UTC(seen.year, seen.month - 1, seen.day, seen.hour, seen.minute) - instant;

@@ -1,3 +1,4 @@
+import { deliveryEn } from './delivery-en.ts';
 import { studioEn } from './studio-en.ts';
 
 /** English, the reference catalogue: every other locale must have exactly these keys. */
@@ -349,6 +350,8 @@ export const en = {
   'help.faq': "/faq list|add|edit|remove: answers the assistant gives before escalating",
   'console.relay.member': "── to {name}'s private chat ──",
   'console.relay.staff': "── in the ticket's staff thread ──",
+  'console.relay.channel': '── posted in the community channel ──',
+  'console.relay.edited': '── an earlier message, updated ──',
   'settings.supportChannel.not_text': "the support channel must be a text channel (threads open in it)",
   'settings.supportChannel.no_thread_rights': "I need View Channel, Create Private Threads and Send Messages in Threads in that channel",
   'settings.supportRoleNeedsChannel': "set support_channel in this server first; the role is pinged there",
@@ -385,6 +388,7 @@ export const en = {
   'upload.type_refused': "lessons take PDF, Office and OpenDocument files, slides, audio, video, images and plain text",
   'error.unexpected': 'Something went wrong on our side. Please try again in a moment.',
   ...studioEn,
+  ...deliveryEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

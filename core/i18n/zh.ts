@@ -1,3 +1,4 @@
+import { deliveryZh } from './delivery-zh.ts';
 import type { MessageKey } from './en.ts';
 import { studioZh } from './studio-zh.ts';
 
@@ -350,6 +351,8 @@ export const zh: Record<MessageKey, string> = {
   'help.faq': "/faq list|add|edit|remove：助手升级前先给出的答案",
   'console.relay.member': "── 发到 {name} 的私聊 ──",
   'console.relay.staff': "── 在工单的员工讨论串里 ──",
+  'console.relay.channel': '── 发在社区频道里 ──',
+  'console.relay.edited': '── 之前的一条消息，已更新 ──',
   'settings.supportChannel.not_text': "支持频道必须是文字频道（讨论串在其中创建）",
   'settings.supportChannel.no_thread_rights': "我需要在该频道拥有“查看频道”“创建私密讨论串”和“在讨论串中发送消息”权限",
   'settings.supportRoleNeedsChannel': "请先在本服务器设置 support_channel；身份组会在那里被提及",
@@ -386,4 +389,5 @@ export const zh: Record<MessageKey, string> = {
   'upload.type_refused': "课程只接受 PDF、Office 与 OpenDocument 文档、幻灯片、音频、视频、图片和纯文本",
   'error.unexpected': '我们这边出了点问题，请稍后再试。',
   ...studioZh,
+  ...deliveryZh,
 };

@@ -17,6 +17,8 @@ export type Caller = {
   locale?: string | undefined;
   /** The guild or group the event happened in; undefined in a private chat. */
   spaceId?: string | undefined;
+  /** Telegram: the bot's message whose button was pressed (it is edited with the answer). */
+  pressed?: { chatId: string; messageId: string } | undefined;
 };
 
 /** A caller resolved to a member of one community: the subject of every use case. */

@@ -19,6 +19,8 @@ const grants = {
   'commerce.manage': ['owner', 'creator'],
   /** Sales figures and refunds. */
   'commerce.sales': ['owner', 'creator'],
+  /** Announcements and live sessions to the community's members. */
+  'delivery.announce': ['owner', 'creator'],
 } as const satisfies Record<string, readonly MemberRole[]>;
 
 export type Permission = keyof typeof grants;

@@ -150,6 +150,18 @@ export const jobs = {
     payload: z.object({}),
     key: () => 'release-drip',
   }),
+  /** Starts one announcement (fixing its audience) or, if it is sending, re-enqueues its pending rows (a resume). */
+  'delivery.start-announcement': job({
+    queue: 'delivery',
+    payload: z.object({ announcementId: z.uuid() }),
+    key: (payload) => `start-announcement-${payload.announcementId}`,
+  }),
+  /** Starts the announcements whose time has come and that nothing of their community is ahead of. */
+  'delivery.start-announcements': job({
+    queue: 'delivery',
+    payload: z.object({}),
+    key: () => 'start-announcements',
+  }),
   /** Tells a course revision's author the reviewer's decision, once per decision. */
   'delivery.notify-review': job({
     queue: 'delivery',
@@ -180,6 +192,7 @@ export const schedules: Array<{ id: string; job: JobKey; payload: JobPayload<Job
   { id: 'support-sweep', job: 'support.sweep', payload: {}, every: 60_000 },
   { id: 'schedule-drip', job: 'delivery.schedule-drip', payload: {}, every: 10 * 60_000 },
   { id: 'release-drip', job: 'delivery.release-drip', payload: {}, every: 60_000 },
+  { id: 'start-announcements', job: 'delivery.start-announcements', payload: {}, every: 60_000 },
 ];
 
 type AnySpec = { queue: QueueName; payload: z.ZodType; key?: (payload: never) => string };

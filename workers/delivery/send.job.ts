@@ -1,14 +1,15 @@
-import { sendDelivery } from '../../core/delivery/send-delivery.ts';
+import { deliver } from '../../core/delivery/announcements/deliver.ts';
 import { ok } from '../../core/result.ts';
-import { defineJob } from '../define-job.ts';
+import { defineJob, RetryLater } from '../define-job.ts';
 
-/** A row held by another worker, or a send the platform asked to delay: the queue tries it again later. */
-export class DeliveryNotYet extends Error {}
+/** How soon a row held by another live worker is looked at again. */
+const BUSY_RETRY_MS = 5_000;
 
-/** Sends one ledger row (core/delivery/send-delivery). */
+/** Sends one ledger row (core/delivery/send-delivery); the job run is the row's claim token. */
 export const sendDeliveryJob = defineJob('delivery.send', async (deps, payload, context) => {
-  const outcome = await sendDelivery(deps, payload.deliveryId);
-  if (outcome === 'busy' || typeof outcome === 'object') throw new DeliveryNotYet(outcome === 'busy' ? 'held by another worker' : `retry after ${outcome.retryInMs} ms`);
+  const outcome = await deliver(deps, payload.deliveryId, context.jobId || undefined);
+  if (outcome === 'busy') throw new RetryLater(BUSY_RETRY_MS, 'held by another worker');
+  if (typeof outcome === 'object') throw new RetryLater(outcome.retryInMs, `retry after ${outcome.retryInMs} ms`);
   if (outcome !== 'sent' && outcome !== 'done') context.log.info({ deliveryId: payload.deliveryId, outcome }, 'delivery not sent');
   return ok({ outcome });
 });

@@ -20,6 +20,8 @@ export type CommunitySettings = {
   graceDays?: number;
   /** Discord: during grace the server's sold roles are swapped for this role (unset: the member keeps them). */
   graceRole?: { guildId: string; roleId: string };
+  /** Telegram announcements to large audiences go out with `allow_paid_broadcast` (the bot's Stars pay). */
+  paidBroadcast?: boolean;
 };
 
 /** A tenant: one creator business. Every tenant-owned row carries its `community_id`. */

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, unique, uuid } from 'drizzle-orm/pg-core';
-import type { Reply } from '../../reply.ts';
+import type { Reply, ReplyFile } from '../../reply.ts';
 import type { NotificationKind } from '../../delivery/notification-kinds.ts';
 import { lessons } from './catalog.ts';
 import { at, createdAt, id, updatedAt } from './columns.ts';
@@ -8,8 +8,19 @@ import { communityRef } from './communities.ts';
 import { announcementStatus, deliveryKind, deliveryStatus, deliveryTarget, platform } from './enums.ts';
 import { members } from './members.ts';
 
-/** Who an announcement goes to; empty means every active member. */
-export type Audience = { productIds?: string[]; roles?: Array<'owner' | 'creator' | 'staff' | 'member'> };
+/**
+ * Who an announcement goes to: every member, the holders of a product or course, members in
+ * grace, or lapsed members (held access once, hold none now); optionally on one platform only.
+ */
+export type Audience = {
+  segment?: 'everyone' | 'owners' | 'grace' | 'lapsed';
+  productId?: string;
+  courseId?: string;
+  platform?: 'discord' | 'telegram' | 'console';
+};
+
+/** Where an announcement's progress is shown and edited: the creator's confirmation message, or one the engine sends them. */
+export type ProgressMessage = { platform: 'discord' | 'telegram' | 'console'; chatId: string; messageId?: string; locale: 'en' | 'zh' };
 
 /** A creator's message to the community, sent by the broadcast planner. */
 export const announcements = pgTable(
@@ -22,9 +33,18 @@ export const announcements = pgTable(
     body: text('body').notNull(),
     status: announcementStatus('status').notNull().default('draft'),
     audience: jsonb('audience').$type<Audience>().notNull().default({}),
+    /** An image or file sent with the text. */
+    file: jsonb('file').$type<ReplyFile>(),
+    /** Telegram: send with `allow_paid_broadcast` (faster, 0.1 Star a message from the bot's balance). */
+    paidBroadcast: boolean('paid_broadcast').notNull().default(false),
     scheduledAt: at('scheduled_at'),
     startedAt: at('started_at'),
     finishedAt: at('finished_at'),
+    /** Why the engine paused it (Discord refusing too many requests), for the creator. */
+    pausedReason: text('paused_reason'),
+    progress: jsonb('progress').$type<ProgressMessage>(),
+    /** When the progress message was last edited: edits are spaced a few seconds apart. */
+    progressAt: at('progress_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -59,6 +79,8 @@ export const deliveries = pgTable(
     payload: jsonb('payload').$type<Reply>(),
     /** Set when the platform call starts; with no `sent_at` after it, the call's outcome is unknown. */
     startedAt: at('started_at'),
+    /** Which job run claimed the row: the same job run again (its worker died) knows its own claim. */
+    claimToken: text('claim_token'),
     /** `sent` without the platform's confirmation (the worker died mid-call): never sent again. */
     unconfirmed: boolean('unconfirmed').notNull().default(false),
     platformMessageId: text('platform_message_id'),

@@ -67,6 +67,8 @@ describe('creator access tools', () => {
       { name: 'Refund window (days)', value: 'off: every refund goes to staff', inline: true },
       { name: 'Lesson files', value: 'up to 50 MB each, 10 per lesson' },
       { name: 'Blocked words', value: 'none' },
+      { name: 'Announcement channel (Discord)', value: expect.stringMatching(/^none: /) },
+      { name: 'Paid Telegram broadcast', value: 'off', inline: true },
     ]);
     expect((await handleCommand(deps, as('creator'), 'settings', { grace_access: 'role' })).error).toMatchObject({ code: 'invalid_input' });
     expect((await handleCommand(deps, as('creator'), 'settings', { grace_role: '123456789/987654321' })).error).toMatchObject({ code: 'invalid_input', details: expect.stringContaining('not linked to this community') });

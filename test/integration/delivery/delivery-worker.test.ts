@@ -55,7 +55,7 @@ describe('delivery.send job', () => {
     for (const user of users) {
       const own = sends.filter((call) => String((call.params as { chat_id: unknown }).chat_id) === String(user)).map((call) => call.at).sort((a, b) => a - b);
       expect(own).toHaveLength(2);
-      // Arrival times at the simulator: never two in one second to one chat (the pacer spaces them 1.1 s).
+      // Arrival times at the simulator: never two in one second to one chat (the pacer spaces them 1.25 s).
       expect(own[1]! - own[0]!).toBeGreaterThanOrEqual(1_000);
     }
   }, 60_000);

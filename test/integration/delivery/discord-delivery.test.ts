@@ -62,7 +62,7 @@ describe('sendDelivery on Discord', () => {
     for (let index = 3; index < platformLimits.discord.invalidRequestsStopDmsAt; index += 1) await deps.pacer.note(DISCORD_INVALID_REQUESTS, platformLimits.discord.invalidRequestsWindowMs);
     const member = sim.createUser({ username: 'late' }).id;
     const calls = sim.calls.length;
-    expect(await sendDelivery(deps, await plan({ kind: 'dm', id: member }, 'held'))).toEqual({ retryInMs: 60_000 });
+    expect(await sendDelivery(deps, await plan({ kind: 'dm', id: member }, 'held'))).toEqual({ retryInMs: 60_000, invalidRequests: true });
     expect(sim.calls.length).toBe(calls);
     const guild = sim.createGuild({ name: 'Other', ownerId: member });
     expect(await sendDelivery(deps, await plan({ kind: 'channel', id: guild.systemChannelId }, 'post-2'))).toBe('sent');
