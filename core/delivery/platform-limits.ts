@@ -17,17 +17,26 @@ export const platformLimits = {
 export const DISCORD_INVALID_REQUESTS = 'discord:invalid-requests';
 
 /**
- * The buckets a Telegram send draws on: the bot's overall rate (or, paid with Stars through
- * `allow_paid_broadcast`, the paid one) and the chat's own (a group's is per minute).
+ * The buckets a Telegram send draws on: the bot's overall rate, spread evenly (or, paid with
+ * Stars through `allow_paid_broadcast`, the paid one), and the chat's own (a group's is per minute).
+ * The overall bucket comes first: it is the one a 429 closes.
  */
 export function telegramBuckets(chatId: string, chatKind: 'private' | 'group', paidBroadcast = false): Bucket[] {
   const { perSecond, perChatPerSecond, perGroupPerMinute, paidPerSecond } = platformLimits.telegram;
   return [
-    paidBroadcast ? { key: 'telegram:paid', limit: paidPerSecond, windowMs: 1_000 } : { key: 'telegram:global', limit: perSecond, windowMs: 1_000 },
+    ...(paidBroadcast ? [{ key: 'telegram:paid', limit: paidPerSecond, windowMs: 1_000 }] : [{ key: 'telegram:global', limit: perSecond, windowMs: 1_000 }, evenly('telegram:global:spacing', perSecond)]),
     // Slots are taken just before the claim, a few milliseconds before the call: a quarter second covers that.
     { key: `telegram:chat:${chatId}`, limit: perChatPerSecond, windowMs: 1_250 },
     ...(chatKind === 'group' ? [{ key: `telegram:group:${chatId}`, limit: perGroupPerMinute, windowMs: 60_000 }] : []),
   ];
+}
+
+/**
+ * One slot per 1/rate of a second: sends spread evenly over the second instead of leaving in a
+ * burst, so a few that reach the platform late (a busy machine) never crowd one of its windows.
+ */
+function evenly(key: string, perSecond: number): Bucket {
+  return { key, limit: 1, windowMs: Math.floor(1_000 / perSecond) };
 }
 
 /** The buckets a Discord send draws on: the global rate, and for a DM the DM budget (configurable per deployment). */

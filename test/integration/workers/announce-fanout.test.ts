@@ -1,0 +1,120 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createTelegramBot, type TelegramBot } from '../../../bots/telegram/telegram-bot.ts';
+import { announcements, deliveries, unreachableTargets } from '../../../core/db/schema/index.ts';
+import { platformLimits } from '../../../core/delivery/platform-limits.ts';
+import { startTelegramSim, type TelegramSim } from '../../sim/telegram/index.ts';
+import type { SimTgMessage } from '../../sim/telegram/types.ts';
+import { createAnnounceWorld } from '../../support/announce-world.ts';
+import { commandDeps } from '../../support/core-deps.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { silentLog } from '../../support/fakes.ts';
+import { type LyceumProcess, startLyceum } from '../../support/processes.ts';
+import { createTestQueues, eventually, type TestQueues } from '../../support/queues.ts';
+import { expectRetryAfterObeyed, sendsPerChat } from '../../support/telegram-pacing.ts';
+
+const RECIPIENTS = 2_000;
+const BLOCKED = 20;
+
+/**
+ * One announcement to 2,000 Telegram members, 20 of whom blocked the bot, sent by two real worker
+ * processes against the simulator enforcing Telegram's flood limits; one process is SIGKILLed
+ * half-way and a fresh one takes over. Every reachable member gets exactly one message, the
+ * simulator's timestamps stay within the limits, the 20 are marked unreachable and counted, and
+ * the creator's confirmation shows the final counts.
+ */
+describe('an announcement fan-out across worker processes', () => {
+  let database: TestDatabase;
+  let queues: TestQueues;
+  let sim: TelegramSim;
+  let bot: TelegramBot;
+  let env: Record<string, string>;
+  const running: LyceumProcess[] = [];
+
+  const startWorker = async () => {
+    const worker = startLyceum('workers', env);
+    running.push(worker);
+    await worker.waitFor('"msg":"workers started"', 60_000);
+    return worker;
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    queues = createTestQueues();
+    sim = await startTelegramSim({ botUsername: 'lyceum_fanout_bot', floodLimits: true });
+    env = {
+      DATABASE_URL: database.url,
+      REDIS_URL: inject('redisUrl'),
+      QUEUE_PREFIX: queues.prefix,
+      HTTP_PORT: '0',
+      LOG_LEVEL: 'info',
+      WORKER_CONCURRENCY: '4',
+      WORKER_LOCK_MS: '2000',
+      TELEGRAM_BOT_TOKEN: sim.token,
+      TELEGRAM_API_ROOT: sim.apiRoot,
+      DATA_DIR: `${inject('scratchDir')}/fanout-test`,
+    };
+  });
+  afterAll(async () => {
+    for (const worker of running) if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+    await bot?.close();
+    await queues?.close();
+    await sim?.close();
+    await database?.drop();
+  });
+
+  it('reaches every member once within the limits, through a SIGKILL and two processes', async () => {
+    const creator = sim.createUser({ firstName: 'Chloe', languageCode: 'en', startedBot: true }).id;
+    const world = await createAnnounceWorld(database.db, {
+      platform: 'telegram',
+      count: RECIPIENTS,
+      creatorUserId: String(creator),
+      userIdOf: (index) => String(sim.createUser({ firstName: `M${index}`, startedBot: true }).id),
+    });
+    const blocked = new Set(world.audience.slice(0, BLOCKED).map((member) => member.userId));
+    for (const userId of blocked) sim.user(Number(userId)).blockBot();
+    bot = createTelegramBot({ token: sim.token, apiRoot: sim.apiRoot, deps: { ...commandDeps(database.db, { queue: queues.queue }), log: silentLog }, log: silentLog });
+    await bot.start();
+    await startWorker();
+    await startWorker();
+
+    await sim.user(creator).sendPrivate('/announce The **spring cohort** opens on Monday.');
+    const preview = await sim.waitForBotMessage(creator, { predicate: (message) => /spring cohort/.test(message.text ?? ''), timeoutMs: 10_000 });
+    expect(preview.text).toMatch(/2000 Telegram private messages/);
+    const confirm = preview.reply_markup!.inline_keyboard.flat().find((candidate) => /Confirm/.test(candidate.text)) as { callback_data: string };
+    await sim.user(creator).pressButton(preview, confirm.callback_data);
+    const members = new Set(world.audience.map((member) => member.userId));
+    const delivered = () => [...sendsPerChat(sim)].filter(([chat]) => members.has(chat)).length;
+
+    await eventually(async () => (delivered() >= RECIPIENTS / 2 ? true : undefined), 120_000);
+    running[0]!.child.kill('SIGKILL');
+    await running[0]!.exited;
+    await startWorker();
+
+    const [announcement] = await database.db.select().from(announcements).where(eq(announcements.communityId, world.communityId));
+    await eventually(async () => ((await database.db.select({ status: announcements.status }).from(announcements).where(eq(announcements.id, announcement!.id)))[0]?.status === 'sent' ? true : undefined), 180_000);
+
+    const perChat = sendsPerChat(sim);
+    const twice = world.audience.filter((member) => (perChat.get(member.userId) ?? 0) > 1);
+    const missed = world.audience.filter((member) => !blocked.has(member.userId) && (perChat.get(member.userId) ?? 0) === 0);
+    expect({ twice: twice.length, missed: missed.length }).toEqual({ twice: 0, missed: 0 });
+    for (const userId of blocked) expect(perChat.get(userId) ?? 0).toBe(0);
+    const rate = sim.sendRate();
+    expect(rate.maxPerSecondOverall).toBeLessThanOrEqual(platformLimits.telegram.platformPerSecond);
+    expect(rate.maxPerSecondInOneChat).toBeLessThanOrEqual(1);
+    expectRetryAfterObeyed(sim, members);
+
+    const rows = await database.db
+      .select({ status: deliveries.status, n: sql<number>`count(*)::int`, unconfirmed: sql<number>`(count(*) filter (where ${deliveries.unconfirmed}))::int` })
+      .from(deliveries)
+      .where(eq(deliveries.announcementId, announcement!.id))
+      .groupBy(deliveries.status);
+    expect(Object.fromEntries(rows.map((row) => [row.status, row.n]))).toEqual({ sent: RECIPIENTS - BLOCKED, failed: BLOCKED });
+    expect(await database.db.select().from(unreachableTargets)).toHaveLength(BLOCKED);
+    const final = await eventually(async () => sim.privateChatMessages(creator).find((message: SimTgMessage) => message.message_id === preview.message_id && /Sent:/.test(message.text ?? '')));
+    expect(final.text).toMatch(new RegExp(`Sent\\n${RECIPIENTS - BLOCKED}`));
+    expect(final.text).toMatch(new RegExp(`Unreachable\\n${BLOCKED}`));
+    const unconfirmed = rows.reduce((sum, row) => sum + row.unconfirmed, 0);
+    console.info(`fan-out: ${RECIPIENTS} recipients, max ${rate.maxPerSecondOverall}/s overall, ${rate.refused429} 429s, ${unconfirmed} sent-unconfirmed after the SIGKILL`);
+  }, 300_000);
+});
