@@ -20,14 +20,17 @@ export const notificationsInput = z.object({
 
 /**
  * Whether the member wants this kind of private message on this platform: a choice for that
- * platform beats one for all, and "no DMs at all" turns every kind off. Unset means yes.
+ * platform beats one for all, and "no DMs at all" turns every kind off. Unset means yes, except
+ * announcements on Discord: those are read in the announcement channel, and DMed only to members
+ * who ask (Discord quarantines bots that DM people who did not).
  */
 export async function wantsMessage(db: Queryable, params: { communityId: string; memberId: string; kind: NotificationKind; platform: Platform }): Promise<boolean> {
   const rows = await db
     .select()
     .from(notificationPreferences)
     .where(and(eq(notificationPreferences.communityId, params.communityId), eq(notificationPreferences.memberId, params.memberId), inArray(notificationPreferences.kind, [params.kind, 'dms'])));
-  const choice = (kind: NotificationKind) => (rows.find((row) => row.kind === kind && row.platform === params.platform) ?? rows.find((row) => row.kind === kind && row.platform === 'all'))?.enabled ?? true;
+  const unset = !(params.kind === 'announcements' && params.platform === 'discord');
+  const choice = (kind: NotificationKind) => (rows.find((row) => row.kind === kind && row.platform === params.platform) ?? rows.find((row) => row.kind === kind && row.platform === 'all'))?.enabled ?? (kind === 'dms' || unset);
   return choice(params.kind) && choice('dms');
 }
 

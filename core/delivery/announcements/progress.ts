@@ -43,7 +43,8 @@ export function progressReply(locale: Locale, announcement: Pick<Announcement, '
     announcement.status === 'sending' ? [control('pause'), control('cancel', 'danger')] : announcement.status === 'paused' ? [control('resume'), control('cancel', 'danger')] : announcement.status === 'scheduled' ? [control('pause'), control('cancel', 'danger')] : [];
   return {
     title: t(locale, `announce.status.${announcement.status}`, { title: announcement.title }),
-    body: [bar, announcement.pausedReason ? t(locale, 'announce.pausedBecause', { reason: announcement.pausedReason }) : undefined].filter(Boolean).join('\n'),
+    // Before the audience is fixed there is nothing to count yet.
+    body: [counts.total ? bar : undefined, announcement.pausedReason ? t(locale, 'announce.pausedBecause', { reason: announcement.pausedReason }) : undefined].filter(Boolean).join('\n'),
     fields: [
       { name: t(locale, 'announce.count.sent'), value: String(counts.sent), inline: true },
       { name: t(locale, 'announce.count.skipped'), value: t(locale, 'announce.count.skippedDetail', { count: counts.skipped, off: counts.turnedOff }), inline: true },

@@ -81,7 +81,7 @@ describe('an announcement fan-out across worker processes', () => {
     await sim.user(creator).sendPrivate('/announce The **spring cohort** opens on Monday.');
     const preview = await sim.waitForBotMessage(creator, { predicate: (message) => /spring cohort/.test(message.text ?? ''), timeoutMs: 10_000 });
     expect(preview.text).toMatch(/2000 Telegram private messages/);
-    const confirm = preview.reply_markup!.inline_keyboard.flat().find((candidate) => /Confirm/.test(candidate.text)) as { callback_data: string };
+    const confirm = preview.reply_markup!.inline_keyboard.flat().find((candidate) => /Confirm/.test(candidate.text)) as unknown as { callback_data: string };
     await sim.user(creator).pressButton(preview, confirm.callback_data);
     const members = new Set(world.audience.map((member) => member.userId));
     const delivered = () => [...sendsPerChat(sim)].filter(([chat]) => members.has(chat)).length;
