@@ -26,11 +26,26 @@ export interface Pacer {
   count(counterKey: string, windowMs: number): Promise<number>;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** Waits for a slot, sleeping as long as the pacer says (never spinning). */
-export async function whenPaced(pacer: Pacer, buckets: Bucket[], sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms))): Promise<number> {
+export async function whenPaced(pacer: Pacer, buckets: Bucket[]): Promise<number> {
   for (;;) {
     const reservation = await pacer.reserve(buckets);
     if (reservation.granted) return reservation.at;
+    await sleep(reservation.retryInMs);
+  }
+}
+
+/**
+ * Takes a slot if one frees up within `maxWaitMs`; otherwise says how long until one might, so
+ * the caller can step aside (a queued job gives its worker slot to others instead of sleeping).
+ */
+export async function pacedWithin(pacer: Pacer, buckets: Bucket[], maxWaitMs: number): Promise<{ granted: true } | { retryInMs: number }> {
+  for (;;) {
+    const reservation = await pacer.reserve(buckets);
+    if (reservation.granted) return { granted: true };
+    if (reservation.retryInMs > maxWaitMs) return { retryInMs: reservation.retryInMs };
     await sleep(reservation.retryInMs);
   }
 }

@@ -6,7 +6,7 @@ import { wantsMessage } from './preferences.ts';
 import type { CoreDeps } from '../deps.ts';
 import type { Reply } from '../reply.ts';
 import type { DeliveryTarget, SendExtras } from './delivery-gateway.ts';
-import { type Bucket, whenPaced } from './pacer.ts';
+import { type Bucket, pacedWithin, whenPaced } from './pacer.ts';
 import { DISCORD_INVALID_REQUESTS, discordBuckets, platformLimits, telegramBuckets } from './platform-limits.ts';
 
 /** Which member preference a kind of message answers to; `direct` (receipts, access) always goes. */
@@ -14,6 +14,9 @@ const PREFERENCE_OF: Partial<Record<DeliveryRow['kind'], NotificationKind>> = { 
 
 /** A claim older than this belongs to a worker that died mid-call: its send is recorded as unconfirmed, not repeated. */
 export const STALE_SEND_MS = 2 * 60_000;
+
+/** A send waits at most this long for its pacer slot in place; longer, its job steps aside until then. */
+const MAX_INLINE_WAIT_MS = 250;
 
 /** A pacer slot older than this when the call is made is taken again, so sends never bunch up behind a slow claim. */
 const STALE_SLOT_MS = 150;
@@ -69,7 +72,9 @@ export async function sendDelivery(deps: Deps, deliveryId: string, options: Send
     return { retryInMs: 60_000, invalidRequests: true };
   }
   const buckets = bucketsFor(row.platform, target, first.extras?.paidBroadcast === true, gateway.dmsPerMinute);
-  await whenPaced(deps.pacer, buckets);
+  // A long wait (a DM budget of a few a minute, a 429's pause) is waited in the queue, not in a worker slot.
+  const paced = await pacedWithin(deps.pacer, buckets, MAX_INLINE_WAIT_MS);
+  if ('retryInMs' in paced) return { retryInMs: paced.retryInMs };
   const pacedAt = performance.now();
 
   const claimed = await deps.db.transaction((tx) => claim(deps, tx, row.id, options.claimToken));

@@ -94,6 +94,11 @@ describe('sendDelivery', () => {
     expect(await sendDelivery(a!, id)).toEqual({ retryInMs: 1_000 });
     const other = await b!.pacer.reserve([{ key: 'telegram:global', limit: 25, windowMs: 1_000 }]);
     expect(other.granted).toBe(false);
+    // The other worker does not wait in place: its job steps aside until the pause is over.
+    const waiting = await sendDelivery(b!, id);
+    expect(waiting).toEqual({ retryInMs: expect.any(Number) });
+    expect(sendsTo(user)).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, (waiting as { retryInMs: number }).retryInMs));
     expect(await sendDelivery(b!, id)).toBe('sent');
     expect(sendsTo(user)).toBe(1);
   });
