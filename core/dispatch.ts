@@ -10,6 +10,7 @@ import { markLessonDone, openLesson } from './studio/lesson-view.ts';
 import { approveRevision, requestChanges } from './studio/review-course.ts';
 import { submitCourse } from './studio/submit-course.ts';
 import { turnOff } from './delivery/preferences.ts';
+import { markReachable } from './delivery/reachable.ts';
 import { confirmAnnouncement, controlAnnouncement } from './delivery/announcements/control.ts';
 import { directMessageHint } from './commands/direct-message.ts';
 import { answerIntent, answerMessage, memberMessage } from './support/answer-message.ts';
@@ -149,6 +150,7 @@ export function handleChatMigration(deps: CommandDeps, change: { fromChatId: str
 export async function handleMessage(deps: CommandDeps, caller: Caller, text: string, platformMessageId?: string): Promise<Outcome> {
   const parsed = memberMessage.safeParse(text);
   if (!parsed.success) return failure(caller, { code: 'invalid_input', details: describeIssues(parsed.error) });
+  if (!caller.spaceId) await markReachable(deps.db, caller.platform, caller.userId);
   const resolved = await resolveActor(deps, caller);
   if (!resolved.ok) return resolved.error.code === 'no_active_community' && caller.platform === 'discord' ? { reply: await directMessageHint(deps, caller) } : failure(caller, resolved.error);
   const actor = resolved.value;

@@ -17,6 +17,7 @@ import { notifyReviewJob } from './delivery/notify-review.job.ts';
 import { sendDeliveryJob } from './delivery/send.job.ts';
 import { releaseDripJob, scheduleDripJob } from './delivery/drip.job.ts';
 import { startAnnouncementJob, startAnnouncementsJob } from './delivery/announcements.job.ts';
+import { publishLiveJob, remindLiveJob } from './delivery/live.job.ts';
 
 /** Every job of the contract and its handler; a contract job without a handler fails to compile. */
 export const jobRegistry = {
@@ -39,4 +40,6 @@ export const jobRegistry = {
   'delivery.release-drip': releaseDripJob,
   'delivery.start-announcement': startAnnouncementJob,
   'delivery.start-announcements': startAnnouncementsJob,
+  'delivery.publish-live': publishLiveJob,
+  'delivery.remind-live': remindLiveJob,
 } satisfies { [K in JobKey]: JobDefinition<K> };

@@ -67,14 +67,15 @@ const POST_RIGHTS = [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMe
 
 /**
  * A channel option as `"<guild id>/<channel id>"`, plus `<option>Blocked` when the bot cannot do
- * there what the option is for: open ticket threads (a text channel), or post announcements (a
- * text or announcement channel).
+ * there what the option is for: open ticket threads (a text channel), post announcements (a
+ * text or announcement channel), or hold a live session (a voice or stage channel).
  */
 function channelInput(interaction: ChatInputCommandInteraction, option: CommandInteractionOption): Record<string, string> {
   const value = { [option.name]: `${interaction.guildId}/${String(option.value)}` };
   const channel = interaction.guild?.channels.cache.get(String(option.value));
   const me = interaction.guild?.members.me;
   if (!channel || !me) return value;
+  if (option.name === 'voice_channel') return channel.type === ChannelType.GuildVoice || channel.type === ChannelType.GuildStageVoice ? value : { ...value, [`${option.name}Blocked`]: 'not_voice' };
   const announcements = option.name === 'announcement_channel';
   const types: ChannelType[] = announcements ? [ChannelType.GuildText, ChannelType.GuildAnnouncement] : [ChannelType.GuildText];
   if (!types.includes(channel.type)) return { ...value, [`${option.name}Blocked`]: 'not_text' };

@@ -9,7 +9,7 @@ const subcommand = (name: string, key: MessageKey, options: APIApplicationComman
 const announcement = string('announcement', 'command.announce.announcement', { min_length: 4, max_length: 37 });
 
 /**
- * `/announce`: `send` without text opens a modal (a slash command option holds one line, an
+ * `/announce` and `/live`. `/announce send` without text opens a modal (a slash command option holds one line, an
  * announcement usually more); the file comes as an attachment option. Core's RBAC decides who
  * may announce.
  */
@@ -33,6 +33,23 @@ export const deliveryCommands: Command[] = [
       subcommand('resume', 'command.announce.resume', [announcement]),
       subcommand('cancel', 'command.announce.cancel', [announcement]),
       subcommand('status', 'command.announce.status'),
+    ],
+  },
+  {
+    name: 'live',
+    ...inGuilds,
+    ...described('command.live'),
+    options: [
+      subcommand('schedule', 'command.live.schedule', [
+        string('title', 'command.live.title', { required: true, max_length: 100 }),
+        string('at', 'command.live.at', { required: true, max_length: 40 }),
+        string('course', 'command.live.course', { autocomplete: true, max_length: 120 }),
+        string('link', 'command.live.link', { max_length: 100 }),
+        // Sent to core as "<guild id>/<channel id>", with `voice_channelBlocked` if it is no voice or stage channel.
+        { type: ApplicationCommandOptionType.Channel, name: 'voice_channel', ...described('command.live.voiceChannel'), channel_types: [ChannelType.GuildVoice, ChannelType.GuildStageVoice] },
+      ]),
+      subcommand('list', 'command.live.list'),
+      subcommand('cancel', 'command.live.cancel', [string('session', 'command.live.session', { required: true, min_length: 4, max_length: 37 })]),
     ],
   },
 ];

@@ -1,4 +1,16 @@
-import { type APIChannel, type APIMessage, ChannelType, DiscordAPIError, REST, RESTJSONErrorCodes, Routes } from 'discord.js';
+import {
+  type APIChannel,
+  type APIGuildScheduledEvent,
+  type APIMessage,
+  ChannelType,
+  DiscordAPIError,
+  GuildScheduledEventEntityType,
+  GuildScheduledEventPrivacyLevel,
+  GuildScheduledEventStatus,
+  REST,
+  RESTJSONErrorCodes,
+  Routes,
+} from 'discord.js';
 import type { Logger } from 'pino';
 import type { DeliveryGateway, SendResult } from '../../core/delivery/delivery-gateway.ts';
 import type { FileStore } from '../../core/files/file-store.ts';
@@ -60,6 +72,24 @@ export function createDiscordDeliveryGateway(options: Options): DeliveryGateway 
       }
       if (extras.publish && target.kind === 'channel') await publish(sent.channel_id, sent.id);
       return { sent: sent.id };
+    },
+    async createEvent(guildId, event) {
+      const inChannel = event.channelId ? ((await rest.get(Routes.channel(event.channelId))) as APIChannel) : undefined;
+      const place = inChannel
+        ? { entity_type: inChannel.type === ChannelType.GuildStageVoice ? GuildScheduledEventEntityType.StageInstance : GuildScheduledEventEntityType.Voice, channel_id: inChannel.id }
+        : { entity_type: GuildScheduledEventEntityType.External, channel_id: null, entity_metadata: { location: event.link ?? 'Online' }, scheduled_end_time: event.endsAt.toISOString() };
+      const created = (await rest.post(Routes.guildScheduledEvents(guildId), {
+        body: { name: event.name, description: event.description, scheduled_start_time: event.startsAt.toISOString(), privacy_level: GuildScheduledEventPrivacyLevel.GuildOnly, ...place },
+      })) as APIGuildScheduledEvent;
+      return created.id;
+    },
+    async cancelEvent(guildId, eventId) {
+      try {
+        await rest.patch(Routes.guildScheduledEvent(guildId, eventId), { body: { status: GuildScheduledEventStatus.Canceled } });
+      } catch (error) {
+        // Already gone or finished: nothing left to cancel.
+        if (!(error instanceof DiscordAPIError && (error.code === RESTJSONErrorCodes.UnknownGuildScheduledEvent || error.status === 400))) throw error;
+      }
     },
     async edit(target, messageId, reply) {
       try {

@@ -27,6 +27,7 @@ import { review, reviewInput } from '../studio/review-course.ts';
 import { dripInput, manageDrip } from '../delivery/drip-commands.ts';
 import { manageNotifications, notificationsInput } from '../delivery/preferences.ts';
 import { announceInput, runAnnounceCommand } from '../delivery/announcements/announce-command.ts';
+import { liveInput, runLiveCommand } from '../delivery/live/live-command.ts';
 
 export type CommandDeps = Pick<CoreDeps, 'db' | 'queue' | 'clock' | 'payments' | 'log' | 'files' | 'access' | 'support' | 'delivery'>;
 
@@ -49,6 +50,7 @@ export const commands = {
   notifications: define({ input: notificationsInput, run: manageNotifications }),
   drip: define({ input: dripInput, run: manageDrip }),
   announce: define({ input: announceInput, run: runAnnounceCommand }),
+  live: define({ input: liveInput, run: runLiveCommand }),
   help: define({ input: z.object({}), run: (_deps, actor) => showHelp(actor) }),
   buy: define({ input: buyProductInput, run: buyProduct }),
   my: define({ input: z.object({}), run: (deps, actor) => showMyPurchases(deps, actor) }),

@@ -1,3 +1,4 @@
+import { markReachable } from '../delivery/reachable.ts';
 import { findCommunityBySlug } from '../communities/spaces.ts';
 import type { CoreDeps } from '../deps.ts';
 import type { DomainError } from '../errors.ts';
@@ -21,6 +22,7 @@ export async function startPrivateChat(
   caller: Caller,
   payload: string | undefined,
 ): Promise<Result<Reply, DomainError>> {
+  await markReachable(deps.db, caller.platform, caller.userId);
   if (payload && SLUG.test(payload)) {
     const community = await findCommunityBySlug(deps.db, payload);
     if (!community) return err({ code: 'community_not_found' });

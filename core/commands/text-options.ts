@@ -39,6 +39,8 @@ function keptLines(argument: string, leading: number): string {
 
 function mainOption(command: string, freeText: string, action: string | undefined): string | undefined {
   switch (command) {
+    case 'live':
+      return action === 'schedule' ? 'title' : action === 'cancel' ? 'session' : undefined;
     case 'announce':
       return !action || action === 'send' ? 'text' : action === 'status' ? undefined : 'announcement';
     case 'courses':
@@ -78,6 +80,7 @@ function mainOption(command: string, freeText: string, action: string | undefine
   }
 }
 
+const LIVE_ACTIONS = new Set(['schedule', 'list', 'cancel']);
 const ANNOUNCE_ACTIONS = new Set(['send', 'pause', 'resume', 'cancel', 'status']);
 const COURSE_ACTIONS = new Set(['show', 'new', 'edit', 'submit', 'import', 'export', 'archive']);
 
@@ -91,6 +94,7 @@ function leadingOptions(command: string, words: string[], options: Record<string
   if (command === 'notifications') return ['kind', 'state', 'platform'];
   if (command === 'drip') return (options.action ?? words[0]) === 'release' ? ['action', 'member', 'course'] : ['action', 'member'];
   if (command === 'product' || command === 'access') return ['action'];
+  if (command === 'live') return LIVE_ACTIONS.has(words[0] ?? '') || options.action ? ['action'] : [];
   if (command === 'announce') return ANNOUNCE_ACTIONS.has(words[0] ?? '') || options.action ? ['action'] : [];
   if (command === 'faq') return ['action', 'entry'];
   if (command === 'refund') return ['order'];

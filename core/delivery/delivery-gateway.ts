@@ -20,6 +20,8 @@ export type SendExtras = {
   publish?: boolean;
 };
 
+export type LiveEvent = { name: string; description: string; startsAt: Date; endsAt: Date; link?: string; channelId?: string };
+
 /** A platform's side of the delivery engine (workers only). */
 export interface DeliveryGateway {
   send(target: DeliveryTarget, reply: Reply, extras?: SendExtras): Promise<SendResult>;
@@ -28,6 +30,10 @@ export interface DeliveryGateway {
    * False when the message is gone or can no longer be edited: the caller sends a new one.
    */
   edit(target: DeliveryTarget, messageId: string, reply: Reply): Promise<boolean>;
+  /** Discord: a live session as the server's scheduled event (in a voice or stage channel, or external with a link); returns its id. */
+  createEvent?(guildId: string, event: LiveEvent): Promise<string>;
+  /** Discord: the event is canceled (members who were interested see it go). */
+  cancelEvent?(guildId: string, eventId: string): Promise<void>;
   /** Discord: unsolicited DMs allowed per minute on this deployment (platformLimits' default when absent). */
   readonly dmsPerMinute?: number;
 }

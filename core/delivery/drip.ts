@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { t, toLocale } from '../i18n/index.ts';
 import type { CoreDeps } from '../deps.ts';
-import { communities, courses, deliveries, dripReleases, entitlements, lessons, platformIdentities, productGrants } from '../db/schema/index.ts';
+import { communities, courses, deliveries, dripReleases, entitlements, lessons, members, platformIdentities, platformSpaces, productGrants } from '../db/schema/index.ts';
 import type { Reply } from '../reply.ts';
 import { releaseAt } from './release-time.ts';
 
@@ -99,4 +99,29 @@ export async function releaseDueDrip(deps: Pick<CoreDeps, 'db' | 'clock' | 'queu
   }
   for (const deliveryId of planned) await deps.queue.enqueue('delivery.send', { deliveryId });
   return { released: planned.length };
+}
+
+/**
+ * A lesson Telegram would not deliver because the member never pressed Start in the bot's private
+ * chat (a bot may not write first): they are told once, in the community's Telegram group, how to
+ * get their lessons; once they start the bot, `/drip status` and the course show what is open.
+ */
+export async function hintStartInGroup(deps: Pick<CoreDeps, 'db' | 'clock' | 'queue'>, deliveryId: string): Promise<void> {
+  const [row] = await deps.db.select().from(deliveries).where(eq(deliveries.id, deliveryId));
+  if (!row || row.platform !== 'telegram' || !row.memberId || !/initiate conversation/i.test(row.lastError ?? '')) return;
+  const [group] = await deps.db
+    .select({ chatId: platformSpaces.externalId, locale: communities.defaultLocale })
+    .from(platformSpaces)
+    .innerJoin(communities, eq(communities.id, platformSpaces.communityId))
+    .where(and(eq(platformSpaces.communityId, row.communityId), inArray(platformSpaces.kind, ['telegram_group', 'telegram_supergroup'])))
+    .limit(1);
+  const [member] = await deps.db.select({ name: members.displayName }).from(members).where(eq(members.id, row.memberId));
+  if (!group || !member) return;
+  const locale = toLocale(group.locale) ?? 'en';
+  const [planned] = await deps.db
+    .insert(deliveries)
+    .values({ communityId: row.communityId, kind: 'direct', dedupeKey: `start-hint-${row.memberId}`, memberId: row.memberId, platform: 'telegram', targetKind: 'group', targetId: group.chatId, payload: { body: t(locale, 'drip.startHint', { name: member.name }) }, scheduledAt: deps.clock.now() })
+    .onConflictDoNothing()
+    .returning({ id: deliveries.id });
+  if (planned) await deps.queue.enqueue('delivery.send', { deliveryId: planned.id });
 }

@@ -71,6 +71,7 @@ export const studioEn = {
   'command.course.archive': 'Take a published course out of the catalogue (owners keep it)',
   'discord.filesTooLarge': 'Too large to send on Discord (10 MB per message): {files}. Open the lesson on Telegram or the console to get it.',
   'drip.released': 'Lesson {position} is open: {title}',
+  'drip.startHint': '{name}, a new lesson of yours is open, but I cannot write to you first: open a private chat with me and press Start, and your lessons will come there.',
   'drip.open': 'Open the lesson',
   'drip.releasedNow': 'Released {count} lessons to {member} now; they hear about them within a minute.',
   'drip.statusTitle': 'Drip schedule of {member}',

@@ -73,6 +73,7 @@ export const studioZh: Record<keyof typeof studioEn, string> = {
   'command.course.archive': '将已发布的课程移出目录（已拥有者仍可学习）',
   'discord.filesTooLarge': '文件太大，无法在 Discord 发送（每条消息 10 MB）：{files}。请在 Telegram 或控制台打开该课时获取。',
   'drip.released': '第 {position} 课已解锁：{title}',
+  'drip.startHint': '{name}，你有一节新课已开放，但我不能先给你发消息：请打开与我的私聊并点“开始”，之后课程会发到那里。',
   'drip.open': '打开课时',
   'drip.releasedNow': '已为 {member} 解锁 {count} 个课时；一分钟内会通知对方。',
   'drip.statusTitle': '{member} 的解锁时间表',

@@ -162,6 +162,18 @@ export const jobs = {
     payload: z.object({}),
     key: () => 'start-announcements',
   }),
+  /** Puts a live session on Discord (a scheduled event per server) and in the Telegram chats, or takes it back once canceled. */
+  'delivery.publish-live': job({
+    queue: 'delivery',
+    payload: z.object({ sessionId: z.uuid() }),
+    key: (payload) => `publish-live-${payload.sessionId}`,
+  }),
+  /** Reminds live sessions' audiences an hour before and at the start. */
+  'delivery.remind-live': job({
+    queue: 'delivery',
+    payload: z.object({}),
+    key: () => 'remind-live',
+  }),
   /** Tells a course revision's author the reviewer's decision, once per decision. */
   'delivery.notify-review': job({
     queue: 'delivery',
@@ -193,6 +205,7 @@ export const schedules: Array<{ id: string; job: JobKey; payload: JobPayload<Job
   { id: 'schedule-drip', job: 'delivery.schedule-drip', payload: {}, every: 10 * 60_000 },
   { id: 'release-drip', job: 'delivery.release-drip', payload: {}, every: 60_000 },
   { id: 'start-announcements', job: 'delivery.start-announcements', payload: {}, every: 60_000 },
+  { id: 'remind-live', job: 'delivery.remind-live', payload: {}, every: 60_000 },
 ];
 
 type AnySpec = { queue: QueueName; payload: z.ZodType; key?: (payload: never) => string };

@@ -69,7 +69,7 @@ export const announcementStatus = pgEnum('announcement_status', [
   'sent',
   'canceled',
 ]);
-export const deliveryKind = pgEnum('delivery_kind', ['announcement', 'lesson', 'digest', 'direct']);
+export const deliveryKind = pgEnum('delivery_kind', ['announcement', 'lesson', 'digest', 'direct', 'reminder']);
 export const deliveryTarget = pgEnum('delivery_target', ['dm', 'channel', 'group']);
 export const deliveryStatus = pgEnum('delivery_status', ['pending', 'sent', 'failed', 'skipped']);
 

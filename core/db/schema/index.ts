@@ -13,3 +13,4 @@ export * from './audit.ts';
 export * from './interface.ts';
 export * from './files.ts';
 export * from './studio.ts';
+export * from './live.ts';

@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import type { Audience } from '../../db/schema/index.ts';
+import type { Reply } from '../../reply.ts';
 
 /** Which members of the community an audience holds, as a condition on `memberships m`. */
 function segmentCondition(communityId: string, audience: Audience): SQL {
@@ -92,4 +93,22 @@ export async function freezeAudience(db: Queryable, announcement: { id: string; 
     on conflict do nothing
     returning id`);
   return [...dms, ...posts].map((row) => row.id);
+}
+
+/**
+ * Private messages of one kind (a live session's reminder) to an audience, with the same choice of
+ * platform per member as an announcement; `dedupePrefix` makes planning twice add nobody twice.
+ */
+export async function planPrivateMessages(
+  db: Queryable,
+  plan: { communityId: string; audience: Audience; kind: 'reminder'; dedupePrefix: string; payload: Reply; now: Date },
+): Promise<string[]> {
+  const { communityId, audience, kind, dedupePrefix, payload, now } = plan;
+  const rows = await db.execute<{ id: string }>(sql`
+    insert into deliveries (community_id, kind, dedupe_key, member_id, platform, target_kind, target_id, payload, scheduled_at)
+    select ${communityId}, ${kind}, ${dedupePrefix} || r.member_id, r.member_id, r.platform, 'dm', r.platform_user_id, ${JSON.stringify(payload)}::jsonb, ${now.toISOString()}::timestamptz
+    from (${recipients(communityId, audience, null)}) r
+    on conflict do nothing
+    returning id`);
+  return rows.map((row) => row.id);
 }

@@ -6,6 +6,7 @@ import type { Reply } from '../../reply.ts';
 import { type DeliveryOutcome, type DeliveryPlan, type DeliveryRow, sendDelivery } from '../send-delivery.ts';
 import { type Announcement, announcementReply } from './content.ts';
 import { showProgress, trackAnnouncement } from './progress.ts';
+import { hintStartInGroup } from '../drip.ts';
 
 type Deps = Pick<CoreDeps, 'db' | 'clock' | 'log' | 'pacer' | 'delivery' | 'queue'>;
 
@@ -20,13 +21,16 @@ const RENDERED_KEPT = 200;
  */
 export async function deliver(deps: Deps, deliveryId: string, claimToken?: string): Promise<DeliveryOutcome> {
   let announcementId: string | null = null;
+  let sent: DeliveryRow | undefined;
   const outcome = await sendDelivery(deps, deliveryId, {
     ...(claimToken ? { claimToken } : {}),
     plan: async (row) => {
       announcementId = row.announcementId;
+      sent = row;
       return row.announcementId ? planAnnouncementRow(deps, row, row.announcementId) : row.payload ? { reply: row.payload } : { skip: 'nothing to send' };
     },
   });
+  if (outcome === 'failed' && sent?.kind === 'lesson') await hintStartInGroup(deps, sent.id);
   if (!announcementId) return outcome;
   if (typeof outcome === 'object' && outcome.invalidRequests) {
     // A rising refusal rate (closed DMs): the send pauses and the creator is told; they resume it.
@@ -35,7 +39,7 @@ export async function deliver(deps: Deps, deliveryId: string, claimToken?: strin
       .set({ status: 'paused', pausedReason: 'Discord refused too many requests in the last 10 minutes (closed DMs)' })
       .where(and(eq(announcements.id, announcementId), eq(announcements.status, 'sending')))
       .returning();
-    if (paused) await showProgress(deps, paused);
+    if (paused) await showProgress(deps, paused, { final: true });
     return 'held';
   }
   if (outcome !== 'busy' && outcome !== 'held' && typeof outcome === 'string') await trackAnnouncement(deps, announcementId);

@@ -4,13 +4,15 @@ import { announcements, deliveries } from '../../db/schema/index.ts';
 import type { CoreDeps } from '../../deps.ts';
 import { type Locale, t } from '../../i18n/index.ts';
 import type { Reply } from '../../reply.ts';
-import { whenPaced } from '../pacer.ts';
+import { pacedWithin, whenPaced } from '../pacer.ts';
+import { discordBuckets } from '../platform-limits.ts';
 import { bucketsFor } from '../send-delivery.ts';
 import type { Announcement } from './content.ts';
 
 /** The progress message is edited at most this often (platforms rate-limit edits too). */
 export const PROGRESS_EVERY_MS = 3_000;
 const BAR_WIDTH = 20;
+const PROGRESS_MAX_WAIT_MS = 1_000;
 
 export type AnnouncementCounts = { total: number; sent: number; failed: number; skipped: number; turnedOff: number; unreachable: number; pending: number };
 
@@ -79,7 +81,7 @@ export async function trackAnnouncement(deps: Deps, announcementId: string): Pro
       .where(and(eq(announcements.id, announcementId), eq(announcements.status, 'sending')))
       .returning();
     if (!finished) return;
-    await showProgress(deps, finished);
+    await showProgress(deps, finished, { final: true });
     await deps.queue.enqueue('delivery.start-announcements', {});
     return;
   }
@@ -95,7 +97,7 @@ export async function trackAnnouncement(deps: Deps, announcementId: string): Pro
  * Edits the progress message in place (or sends it first, to the creator's private chat). A
  * failed edit never fails a send: the counts are in `/announce status` whatever happens here.
  */
-export async function showProgress(deps: Deps, announcement: Announcement): Promise<void> {
+export async function showProgress(deps: Deps, announcement: Announcement, options: { /** The first or the last word (or a pause): waited for, never skipped. */ final?: boolean } = {}): Promise<void> {
   const place = announcement.progress;
   if (!place) return;
   const gateway = deps.delivery?.[place.platform];
@@ -103,7 +105,11 @@ export async function showProgress(deps: Deps, announcement: Announcement): Prom
   try {
     const reply = progressReply(place.locale, announcement, await countDeliveries(deps.db, announcement.id), deps.clock.now());
     const target = { kind: 'dm' as const, id: place.chatId };
-    await whenPaced(deps.pacer, bucketsFor(place.platform, target, false));
+    // An edit is not a new unsolicited DM: it draws on the platform's rate (and Telegram's per chat), never on the DM budget.
+    const buckets = place.platform === 'discord' ? discordBuckets('channel') : bucketsFor(place.platform, target, false);
+    if (options.final) await whenPaced(deps.pacer, buckets);
+    // An ordinary update gives way when the platform is busy: the next one comes a few seconds later.
+    else if ('retryInMs' in (await pacedWithin(deps.pacer, buckets, PROGRESS_MAX_WAIT_MS))) return;
     if (place.messageId && (await gateway.edit(target, place.messageId, reply))) return;
     const sent = await gateway.send(target, reply);
     if ('sent' in sent) await deps.db.update(announcements).set({ progress: { ...place, messageId: sent.sent } }).where(eq(announcements.id, announcement.id));

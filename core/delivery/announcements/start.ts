@@ -46,7 +46,7 @@ export async function startAnnouncement(deps: Deps, announcementId: string): Pro
   }
   const [announcement] = await deps.db.select().from(announcements).where(eq(announcements.id, announcementId));
   // Where the confirmation itself shows "starting", the first edit waits its turn; elsewhere the creator gets the progress message now.
-  if (state === 'started' && announcement && !announcement.progress?.messageId) await showProgress(deps, announcement);
+  if (state === 'started' && announcement && !announcement.progress?.messageId) await showProgress(deps, announcement, { final: true });
   // An audience that turned out empty (everyone left since the preview) is done at once.
   if (!pending.length) await trackAnnouncement(deps, announcementId);
   deps.log.info({ announcementId, state, enqueued: pending.length }, 'announcement started');

@@ -78,8 +78,9 @@ describe('announcements on Discord', () => {
     expect(sim.crossposts(channel.id)).toHaveLength(1);
     for (const member of world.audience) expect(sim.dmMessages(member.userId)).toHaveLength(optedIn.includes(member) ? 1 : 0);
     // The creator's progress came to their DMs, as one message edited in place.
+    // The final edit follows the switch to sent.
+    await eventually(async () => (/Sent:/.test(JSON.stringify(sim.dmMessages(owner)[0])) ? true : undefined));
     expect(sim.dmMessages(owner)).toHaveLength(1);
-    expect(JSON.stringify(sim.dmMessages(owner)[0])).toMatch(/Sent:/);
     const rows = await database.db.select().from(deliveries).where(and(eq(deliveries.announcementId, announcement!.id), eq(deliveries.status, 'sent')));
     expect(rows).toHaveLength(4);
   }, 40_000);
