@@ -5,8 +5,8 @@ import type { NotificationKind } from './notification-kinds.ts';
 import { wantsMessage } from './preferences.ts';
 import type { CoreDeps } from '../deps.ts';
 import type { Reply } from '../reply.ts';
-import type { DeliveryTarget, SendExtras } from './delivery-gateway.ts';
-import { type Bucket, pacedWithin, whenPaced } from './pacer.ts';
+import type { DeliveryGateway, DeliveryTarget, SendExtras } from './delivery-gateway.ts';
+import { type Bucket, type Pacer, pacedWithin, whenPaced } from './pacer.ts';
 import { DISCORD_INVALID_REQUESTS, discordBuckets, platformLimits, telegramBuckets } from './platform-limits.ts';
 
 /** Which member preference a kind of message answers to; `direct` (receipts, access) always goes. */
@@ -14,6 +14,11 @@ const PREFERENCE_OF: Partial<Record<DeliveryRow['kind'], NotificationKind>> = { 
 
 /** A claim older than this belongs to a worker that died mid-call: its send is recorded as unconfirmed, not repeated. */
 export const STALE_SEND_MS = 2 * 60_000;
+
+/** Platform calls in flight per process and platform; more wait their turn in the queue, STEP_ASIDE_MS later. */
+const MAX_IN_FLIGHT = 6;
+const STEP_ASIDE_MS = 100;
+const inFlight = new Map<string, number>();
 
 /** A send waits at most this long for its pacer slot in place; longer, its job steps aside until then. */
 const MAX_INLINE_WAIT_MS = 250;
@@ -71,6 +76,20 @@ export async function sendDelivery(deps: Deps, deliveryId: string, options: Send
     deps.log.warn({ deliveryId: row.id }, 'Discord DMs held back: too many invalid requests in the last 10 minutes');
     return { retryInMs: 60_000, invalidRequests: true };
   }
+  // One process keeps few calls per platform in flight: a slow platform (Discord opening DM
+  // channels one at a time) must not hold every worker slot while another waits.
+  const busy = inFlight.get(row.platform) ?? 0;
+  if (busy >= MAX_IN_FLIGHT) return { retryInMs: STEP_ASIDE_MS };
+  inFlight.set(row.platform, busy + 1);
+  try {
+    return await paceClaimAndSend({ ...deps, pacer: deps.pacer }, row, gateway, target, first, options);
+  } finally {
+    inFlight.set(row.platform, (inFlight.get(row.platform) ?? 1) - 1);
+  }
+}
+
+async function paceClaimAndSend(deps: Deps & { pacer: Pacer }, row: DeliveryRow, gateway: DeliveryGateway, target: DeliveryTarget, first: { reply: Reply; extras?: SendExtras }, options: SendOptions): Promise<DeliveryOutcome> {
+  const plan = options.plan ?? storedPayload;
   const buckets = bucketsFor(row.platform, target, first.extras?.paidBroadcast === true, gateway.dmsPerMinute);
   // A long wait (a DM budget of a few a minute, a 429's pause) is waited in the queue, not in a worker slot.
   const paced = await pacedWithin(deps.pacer, buckets, MAX_INLINE_WAIT_MS);
@@ -97,7 +116,7 @@ export async function sendDelivery(deps: Deps, deliveryId: string, options: Send
     throw error;
   }
   const now = deps.clock.now();
-  if (result.invalidRequest) await deps.pacer.note(DISCORD_INVALID_REQUESTS, invalidRequestsWindowMs);
+  if (result.invalidRequest) await deps.pacer.note(DISCORD_INVALID_REQUESTS, platformLimits.discord.invalidRequestsWindowMs);
   if ('sent' in result) {
     await settle(deps.db, row.id, { status: 'sent', sentAt: now, platformMessageId: result.sent });
     return 'sent';

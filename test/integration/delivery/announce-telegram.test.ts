@@ -80,7 +80,7 @@ describe('announcements on Telegram', () => {
     const preview = await say(creator, '/announce Week 3 is **live**:\n- a new lesson\n- office hours on Friday', /Week 3 is live/);
     expect(preview.text).toMatch(/60 Telegram private messages/);
     expect(preview.text).toMatch(/Nothing is sent until you confirm/);
-    expect(sim.calls.filter((call) => call.method === 'sendMessage' && call.ok && blockedOrMember(String((call.params as { chat_id: unknown }).chat_id)))).toHaveLength(0);
+    expect(sim.calls.filter((call) => call.method === 'sendMessage' && call.ok && isAudience(String((call.params as { chat_id: unknown }).chat_id)))).toHaveLength(0);
 
     const started = await press(creator, preview, /Confirm/, /Sending|Scheduled|Sent/);
     expect(started.text).toMatch(/Starting now/);
@@ -182,7 +182,7 @@ describe('announcements on Telegram', () => {
     expect(parts).toEqual([expect.stringContaining('part one'), expect.stringContaining('part two')]);
   }, 60_000);
 
-  function blockedOrMember(chatId: string) {
+  function isAudience(chatId: string) {
     return world.audience.some((member) => member.userId === chatId);
   }
 });
