@@ -1,4 +1,4 @@
-import { deliver } from '../../core/delivery/announcements/deliver.ts';
+import { deliver } from '../../core/delivery/deliver.ts';
 import { ok } from '../../core/result.ts';
 import { defineJob, RetryLater } from '../define-job.ts';
 

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTelegramDeliveryGateway } from '../../../bots/telegram/delivery-gateway.ts';
 import { deliveries } from '../../../core/db/schema/index.ts';
-import { deliver } from '../../../core/delivery/announcements/deliver.ts';
+import { deliver } from '../../../core/delivery/deliver.ts';
 import { handleStart } from '../../../core/dispatch.ts';
 import { createRedisPacer } from '../../../workers/redis-pacer.ts';
 import { startTelegramSim, type TelegramSim } from '../../sim/telegram/index.ts';

@@ -1,12 +1,12 @@
 import { and, eq } from 'drizzle-orm';
-import { announcements, platformIdentities } from '../../db/schema/index.ts';
-import type { CoreDeps } from '../../deps.ts';
-import { type Locale, toLocale } from '../../i18n/index.ts';
-import type { Reply } from '../../reply.ts';
-import { type DeliveryOutcome, type DeliveryPlan, type DeliveryRow, sendDelivery } from '../send-delivery.ts';
-import { type Announcement, announcementReply } from './content.ts';
-import { showProgress, trackAnnouncement } from './progress.ts';
-import { hintStartInGroup } from '../drip.ts';
+import { announcements, platformIdentities } from '../db/schema/index.ts';
+import type { CoreDeps } from '../deps.ts';
+import { type Locale, toLocale } from '../i18n/index.ts';
+import type { Reply } from '../reply.ts';
+import { type DeliveryOutcome, type DeliveryPlan, type DeliveryRow, sendDelivery } from './send-delivery.ts';
+import { type Announcement, announcementReply } from './announcements/content.ts';
+import { showProgress, trackAnnouncement } from './announcements/progress.ts';
+import { hintStartInGroup } from './drip.ts';
 
 type Deps = Pick<CoreDeps, 'db' | 'clock' | 'log' | 'pacer' | 'delivery' | 'queue'>;
 
@@ -15,7 +15,7 @@ const rendered = new Map<string, Reply>();
 const RENDERED_KEPT = 200;
 
 /**
- * Sends one ledger row (see sendDelivery). An announcement's row is rendered from its
+ * The send job's use case: one ledger row (see sendDelivery). An announcement's row is rendered from its
  * announcement as it stands at that moment (paused: held; canceled: skipped), and the
  * announcement's progress is tracked after every settled row.
  */
