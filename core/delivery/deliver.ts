@@ -24,10 +24,11 @@ export async function deliver(deps: Deps, deliveryId: string, claimToken?: strin
   let sent: DeliveryRow | undefined;
   const outcome = await sendDelivery(deps, deliveryId, {
     ...(claimToken ? { claimToken } : {}),
-    plan: async (row) => {
+    plan: async (row, planned) => {
       announcementId = row.announcementId;
       sent = row;
-      return row.announcementId ? planAnnouncementRow(deps, row, row.announcementId) : row.payload ? { reply: row.payload } : { skip: 'nothing to send' };
+      if (!row.announcementId) return row.payload ? { reply: row.payload } : { skip: 'nothing to send' };
+      return planned ? stillSending(deps, row.announcementId, planned) : planAnnouncementRow(deps, row, row.announcementId);
     },
   });
   if (outcome === 'failed' && sent?.kind === 'lesson') await hintStartInGroup(deps, sent.id);
@@ -56,6 +57,13 @@ async function planAnnouncementRow(deps: Pick<CoreDeps, 'db'>, row: DeliveryRow,
     reply: renderOnce(announcement, locale, privateMessage),
     extras: { paidBroadcast: announcement.paidBroadcast && row.platform === 'telegram' && privateMessage, publish: row.platform === 'discord' && !privateMessage },
   };
+}
+
+/** After the claim: the rendered message still goes unless the announcement was paused or canceled meanwhile. */
+async function stillSending(deps: Pick<CoreDeps, 'db'>, announcementId: string, planned: DeliveryPlan): Promise<DeliveryPlan> {
+  const [announcement] = await deps.db.select({ status: announcements.status }).from(announcements).where(eq(announcements.id, announcementId));
+  if (!announcement || announcement.status === 'canceled') return { skip: 'canceled' };
+  return announcement.status === 'sending' ? planned : { hold: true };
 }
 
 function renderOnce(announcement: Announcement, locale: Locale, privateMessage: boolean): Reply {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { recordAudit } from '../audit/record-audit.ts';
 import { withDefaultAction } from '../commands/default-action.ts';
 import { findCourseIdByName } from '../catalog/get-course.ts';
-import { communities, courses, dripReleases, lessons } from '../db/schema/index.ts';
+import { courses, dripReleases, lessons } from '../db/schema/index.ts';
 import type { CoreDeps } from '../deps.ts';
 import type { DomainError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
@@ -12,6 +12,7 @@ import { findMember } from '../members/find-member.ts';
 import { can } from '../members/rbac.ts';
 import { type Reply, replyLimits, truncate } from '../reply.ts';
 import { err, ok, type Result } from '../result.ts';
+import { communityTime, formatInZone } from './schedule-time.ts';
 
 export const dripInput = withDefaultAction('status', z.discriminatedUnion('action', [
   z.object({ action: z.literal('status'), member: z.string().trim().min(1).max(100).optional() }),
@@ -43,8 +44,7 @@ export async function manageDrip(deps: Pick<CoreDeps, 'db' | 'clock'>, actor: Ac
     });
     return ok({ body: t(actor.locale, 'drip.releasedNow', { count: released, member: member.displayName }), ephemeral: true });
   }
-  const [community] = await deps.db.select({ timezone: communities.timezone }).from(communities).where(eq(communities.id, actor.communityId));
-  const timeZone = community?.timezone ?? 'UTC';
+  const { timeZone } = await communityTime(deps.db, actor.communityId);
   const rows = await deps.db
     .select({ course: courses.title, position: lessons.position, title: lessons.title, releaseAt: dripReleases.releaseAt, releasedAt: dripReleases.releasedAt })
     .from(dripReleases)
@@ -52,8 +52,7 @@ export async function manageDrip(deps: Pick<CoreDeps, 'db' | 'clock'>, actor: Ac
     .innerJoin(courses, eq(courses.id, dripReleases.courseId))
     .where(and(eq(dripReleases.communityId, actor.communityId), eq(dripReleases.memberId, member.memberId)))
     .orderBy(asc(dripReleases.releaseAt));
-  const format = new Intl.DateTimeFormat(actor.locale === 'zh' ? 'zh-CN' : 'en-GB', { timeZone, dateStyle: 'medium', timeStyle: 'short' });
-  const lines = rows.map((row) => `${row.releasedAt || row.releaseAt <= deps.clock.now() ? '✓' : '🔒'} ${row.course} · ${row.position}. ${row.title} · ${format.format(row.releaseAt)}`);
+  const lines = rows.map((row) => `${row.releasedAt || row.releaseAt <= deps.clock.now() ? '✓' : '🔒'} ${row.course} · ${row.position}. ${row.title} · ${formatInZone(row.releaseAt, timeZone, actor.locale)}`);
   return ok({
     title: input.member ? t(actor.locale, 'drip.statusTitle', { member: member.displayName }) : t(actor.locale, 'drip.statusMine'),
     body: truncate(lines.join('\n') || t(actor.locale, 'drip.nothing'), replyLimits.body),

@@ -1,3 +1,7 @@
+import { eq } from 'drizzle-orm';
+import type { Queryable } from '../db/client.ts';
+import { type CommunitySettings, communities } from '../db/schema/index.ts';
+import { type Locale, toLocale } from '../i18n/index.ts';
 import { zonedTimeToUtc } from './release-time.ts';
 
 const RELATIVE = /^in\s+(\d{1,4})\s*(m|min|minutes?|h|hours?|d|days?)$/i;
@@ -28,4 +32,20 @@ export function parseWhen(text: string, timeZone: string, now: Date): When {
   if (at.getTime() <= now.getTime()) return { error: 'past' };
   if (at.getTime() - now.getTime() > MAX_AHEAD_DAYS * 86_400_000) return { error: 'too_far' };
   return { at };
+}
+
+/** Where a community lives in time: its IANA zone, its own language, its settings. */
+export type CommunityTime = { timeZone: string; locale: Locale; settings: CommunitySettings };
+
+export async function communityTime(db: Queryable, communityId: string): Promise<CommunityTime> {
+  const [community] = await db
+    .select({ timeZone: communities.timezone, locale: communities.defaultLocale, settings: communities.settings })
+    .from(communities)
+    .where(eq(communities.id, communityId));
+  return { timeZone: community?.timeZone ?? 'UTC', locale: toLocale(community?.locale) ?? 'en', settings: community?.settings ?? {} };
+}
+
+/** A date and time as a reader in `locale` writes it, on the clock of `timeZone`. */
+export function formatInZone(at: Date, timeZone: string, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(at);
 }

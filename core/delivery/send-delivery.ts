@@ -33,7 +33,8 @@ export type DeliveryRow = typeof deliveries.$inferSelect;
  * What a row's message is right now: the reply to send (with how: a paid Telegram broadcast, a
  * published Discord post), `hold` (its announcement is paused: the row waits untouched), or `skip` (canceled).
  */
-export type DeliveryPlan = { reply: Reply; extras?: SendExtras } | { hold: true } | { skip: string };
+export type DeliveryPlan = SendPlan | { hold: true } | { skip: string };
+type SendPlan = { reply: Reply; extras?: SendExtras };
 
 /** `invalidRequests`: held because Discord refused too many requests lately (not a 429 of this send). */
 export type DeliveryOutcome = 'sent' | 'unconfirmed' | 'failed' | 'skipped' | 'held' | 'busy' | 'done' | { retryInMs: number; invalidRequests?: true };
@@ -41,7 +42,11 @@ export type DeliveryOutcome = 'sent' | 'unconfirmed' | 'failed' | 'skipped' | 'h
 export type SendOptions = {
   /** The job run sending: the same run found holding the claim again is a worker that died mid-call. */
   claimToken?: string;
-  plan?: (row: DeliveryRow) => Promise<DeliveryPlan>;
+  /**
+   * What the row sends. Asked again once the row is claimed, with the first answer: it need only
+   * say whether that still holds (a pause or cancel since), not render the message again.
+   */
+  plan?: (row: DeliveryRow, planned?: SendPlan) => Promise<DeliveryPlan>;
 };
 
 const storedPayload = async (row: DeliveryRow): Promise<DeliveryPlan> => (row.payload ? { reply: row.payload } : { skip: 'nothing to send' });
@@ -88,7 +93,7 @@ export async function sendDelivery(deps: Deps, deliveryId: string, options: Send
   }
 }
 
-async function paceClaimAndSend(deps: Deps & { pacer: Pacer }, row: DeliveryRow, gateway: DeliveryGateway, target: DeliveryTarget, first: { reply: Reply; extras?: SendExtras }, options: SendOptions): Promise<DeliveryOutcome> {
+async function paceClaimAndSend(deps: Deps & { pacer: Pacer }, row: DeliveryRow, gateway: DeliveryGateway, target: DeliveryTarget, first: SendPlan, options: SendOptions): Promise<DeliveryOutcome> {
   const plan = options.plan ?? storedPayload;
   const buckets = bucketsFor(row.platform, target, first.extras?.paidBroadcast === true, gateway.dmsPerMinute);
   // A long wait (a DM budget of a few a minute, a 429's pause) is waited in the queue, not in a worker slot.
@@ -101,7 +106,7 @@ async function paceClaimAndSend(deps: Deps & { pacer: Pacer }, row: DeliveryRow,
   // A slot is good for the moment it was taken: one that went stale while claiming (a loaded machine) is taken again.
   if (performance.now() - pacedAt > STALE_SLOT_MS) await whenPaced(deps.pacer, buckets);
   // Paused or canceled while this send waited for its slot: nothing goes out.
-  const current = await plan(claimed);
+  const current = await plan(claimed, first);
   if (!('reply' in current)) {
     await deps.db.update(deliveries).set({ startedAt: null, claimToken: null }).where(eq(deliveries.id, row.id));
     if ('hold' in current) return 'held';

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { inject } from 'vitest';
 
 export const projectRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -10,6 +11,23 @@ export type LyceumProcess = {
   waitFor(text: string, timeoutMs?: number): Promise<void>;
   exited: Promise<number | null>;
 };
+
+/**
+ * The environment of a Lyceum process in a test: the test's own database, the harness's Redis
+ * under the test's queue prefix, any free HTTP port, a scratch data directory named for the
+ * test, and whatever the test adds.
+ */
+export function processEnv(test: { databaseUrl: string; queuePrefix: string; name: string }, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    DATABASE_URL: test.databaseUrl,
+    REDIS_URL: inject('redisUrl'),
+    QUEUE_PREFIX: test.queuePrefix,
+    HTTP_PORT: '0',
+    LOG_LEVEL: 'info',
+    DATA_DIR: `${inject('scratchDir')}/${test.name}`,
+    ...extra,
+  };
+}
 
 /** Runs `cli.ts <role>` as a real separate process with exactly the given environment. */
 export function startLyceum(role: string, env: Record<string, string>): LyceumProcess {

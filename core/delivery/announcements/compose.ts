@@ -1,8 +1,7 @@
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { findCourseIdByName } from '../../catalog/get-course.ts';
 import { findProduct } from '../../commerce/products.ts';
-import { announcements, type Audience, communities } from '../../db/schema/index.ts';
+import { announcements, type Audience } from '../../db/schema/index.ts';
 import type { CoreDeps } from '../../deps.ts';
 import type { DomainError } from '../../errors.ts';
 import { storeUpload } from '../../files/store-upload.ts';
@@ -15,7 +14,7 @@ import { uploadInput } from '../../studio/fields.ts';
 import { parseMarkdown } from '../../studio/markdown.ts';
 import { communityUploadLimits } from '../../studio/studio-settings.ts';
 import { platformLimits } from '../platform-limits.ts';
-import { parseWhen } from '../schedule-time.ts';
+import { communityTime, formatInZone, parseWhen } from '../schedule-time.ts';
 import { type AudienceCount, countAudience } from './audience.ts';
 import { announcementLimits, announcementReply, tooLong } from './content.ts';
 import { formatDuration } from './progress.ts';
@@ -60,8 +59,7 @@ export async function composeAnnouncement(deps: Deps, actor: Actor, input: z.inf
     audience.courseId = courseId;
   } else if (audience.segment === 'owners') return invalid('announce.ownersOfWhat');
 
-  const [community] = await deps.db.select({ timezone: communities.timezone, settings: communities.settings }).from(communities).where(eq(communities.id, actor.communityId));
-  const timeZone = community?.timezone ?? 'UTC';
+  const { timeZone, settings } = await communityTime(deps.db, actor.communityId);
   const now = deps.clock.now();
   const when = input.at ? parseWhen(input.at, timeZone, now) : undefined;
   if (when && 'error' in when) return invalid(`announce.when.${when.error}`, { zone: timeZone });
@@ -80,13 +78,13 @@ export async function composeAnnouncement(deps: Deps, actor: Actor, input: z.inf
     if (!uploaded.ok) return uploaded;
     file = { sha256: uploaded.value.sha256, name: input.file.name, kind: uploaded.value.kind, mime: uploaded.value.mime, size: uploaded.value.size };
   }
-  const paidBroadcast = community?.settings.paidBroadcast === true && count.telegram > PAID_BROADCAST_FROM;
+  const paidBroadcast = settings.paidBroadcast === true && count.telegram > PAID_BROADCAST_FROM;
   const [draft] = await deps.db
     .insert(announcements)
     .values({ communityId: actor.communityId, authorMemberId: actor.memberId, title: input.title ?? actor.communityName, body: input.text, audience, file, paidBroadcast, scheduledAt: when && 'at' in when ? when.at : null })
     .returning();
   const preview = announcementReply(draft!, { locale: actor.locale, privateMessage: false });
-  const schedule = when && 'at' in when ? new Intl.DateTimeFormat(actor.locale === 'zh' ? 'zh-CN' : 'en-GB', { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(when.at) : t(actor.locale, 'announce.now');
+  const schedule = when && 'at' in when ? formatInZone(when.at, timeZone, actor.locale) : t(actor.locale, 'announce.now');
   return ok({
     ...preview,
     fields: [

@@ -10,7 +10,7 @@ import { can } from '../../members/rbac.ts';
 import type { Reply } from '../../reply.ts';
 import { err, ok, type Result } from '../../result.ts';
 import { byIdPrefix, shortId } from '../../short-ids.ts';
-import { countDeliveries, progressReply } from './progress.ts';
+import { countDeliveries, countDeliveriesOf, progressReply } from './progress.ts';
 
 /** `#1a2b3c4d` of the announcement; without it, the one sending (or paused, or next scheduled). */
 const announcementRef = z.string().trim().regex(/^#?[0-9a-f-]{4,36}$/i, 'the #id /announce status shows').optional();
@@ -85,12 +85,11 @@ export async function listAnnouncements(deps: Deps, actor: Actor): Promise<Resul
   const latest = await deps.db.select().from(announcements).where(eq(announcements.communityId, actor.communityId)).orderBy(desc(announcements.createdAt)).limit(5);
   if (!latest.length) return ok({ body: t(actor.locale, 'announce.none'), ephemeral: true });
   const running = latest.find((announcement) => announcement.status === 'sending' || announcement.status === 'paused');
-  const lines = await Promise.all(
-    latest.map(async (announcement) => {
-      const counts = await countDeliveries(deps.db, announcement.id);
-      return t(actor.locale, 'announce.line', { id: shortId(announcement.id), title: announcement.title, status: t(actor.locale, `announce.state.${announcement.status}`), sent: counts.sent, total: counts.total });
-    }),
-  );
+  const counted = await countDeliveriesOf(deps.db, latest.map((announcement) => announcement.id));
+  const lines = latest.map((announcement) => {
+    const counts = counted.get(announcement.id);
+    return t(actor.locale, 'announce.line', { id: shortId(announcement.id), title: announcement.title, status: t(actor.locale, `announce.state.${announcement.status}`), sent: counts?.sent ?? 0, total: counts?.total ?? 0 });
+  });
   const head = running ? await statusReply(deps, actor, running) : { title: t(actor.locale, 'announce.listTitle') };
   return ok({ ...head, body: [head.body, lines.join('\n')].filter(Boolean).join('\n\n'), ephemeral: true });
 }

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import { announcements, deliveries } from '../../db/schema/index.ts';
 import type { CoreDeps } from '../../deps.ts';
@@ -17,8 +17,17 @@ const PROGRESS_MAX_WAIT_MS = 1_000;
 export type AnnouncementCounts = { total: number; sent: number; failed: number; skipped: number; turnedOff: number; unreachable: number; pending: number };
 
 export async function countDeliveries(db: Queryable, announcementId: string): Promise<AnnouncementCounts> {
-  const [row] = await db
+  return (await countDeliveriesOf(db, [announcementId])).get(announcementId) ?? NO_DELIVERIES;
+}
+
+const NO_DELIVERIES: AnnouncementCounts = { total: 0, sent: 0, failed: 0, skipped: 0, turnedOff: 0, unreachable: 0, pending: 0 };
+
+/** The counts of several announcements in one grouped query. */
+export async function countDeliveriesOf(db: Queryable, announcementIds: string[]): Promise<Map<string, AnnouncementCounts>> {
+  if (!announcementIds.length) return new Map();
+  const rows = await db
     .select({
+      announcementId: deliveries.announcementId,
       total: sql<number>`count(*)::int`,
       sent: sql<number>`(count(*) filter (where ${deliveries.status} = 'sent'))::int`,
       failed: sql<number>`(count(*) filter (where ${deliveries.status} = 'failed'))::int`,
@@ -28,8 +37,9 @@ export async function countDeliveries(db: Queryable, announcementId: string): Pr
       pending: sql<number>`(count(*) filter (where ${deliveries.status} = 'pending'))::int`,
     })
     .from(deliveries)
-    .where(eq(deliveries.announcementId, announcementId));
-  return row ?? { total: 0, sent: 0, failed: 0, skipped: 0, turnedOff: 0, unreachable: 0, pending: 0 };
+    .where(inArray(deliveries.announcementId, announcementIds))
+    .groupBy(deliveries.announcementId);
+  return new Map(rows.map(({ announcementId, ...counts }) => [announcementId!, counts]));
 }
 
 /** The creator's view of a send: a bar, the counts, time left, and what they can do next. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { recordAudit } from '../../audit/record-audit.ts';
 import { findCourseIdByName } from '../../catalog/get-course.ts';
 import { withDefaultAction } from '../../commands/default-action.ts';
-import { communities, courses, liveSessions } from '../../db/schema/index.ts';
+import { courses, liveSessions } from '../../db/schema/index.ts';
 import type { CoreDeps } from '../../deps.ts';
 import type { DomainError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
@@ -12,7 +12,7 @@ import { can } from '../../members/rbac.ts';
 import type { Reply } from '../../reply.ts';
 import { err, ok, type Result } from '../../result.ts';
 import { byIdPrefix, shortId } from '../../short-ids.ts';
-import { parseWhen } from '../schedule-time.ts';
+import { communityTime, formatInZone, parseWhen } from '../schedule-time.ts';
 
 export const liveInput = withDefaultAction('list', z.discriminatedUnion('action', [
   z.object({
@@ -38,9 +38,7 @@ type Deps = Pick<CoreDeps, 'db' | 'clock' | 'queue'>;
  * what is coming. `/live cancel <#id>` (creators) takes it back everywhere. Audited.
  */
 export async function runLiveCommand(deps: Deps, actor: Actor, input: z.infer<typeof liveInput>): Promise<Result<Reply, DomainError>> {
-  const [community] = await deps.db.select({ timezone: communities.timezone }).from(communities).where(eq(communities.id, actor.communityId));
-  const timeZone = community?.timezone ?? 'UTC';
-  const format = new Intl.DateTimeFormat(actor.locale === 'zh' ? 'zh-CN' : 'en-GB', { timeZone, dateStyle: 'medium', timeStyle: 'short' });
+  const { timeZone } = await communityTime(deps.db, actor.communityId);
   if (input.action === 'list') {
     const upcoming = await deps.db
       .select({ id: liveSessions.id, title: liveSessions.title, startsAt: liveSessions.startsAt, course: courses.title })
@@ -49,7 +47,7 @@ export async function runLiveCommand(deps: Deps, actor: Actor, input: z.infer<ty
       .where(and(eq(liveSessions.communityId, actor.communityId), eq(liveSessions.status, 'scheduled'), gt(liveSessions.startsAt, new Date(deps.clock.now().getTime() - 60 * 60_000))))
       .orderBy(asc(liveSessions.startsAt))
       .limit(10);
-    const lines = upcoming.map((session) => `#${shortId(session.id)} ${format.format(session.startsAt)} · ${session.title}${session.course ? ` (${session.course})` : ''}`);
+    const lines = upcoming.map((session) => `#${shortId(session.id)} ${formatInZone(session.startsAt, timeZone, actor.locale)} · ${session.title}${session.course ? ` (${session.course})` : ''}`);
     return ok({ title: t(actor.locale, 'live.listTitle'), body: lines.join('\n') || t(actor.locale, 'live.none'), footer: t(actor.locale, 'drip.timeZone', { zone: timeZone }), ephemeral: true });
   }
   if (!can(actor.role, 'delivery.announce')) return err({ code: 'forbidden', permission: 'delivery.announce' });
@@ -81,7 +79,7 @@ export async function runLiveCommand(deps: Deps, actor: Actor, input: z.infer<ty
   await deps.queue.enqueue('delivery.publish-live', { sessionId: session.id });
   return ok({
     title: t(actor.locale, 'live.scheduled', { title: session.title }),
-    body: t(actor.locale, 'live.scheduledBody', { when: format.format(session.startsAt), id: shortId(session.id) }),
+    body: t(actor.locale, 'live.scheduledBody', { when: formatInZone(session.startsAt, timeZone, actor.locale), id: shortId(session.id) }),
     footer: t(actor.locale, 'drip.timeZone', { zone: timeZone }),
     ephemeral: true,
   });

@@ -1,9 +1,10 @@
 import { and, eq, isNull, lte, sql } from 'drizzle-orm';
-import { communities, deliveries, liveSessions, platformSpaces } from '../../db/schema/index.ts';
+import { deliveries, liveSessions, platformSpaces } from '../../db/schema/index.ts';
 import type { CoreDeps } from '../../deps.ts';
-import { type Locale, t, toLocale } from '../../i18n/index.ts';
+import { t } from '../../i18n/index.ts';
 import type { Reply } from '../../reply.ts';
 import { planPrivateMessages } from '../announcements/audience.ts';
+import { type CommunityTime, communityTime, formatInZone } from '../schedule-time.ts';
 
 type Deps = Pick<CoreDeps, 'db' | 'clock' | 'log' | 'queue' | 'delivery'>;
 type Session = typeof liveSessions.$inferSelect;
@@ -23,7 +24,7 @@ export async function publishLive(deps: Deps, sessionId: string): Promise<{ even
   const [session] = await deps.db.select().from(liveSessions).where(eq(liveSessions.id, sessionId));
   if (!session) return { events: 0, posts: 0 };
   const spaces = await deps.db.select().from(platformSpaces).where(eq(platformSpaces.communityId, session.communityId));
-  const locale = await communityLocale(deps, session.communityId);
+  const place = await communityTime(deps.db, session.communityId);
   const discord = deps.delivery?.discord;
   let events = 0;
   if (session.status === 'scheduled' && discord?.createEvent) {
@@ -32,7 +33,7 @@ export async function publishLive(deps: Deps, sessionId: string): Promise<{ even
       const [guildId, channelId] = session.voiceChannel?.split('/') ?? [];
       const eventId = await discord.createEvent(space.externalId, {
         name: session.title,
-        description: t(locale.locale, 'live.eventDescription'),
+        description: t(place.locale, 'live.eventDescription'),
         startsAt: session.startsAt,
         endsAt: new Date(session.startsAt.getTime() + ASSUMED_LENGTH_MS),
         ...(session.link ? { link: session.link } : {}),
@@ -48,7 +49,7 @@ export async function publishLive(deps: Deps, sessionId: string): Promise<{ even
     events = session.discordEvents.length;
   }
   const chats = spaces.filter((space) => space.kind === 'telegram_group' || space.kind === 'telegram_supergroup' || space.kind === 'telegram_channel');
-  const post = session.status === 'scheduled' ? liveReply(locale, session, 'announce') : liveReply(locale, session, 'canceled');
+  const post = session.status === 'scheduled' ? liveReply(place, session, 'announce') : liveReply(place, session, 'canceled');
   const planned = chats.length
     ? await deps.db
         .insert(deliveries)
@@ -81,13 +82,13 @@ export async function remindLive(deps: Deps): Promise<{ reminded: number }> {
       .where(and(eq(liveSessions.id, session.id), starting ? isNull(liveSessions.remindedStartAt) : isNull(liveSessions.remindedBeforeAt)))
       .returning({ id: liveSessions.id });
     if (!claimed || (starting && now.getTime() - session.startsAt.getTime() > START_REMINDER_LATE_MS)) continue;
-    const locale = await communityLocale(deps, session.communityId);
+    const place = await communityTime(deps.db, session.communityId);
     const ids = await planPrivateMessages(deps.db, {
       communityId: session.communityId,
       audience: session.courseId ? { segment: 'owners', courseId: session.courseId } : { segment: 'everyone' },
       kind: 'reminder',
       dedupePrefix: `live-${session.id}-${starting ? 'start' : 'soon'}-`,
-      payload: liveReply(locale, session, starting ? 'starting' : 'soon'),
+      payload: liveReply(place, session, starting ? 'starting' : 'soon'),
       now,
     });
     for (const deliveryId of ids) await deps.queue.enqueue('delivery.send', { deliveryId }, { bulk: true });
@@ -96,10 +97,8 @@ export async function remindLive(deps: Deps): Promise<{ reminded: number }> {
   return { reminded };
 }
 
-type Place = { locale: Locale; timeZone: string };
-
-function liveReply({ locale, timeZone }: Place, session: Session, moment: 'announce' | 'soon' | 'starting' | 'canceled'): Reply {
-  const when = `${new Intl.DateTimeFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(session.startsAt)} (${timeZone})`;
+function liveReply({ locale, timeZone }: CommunityTime, session: Session, moment: 'announce' | 'soon' | 'starting' | 'canceled'): Reply {
+  const when = `${formatInZone(session.startsAt, timeZone, locale)} (${timeZone})`;
   return {
     title: t(locale, `live.${moment}`, { title: session.title }),
     body: [t(locale, 'live.when', { when }), session.link ?? undefined].filter(Boolean).join('\n'),
@@ -113,10 +112,4 @@ function liveReply({ locale, timeZone }: Place, session: Session, moment: 'annou
       },
     ].filter((row) => row.buttons.length),
   };
-}
-
-/** The community's language and time zone, which its posts and reminders are written in. */
-async function communityLocale(deps: Pick<CoreDeps, 'db'>, communityId: string): Promise<Place> {
-  const [community] = await deps.db.select({ locale: communities.defaultLocale, timeZone: communities.timezone }).from(communities).where(eq(communities.id, communityId));
-  return { locale: toLocale(community?.locale) ?? 'en', timeZone: community?.timeZone ?? 'UTC' };
 }

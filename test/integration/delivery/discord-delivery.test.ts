@@ -1,25 +1,22 @@
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordDeliveryGateway } from '../../../bots/discord/delivery-gateway.ts';
 import { deliveries } from '../../../core/db/schema/index.ts';
 import type { CoreDeps } from '../../../core/deps.ts';
 import { DISCORD_INVALID_REQUESTS, platformLimits } from '../../../core/delivery/platform-limits.ts';
 import { sendDelivery } from '../../../core/delivery/send-delivery.ts';
 import { seedDemoCommunity } from '../../../core/seed/seed-demo.ts';
-import { createRedisPacer } from '../../../workers/redis-pacer.ts';
 import { type DiscordSim, startDiscordSim } from '../../sim/discord/index.ts';
 import { commandDeps } from '../../support/core-deps.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { silentLog } from '../../support/fakes.ts';
+import { testPacers } from '../../support/pacers.ts';
 
 /** The ledger's send step on Discord: DMs closed are unreachable and counted as invalid requests; too many hold DMs back. */
 describe('sendDelivery on Discord', () => {
   let database: TestDatabase;
   let sim: DiscordSim;
   let communityId: string;
-  const redis = new Redis(inject('redisUrl'));
-  const prefix = `dd${randomBytes(4).toString('hex')}`;
+  const paced = testPacers();
   let deps: ReturnType<typeof commandDeps> & Required<Pick<CoreDeps, 'pacer' | 'delivery'>>;
   const plan = async (target: { kind: 'dm' | 'channel'; id: string }, key: string) => {
     const [row] = await database.db
@@ -33,13 +30,11 @@ describe('sendDelivery on Discord', () => {
     database = await createTestDatabase();
     ({ communityId } = await seedDemoCommunity(database.db, new Date()));
     sim = await startDiscordSim();
-    deps = { ...commandDeps(database.db), log: silentLog, pacer: createRedisPacer(redis, prefix), delivery: { discord: createDiscordDeliveryGateway({ token: sim.botToken, apiUrl: sim.apiUrl }) } };
+    deps = { ...commandDeps(database.db), log: silentLog, pacer: paced.pacers[0]!, delivery: { discord: createDiscordDeliveryGateway({ token: sim.botToken, apiUrl: sim.apiUrl }) } };
   });
   afterAll(async () => {
     await sim.close();
-    const keys = await redis.keys(`{${prefix}:pace}*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
+    await paced.close();
     await database.drop();
   });
 

@@ -1,23 +1,20 @@
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramDeliveryGateway } from '../../../bots/telegram/delivery-gateway.ts';
 import { deliveries } from '../../../core/db/schema/index.ts';
 import { deliver } from '../../../core/delivery/deliver.ts';
 import { handleStart } from '../../../core/dispatch.ts';
-import { createRedisPacer } from '../../../workers/redis-pacer.ts';
 import { startTelegramSim, type TelegramSim } from '../../sim/telegram/index.ts';
 import { createAnnounceWorld } from '../../support/announce-world.ts';
 import { commandDeps, RecordingQueue } from '../../support/core-deps.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { silentLog } from '../../support/fakes.ts';
+import { testPacers } from '../../support/pacers.ts';
 
 /** A dripped lesson for a Telegram member who never pressed Start: they are told in the group, once. */
 describe('drip to a member who never started the bot', () => {
   let database: TestDatabase;
   let sim: TelegramSim;
-  const redis = new Redis(inject('redisUrl'));
-  const prefix = `sh${randomBytes(4).toString('hex')}`;
+  const paced = testPacers();
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -25,9 +22,7 @@ describe('drip to a member who never started the bot', () => {
   });
   afterAll(async () => {
     await sim.close();
-    const keys = await redis.keys(`{${prefix}:pace}*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
+    await paced.close();
     await database.drop();
   });
 
@@ -37,7 +32,7 @@ describe('drip to a member who never started the bot', () => {
     const group = sim.createGroup({ title: 'Cohort', type: 'supergroup', creatorId: creator, memberIds: [silent] });
     const world = await createAnnounceWorld(database.db, { platform: 'telegram', count: 1, creatorUserId: String(creator), userIdOf: () => String(silent), spaces: [{ kind: 'telegram_supergroup', externalId: String(group.id) }] });
     const queue = new RecordingQueue();
-    const deps = { ...commandDeps(database.db, { queue }), log: silentLog, pacer: createRedisPacer(redis, prefix), delivery: { telegram: createTelegramDeliveryGateway({ token: sim.token, apiRoot: sim.apiRoot }) } };
+    const deps = { ...commandDeps(database.db, { queue }), log: silentLog, pacer: paced.pacers[0]!, delivery: { telegram: createTelegramDeliveryGateway({ token: sim.token, apiRoot: sim.apiRoot }) } };
     const lesson = async (n: number) => {
       const [row] = await database.db
         .insert(deliveries)

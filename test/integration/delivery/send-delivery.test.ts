@@ -1,29 +1,26 @@
-import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramDeliveryGateway } from '../../../bots/telegram/delivery-gateway.ts';
 import { deliveries, unreachableTargets } from '../../../core/db/schema/index.ts';
 import { sendDelivery } from '../../../core/delivery/send-delivery.ts';
 import { seedDemoCommunity } from '../../../core/seed/seed-demo.ts';
-import { createRedisPacer } from '../../../workers/redis-pacer.ts';
 import { startTelegramSim, type TelegramSim } from '../../sim/telegram/index.ts';
 import { commandDeps } from '../../support/core-deps.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { silentLog } from '../../support/fakes.ts';
+import { testPacers } from '../../support/pacers.ts';
 
 /** The delivery ledger's send step against the Telegram simulator, paced through real Redis by two "workers". */
 describe('sendDelivery', () => {
   let database: TestDatabase;
   let sim: TelegramSim;
   let communityId: string;
-  const redis = [new Redis(inject('redisUrl')), new Redis(inject('redisUrl'))];
-  const prefix = `d${randomBytes(4).toString('hex')}`;
+  const paced = testPacers(2);
   const workers = () =>
-    redis.map((connection) => ({
+    paced.pacers.map((pacer) => ({
       ...commandDeps(database.db),
       log: silentLog,
-      pacer: createRedisPacer(connection, prefix),
+      pacer,
       delivery: { telegram: createTelegramDeliveryGateway({ token: sim.token, apiRoot: sim.apiRoot }) },
     }));
   const plan = async (userId: number, key: string, startedAt?: Date) => {
@@ -42,9 +39,7 @@ describe('sendDelivery', () => {
   });
   afterAll(async () => {
     await sim.close();
-    const keys = await redis[0]!.keys(`{${prefix}:pace}*`);
-    if (keys.length) await redis[0]!.del(...keys);
-    await Promise.all(redis.map((connection) => connection.quit()));
+    await paced.close();
     await database.drop();
   });
 

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramBot, type TelegramBot } from '../../../bots/telegram/telegram-bot.ts';
 import { announcements, deliveries, unreachableTargets } from '../../../core/db/schema/index.ts';
 import { platformLimits } from '../../../core/delivery/platform-limits.ts';
@@ -9,7 +9,7 @@ import { createAnnounceWorld } from '../../support/announce-world.ts';
 import { commandDeps } from '../../support/core-deps.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { silentLog } from '../../support/fakes.ts';
-import { type LyceumProcess, startLyceum } from '../../support/processes.ts';
+import { type LyceumProcess, processEnv, startLyceum } from '../../support/processes.ts';
 import { createTestQueues, eventually, type TestQueues } from '../../support/queues.ts';
 import { expectRetryAfterObeyed, sendsPerChat } from '../../support/telegram-pacing.ts';
 
@@ -42,18 +42,10 @@ describe('an announcement fan-out across worker processes', () => {
     database = await createTestDatabase();
     queues = createTestQueues();
     sim = await startTelegramSim({ botUsername: 'lyceum_fanout_bot', floodLimits: true });
-    env = {
-      DATABASE_URL: database.url,
-      REDIS_URL: inject('redisUrl'),
-      QUEUE_PREFIX: queues.prefix,
-      HTTP_PORT: '0',
-      LOG_LEVEL: 'info',
-      WORKER_CONCURRENCY: '4',
-      WORKER_LOCK_MS: '2000',
-      TELEGRAM_BOT_TOKEN: sim.token,
-      TELEGRAM_API_ROOT: sim.apiRoot,
-      DATA_DIR: `${inject('scratchDir')}/fanout-test`,
-    };
+    env = processEnv(
+      { databaseUrl: database.url, queuePrefix: queues.prefix, name: 'fanout-test' },
+      { WORKER_CONCURRENCY: '4', WORKER_LOCK_MS: '2000', TELEGRAM_BOT_TOKEN: sim.token, TELEGRAM_API_ROOT: sim.apiRoot },
+    );
   });
   afterAll(async () => {
     for (const worker of running) if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');

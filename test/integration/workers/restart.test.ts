@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { seedDemoCommunity } from '../../../core/seed/seed-demo.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
-import { type LyceumProcess, startLyceum } from '../../support/processes.ts';
+import { type LyceumProcess, processEnv, startLyceum } from '../../support/processes.ts';
 import { createTestQueues, eventually, type TestQueues } from '../../support/queues.ts';
 
 describe('the workers process', () => {
@@ -15,14 +14,7 @@ describe('the workers process', () => {
     database = await createTestDatabase();
     communityId = (await seedDemoCommunity(database.db, new Date())).communityId;
     queues = createTestQueues();
-    env = {
-      DATABASE_URL: database.url,
-      REDIS_URL: inject('redisUrl'),
-      QUEUE_PREFIX: queues.prefix,
-      HTTP_PORT: '0',
-      LOG_LEVEL: 'info',
-      DATA_DIR: `${inject('scratchDir')}/restart-test`,
-    };
+    env = processEnv({ databaseUrl: database.url, queuePrefix: queues.prefix, name: 'restart-test' });
   });
   afterAll(async () => {
     await queues.close();

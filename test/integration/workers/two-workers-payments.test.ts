@@ -1,10 +1,10 @@
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordPaymentEvent } from '../../../core/commerce/payment-events.ts';
 import { entitlements, ledgerEntries, members, orders, paymentEvents, products } from '../../../core/db/schema/index.ts';
 import { seedDemoCommunity } from '../../../core/seed/seed-demo.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
-import { type LyceumProcess, startLyceum } from '../../support/processes.ts';
+import { type LyceumProcess, processEnv, startLyceum } from '../../support/processes.ts';
 import { createTestQueues, eventually, type TestQueues } from '../../support/queues.ts';
 
 const PAYMENTS = 40;
@@ -24,15 +24,7 @@ describe('two worker processes on the same queues', () => {
     database = await createTestDatabase();
     await seedDemoCommunity(database.db, new Date());
     queues = createTestQueues();
-    env = {
-      DATABASE_URL: database.url,
-      REDIS_URL: inject('redisUrl'),
-      QUEUE_PREFIX: queues.prefix,
-      HTTP_PORT: '0',
-      LOG_LEVEL: 'info',
-      WORKER_CONCURRENCY: '4',
-      DATA_DIR: `${inject('scratchDir')}/two-workers-test`,
-    };
+    env = processEnv({ databaseUrl: database.url, queuePrefix: queues.prefix, name: 'two-workers-test' }, { WORKER_CONCURRENCY: '4' });
   });
   afterAll(async () => {
     for (const worker of running) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
