@@ -16,7 +16,9 @@ export const actionSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('course.show'), courseId: z.uuid() }),
   /** Start checkout for a product; `provider` picks one where several are offered. */
-  z.object({ type: z.literal('product.buy'), productId: z.uuid(), provider: z.enum(['stripe', 'stars', 'sandbox']).optional() }),
+  z.object({ type: z.literal('product.buy'), productId: z.uuid(), provider: z.enum(['stripe', 'stars', 'sandbox']).optional(), couponId: z.uuid().optional() }),
+  /** A shared coupon offer: checkout with the code applied (or its products to choose from). */
+  z.object({ type: z.literal('coupon.redeem'), couponId: z.uuid() }),
   /** The sandbox provider's "Pay" button for a pending order (never offered in production). */
   z.object({ type: z.literal('order.pay_sandbox'), orderId: z.uuid() }),
   /** /my: apply the member's access again (a fresh invite, a role they lost). */
@@ -84,7 +86,9 @@ export function encodeAction(action: Action): string {
     case 'course.show':
       return ['co', uuidToCompact(action.courseId)].join(SEPARATOR);
     case 'product.buy':
-      return ['pb', uuidToCompact(action.productId), action.provider ? providerCodes[action.provider] : ''].join(SEPARATOR);
+      return ['pb', uuidToCompact(action.productId), action.provider ? providerCodes[action.provider] : '', ...(action.couponId ? [uuidToCompact(action.couponId)] : [])].join(SEPARATOR);
+    case 'coupon.redeem':
+      return ['cr', uuidToCompact(action.couponId)].join(SEPARATOR);
     case 'order.pay_sandbox':
       return ['op', uuidToCompact(action.orderId)].join(SEPARATOR);
     case 'access.restore':
@@ -141,9 +145,11 @@ export function decodeAction(encoded: string): Action | undefined {
       };
     } else if (tag === 'co' && parts.length === 1) {
       candidate = { type: 'course.show', courseId: compactToUuid(parts[0] ?? '') };
-    } else if (tag === 'pb' && parts.length === 2) {
-      const [productId = '', provider = ''] = parts;
-      candidate = { type: 'product.buy', productId: compactToUuid(productId), provider: provider ? (providerByCode[provider] ?? provider) : undefined };
+    } else if (tag === 'pb' && (parts.length === 2 || parts.length === 3)) {
+      const [productId = '', provider = '', couponId] = parts;
+      candidate = { type: 'product.buy', productId: compactToUuid(productId), provider: provider ? (providerByCode[provider] ?? provider) : undefined, ...(couponId !== undefined ? { couponId: compactToUuid(couponId) } : {}) };
+    } else if (tag === 'cr' && parts.length === 1) {
+      candidate = { type: 'coupon.redeem', couponId: compactToUuid(parts[0] ?? '') };
     } else if (tag === 'op' && parts.length === 1) {
       candidate = { type: 'order.pay_sandbox', orderId: compactToUuid(parts[0] ?? '') };
     } else if (tag === 'ar' && parts.length === 0) {

@@ -18,6 +18,7 @@ import { isTicketThread, threadRef } from './support/find-ticket.ts';
 import { holdsTicket, relayStaffMessage } from './support/staff-message.ts';
 import { claimTicket, rateConversation } from './support/takeover.ts';
 import { startPrivateChat } from './commands/start.ts';
+import { redeemCoupon } from './growth/redeem-coupon.ts';
 import { migrateTelegramChat } from './communities/migrate-chat.ts';
 import { type Suggestion, type SuggestRequest, suggest } from './commands/suggest.ts';
 import { type SpaceFacts, setupInput, setupSpace } from './communities/setup-space.ts';
@@ -188,7 +189,9 @@ function runAction(deps: CommandDeps, actor: Actor, action: Action, caller: Call
     case 'course.show':
       return showCourse(deps, actor, { courseId: action.courseId });
     case 'product.buy':
-      return buyProduct(deps, actor, { product: action.productId, provider: action.provider });
+      return buyProduct(deps, actor, { product: action.productId, provider: action.provider, couponId: action.couponId });
+    case 'coupon.redeem':
+      return redeemCoupon(deps, actor, action.couponId);
     case 'order.pay_sandbox':
       return paySandboxOrder(deps, actor, { orderId: action.orderId });
     case 'access.restore':

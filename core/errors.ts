@@ -1,4 +1,5 @@
 import { type Locale, t } from './i18n/index.ts';
+import type { CouponRefusal } from './growth/coupons.ts';
 import type { Reply } from './reply.ts';
 
 /**
@@ -88,7 +89,9 @@ export type DomainError =
   | { code: 'import_refused'; detail: string }
   /** No announcement of the actor's community matches (or none is running, for pause/resume/cancel). */
   | { code: 'announcement_not_found' }
-  | { code: 'role_not_assignable'; reason: 'above_bot' | 'managed' | 'everyone' | 'no_manage_roles' };
+  | { code: 'role_not_assignable'; reason: 'above_bot' | 'managed' | 'everyone' | 'no_manage_roles' }
+  /** A coupon code that does not apply here, now, to this member or product (see CouponRefusal). */
+  | { code: 'coupon_refused'; reason: CouponRefusal };
 
 export type DomainErrorCode = DomainError['code'];
 
@@ -137,6 +140,7 @@ const messageKeys = {
   course_not_owned: 'error.course_not_owned',
   import_refused: 'error.import_refused',
   announcement_not_found: 'error.announcement_not_found',
+  coupon_refused: 'error.coupon_refused',
 } as const satisfies Record<DomainErrorCode, `error.${DomainErrorCode}`>;
 
 /** The one rendering of a domain error for every edge: short, private to the actor. */
@@ -144,6 +148,7 @@ export function describeError(locale: Locale, error: DomainError): Reply {
   if (error.code === 'role_not_assignable') {
     return { body: `${t(locale, messageKeys[error.code])} ${t(locale, `role.blocked.${error.reason}`)}`, ephemeral: true };
   }
+  if (error.code === 'coupon_refused') return { body: t(locale, `coupon.refused.${error.reason}`), ephemeral: true };
   const params: Record<string, string> =
     error.code === 'invalid_input'
       ? { details: error.details }

@@ -56,7 +56,13 @@ export type ReplyInvoice = { title: string; description: string; payload: string
 export type ReplyField = { name: string; value: string; inline?: boolean };
 
 export type ReplyButton =
-  | { label: string; action: Action; style?: 'primary' | 'secondary' | 'danger' }
+  | {
+      label: string;
+      action: Action;
+      style?: 'primary' | 'secondary' | 'danger';
+      /** Telegram: a `t.me/<bot>?start=<payload>` link instead, which works from any chat (a shared offer in a group). */
+      telegramStart?: string;
+    }
   | { label: string; url: string };
 
 export type ReplySelect = {

@@ -8,6 +8,7 @@ import { type Command, type CommandTextKey, described, inGuilds, localized } fro
 import { studioCommands, studioSettingOptions } from './studio-commands.ts';
 import { supportCommands, supportSettingOptions } from './support-commands.ts';
 import { deliveryCommands, deliverySettingOptions } from './delivery-commands.ts';
+import { growthCommands } from './growth-commands.ts';
 
 
 const text = (name: string, key: CommandTextKey, limits: Partial<APIApplicationCommandStringOption> = {}): APIApplicationCommandStringOption => ({
@@ -29,6 +30,7 @@ const productFields = {
   currency: text('currency', 'command.product.currency', { min_length: 3, max_length: 3 }),
   description: text('description', 'command.product.description', { max_length: 500 }),
   trial: { type: ApplicationCommandOptionType.Integer, name: 'trial', ...described('command.product.trial'), min_value: 0, max_value: 365 },
+  trialCard: { type: ApplicationCommandOptionType.Boolean, name: 'trial_card', ...described('command.product.trialCard') },
   endAction: {
     type: ApplicationCommandOptionType.String,
     name: 'end_action',
@@ -55,6 +57,7 @@ const productCommand: Command = {
         productFields.currency,
         { type: ApplicationCommandOptionType.Integer, name: 'stars', ...described('command.product.stars'), min_value: 1, max_value: 100_000 },
         productFields.trial,
+        productFields.trialCard,
         productFields.endAction,
         text('courses', 'command.product.courses', { max_length: 500 }),
         // Sent to core as "<guild id>/<role id>", with why the bot could not manage it (if so).
@@ -75,6 +78,7 @@ const productCommand: Command = {
         // 0 is how a Discord integer option says "no Stars price" (core's `stars: 'none'`).
         { type: ApplicationCommandOptionType.Integer, name: 'stars', ...described('command.product.starsEdit'), min_value: 0, max_value: 100_000 },
         productFields.trial,
+        productFields.trialCard,
         productFields.endAction,
         productFields.description,
       ],
@@ -100,8 +104,14 @@ export const guildCommands: Command[] = [
   },
   ...studioCommands,
   ...deliveryCommands,
+  ...growthCommands,
   { name: 'help', ...inGuilds, ...described('command.help') },
-  { name: 'buy', ...inGuilds, ...described('command.buy'), options: [text('product', 'command.buy.product', { autocomplete: true, max_length: 100 })] },
+  {
+    name: 'buy',
+    ...inGuilds,
+    ...described('command.buy'),
+    options: [text('product', 'command.buy.product', { autocomplete: true, max_length: 100 }), text('code', 'command.buy.code', { min_length: 3, max_length: 32 })],
+  },
   { name: 'my', ...inGuilds, ...described('command.my') },
   { name: 'link', ...inGuilds, ...described('command.link'), options: [text('code', 'command.link.code', { min_length: 8, max_length: 9 })] },
   { name: 'cancel', ...inGuilds, ...described('command.cancel'), options: [text('product', 'command.cancel.product', { max_length: 100 })] },

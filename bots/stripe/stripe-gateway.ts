@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import type { PaymentFact, SubscriptionStatus } from '../../core/commerce/payment-facts.ts';
-import type { CheckoutRequest, HostedCheckout, ProviderSnapshot, StripeGateway } from '../../core/commerce/providers.ts';
+import type { CheckoutCoupon, CheckoutRequest, HostedCheckout, ProviderSnapshot, StripeGateway } from '../../core/commerce/providers.ts';
 import { describeStripeEvent, handledStripeEvents } from './stripe-events.ts';
 
 /** The API version the webhook payloads and our reads are shaped by (the package pins it). */
@@ -72,6 +72,10 @@ export function createStripeGateway(options: StripeGatewayOptions): StripeGatewa
 async function createCheckout(stripe: Stripe, returnUrl: string, request: CheckoutRequest): Promise<HostedCheckout> {
   const metadata = { order_id: request.orderId, community_id: request.communityId, member_id: request.memberId, product_id: request.productId };
   const subscription = request.kind === 'subscription' && request.interval;
+  if (request.coupon) await ensureCoupon(stripe, request.coupon);
+  const trial = subscription && request.trialDays > 0;
+  // A trial without a card ends at its end unless the member adds one (Stripe cancels it then).
+  const cardless = trial && !request.trialRequiresCard;
   const session = await stripe.checkout.sessions.create(
     {
       mode: subscription ? 'subscription' : 'payment',
@@ -89,8 +93,16 @@ async function createCheckout(stripe: Stripe, returnUrl: string, request: Checko
         },
       ],
       ...(subscription
-        ? { subscription_data: { metadata, ...(request.trialDays > 0 ? { trial_period_days: request.trialDays } : {}) } }
+        ? {
+            subscription_data: {
+              metadata,
+              ...(trial ? { trial_period_days: request.trialDays } : {}),
+              ...(cardless ? { trial_settings: { end_behavior: { missing_payment_method: 'cancel' as const } } } : {}),
+            },
+            ...(cardless ? { payment_method_collection: 'if_required' as const } : {}),
+          }
         : { payment_intent_data: { metadata } }),
+      ...(request.coupon ? { discounts: [{ coupon: request.coupon.id }] } : {}),
       success_url: `${returnUrl}?result=paid`,
       cancel_url: `${returnUrl}?result=canceled`,
       locale: request.locale === 'zh' ? 'zh' : 'en',
@@ -100,6 +112,27 @@ async function createCheckout(stripe: Stripe, returnUrl: string, request: Checko
   );
   if (!session.url) throw new Error(`Stripe returned checkout session ${session.id} without a url`);
   return { checkoutId: session.id, url: session.url, expiresAt: new Date(session.expires_at * 1000) };
+}
+
+/**
+ * The Stripe coupon that mirrors a Lyceum coupon, under the same id. Lyceum keeps its limits,
+ * expiry and eligibility itself: Stripe's copy only knows how much comes off and for how long.
+ */
+async function ensureCoupon(stripe: Stripe, coupon: CheckoutCoupon): Promise<void> {
+  try {
+    await stripe.coupons.create(
+      {
+        id: coupon.id,
+        ...(coupon.percentOff !== null ? { percent_off: coupon.percentOff } : { amount_off: coupon.amountOff!, currency: coupon.currency!.toLowerCase() }),
+        duration: coupon.duration,
+        ...(coupon.duration === 'repeating' ? { duration_in_months: coupon.durationMonths! } : {}),
+      },
+      { idempotencyKey: `coupon-${coupon.id}` },
+    );
+  } catch (error) {
+    // Made earlier (another checkout with the same code): it is the same coupon.
+    if (!(error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'resource_already_exists')) throw error;
+  }
 }
 
 /** Everything Stripe says now about a checkout: payment or subscription, invoices, refunds, disputes. */

@@ -5,6 +5,7 @@ import type { AccessGateway, AccessOutcome } from '../../core/access/access-gate
 import type { StarsGateway } from '../../core/commerce/providers.ts';
 import { retryRateLimited } from './rate-limit.ts';
 import { sendToPrivateChat } from './private-messages.ts';
+import { sendStarsInvoice } from './stars-invoice.ts';
 
 /** The parts of getStarTransactions' answer the payments sweep reads (newest first). */
 const starTransactions = z.object({
@@ -82,8 +83,10 @@ export function createTelegramAccessGateway(options: { token: string; apiRoot?: 
         return { blocked: outcome.kind === 'blocked' ? outcome.reason : 'the chat could not be read' };
       }
     },
-    async notify(userId, reply) {
-      return 'messageId' in (await sendToPrivateChat(telegram, userId, reply));
+    async notify(userId, reply, locale = 'en') {
+      const reached = 'messageId' in (await sendToPrivateChat(telegram, userId, reply));
+      if (reached && reply.invoice) await sendStarsInvoice(telegram, Number(userId), reply.invoice, locale);
+      return reached;
     },
     async cancelSubscription(userId, firstChargeId) {
       await callApi('editUserStarSubscription', { user_id: Number(userId), telegram_payment_charge_id: firstChargeId, is_canceled: true });

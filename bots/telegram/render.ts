@@ -16,11 +16,14 @@ const SELECT_COLUMNS = 3;
 
 const escapeHtml = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
+type Encode = (action: Action) => string;
+
 /**
  * Renders a Reply as Telegram HTML plus an inline keyboard. Pieces that would push the visible
  * text past Telegram's limit are left out, with an ellipsis, rather than failing the message.
+ * With the bot's username, buttons that carry a start payload become `t.me` links.
  */
-export function renderTelegramMessage(reply: Reply, encode: (action: Action) => string = encodeAction): TelegramMessage {
+export function renderTelegramMessage(reply: Reply, encode: Encode = encodeAction, botUsername?: string): TelegramMessage {
   const pieces: Array<{ html: string; plain: string }> = [];
   const piece = (plain: string, wrap?: (escaped: string) => string) =>
     pieces.push({ plain, html: wrap ? wrap(escapeHtml(plain)) : escapeHtml(plain) });
@@ -47,20 +50,20 @@ export function renderTelegramMessage(reply: Reply, encode: (action: Action) => 
     kept.push(html);
     length += added;
   }
-  const keyboard = renderKeyboard(reply, encode);
+  const keyboard = renderKeyboard(reply, encode, botUsername);
   return { text: kept.join(separator) || '…', ...(keyboard.length ? { reply_markup: { inline_keyboard: keyboard } } : {}) };
 }
 
-function renderKeyboard(reply: Reply, encode: (action: Action) => string): InlineKeyboardButton[][] {
+function renderKeyboard(reply: Reply, encode: Encode, botUsername: string | undefined): InlineKeyboardButton[][] {
   const rows: InlineKeyboardButton[][] = [];
   for (const row of reply.actions ?? []) {
     if ('buttons' in row) {
-      const buttons = row.buttons.flatMap((button) => renderButton(button, encode));
+      const buttons = row.buttons.flatMap((button) => renderButton(button, encode, botUsername));
       if (buttons.length) rows.push(buttons);
       continue;
     }
     const options = row.select.options.flatMap((option) =>
-      renderButton({ label: option.selected ? `• ${option.label}` : option.label, action: option.action }, encode),
+      renderButton({ label: option.selected ? `• ${option.label}` : option.label, action: option.action }, encode, botUsername),
     );
     for (let start = 0; start < options.length; start += SELECT_COLUMNS) rows.push(options.slice(start, start + SELECT_COLUMNS));
   }
@@ -72,8 +75,9 @@ function renderKeyboard(reply: Reply, encode: (action: Action) => string): Inlin
  * still exceeds callback_data's 64 bytes is left out, since Telegram would refuse the whole
  * message for it.
  */
-function renderButton(button: ReplyButton, encode: (action: Action) => string): InlineKeyboardButton[] {
+function renderButton(button: ReplyButton, encode: Encode, botUsername: string | undefined): InlineKeyboardButton[] {
   if ('url' in button) return [{ text: button.label, url: button.url }];
+  if (button.telegramStart && botUsername) return [{ text: button.label, url: `https://t.me/${botUsername}?start=${button.telegramStart}` }];
   const data = encode(button.action);
   return fitsCallbackData(data) ? [{ text: button.label, callback_data: data }] : [];
 }

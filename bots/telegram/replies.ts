@@ -46,7 +46,7 @@ export async function answer(context: BotContext, ctx: Context, pending: Promise
 }
 
 export async function render(context: BotContext, outcome: Outcome): Promise<TelegramMessage> {
-  return renderTelegramMessage(outcome.reply, await payloadEncoderFor(context.deps, outcome, fitsCallbackData));
+  return renderTelegramMessage(outcome.reply, await payloadEncoderFor(context.deps, outcome, fitsCallbackData), context.bot.botInfo?.username);
 }
 
 /** Sends to the member's private chat; false when Telegram forbids it (never started, blocked). */

@@ -1,3 +1,4 @@
+import type { Locale } from '../i18n/index.ts';
 import type { Reply } from '../reply.ts';
 
 /**
@@ -19,8 +20,11 @@ export interface AccessGateway {
   inviteToChat(input: { chatId: string; userId: string; expiresAt: Date; name: string }): Promise<AccessOutcome>;
   /** Telegram: remove without a lasting ban (ban, then unban), so a later purchase can bring them back. */
   removeFromChat(input: { chatId: string; userId: string }): Promise<AccessOutcome>;
-  /** A private message to the member; false when they cannot be reached (DMs closed, never started). */
-  notify(userId: string, reply: Reply): Promise<boolean>;
+  /**
+   * A private message to the member, written in `locale`, with its Stars invoice where it has one
+   * (Telegram); false when they cannot be reached (DMs closed, never started).
+   */
+  notify(userId: string, reply: Reply, locale?: Locale): Promise<boolean>;
   /**
    * Discord: everyone in the guild (bots aside) and every role each holds, in one paged member
    * listing. Undefined on platforms without it; blocked when not allowed.

@@ -6,6 +6,8 @@ import type { CoreDeps } from '../deps.ts';
 import type { DomainError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { ok, type Result } from '../result.ts';
+import { expireGrantedTrial } from '../growth/trials.ts';
+import { invoiceEndingTrials } from '../growth/trial-invoices.ts';
 import { notifyMember } from './notify-member.ts';
 
 const DAY_MS = 86_400_000;
@@ -27,7 +29,8 @@ type LifecycleDeps = Pick<CoreDeps, 'db' | 'queue' | 'clock' | 'access' | 'log'>
  */
 export async function runLifecycle(deps: LifecycleDeps): Promise<Result<{ ended: number; reminded: number }, DomainError>> {
   const now = deps.clock.now();
-  return ok({ ended: await endDue(deps, now), reminded: await remind(deps, now) });
+  const invoiced = await invoiceEndingTrials(deps, now);
+  return ok({ ended: await endDue(deps, now), reminded: (await remind(deps, now)) + invoiced });
 }
 
 async function endDue(deps: LifecycleDeps, now: Date): Promise<number> {
@@ -58,14 +61,15 @@ async function endDue(deps: LifecycleDeps, now: Date): Promise<number> {
   return ended;
 }
 
-/** A creator's time-boxed /grant (no order behind it) ends on its date. */
+/** A creator's time-boxed /grant, or a granted trial's free days (no order behind either), end on their date. */
 async function endManual(deps: LifecycleDeps, entitlementId: string, now: Date): Promise<number> {
   const changed = await deps.db.transaction(async (tx) => {
     const [ended] = await tx
       .update(entitlements)
       .set({ status: 'expired' })
-      .where(and(eq(entitlements.id, entitlementId), eq(entitlements.source, 'manual'), lte(entitlements.endsAt, now)))
-      .returning({ communityId: entitlements.communityId, memberId: entitlements.memberId });
+      .where(and(eq(entitlements.id, entitlementId), inArray(entitlements.source, ['manual', 'trial']), lte(entitlements.endsAt, now)))
+      .returning({ communityId: entitlements.communityId, memberId: entitlements.memberId, source: entitlements.source });
+    if (ended?.source === 'trial') await expireGrantedTrial(tx, entitlementId);
     return ended ? projectMemberAccess(tx, ended.communityId, ended.memberId) : undefined;
   });
   await enqueueGrants(deps.queue, (changed ?? []).map((grant) => grant.grantId));

@@ -17,7 +17,8 @@ export async function notifyMember(deps: Pick<CoreDeps, 'db' | 'access'>, member
   for (const identity of identities) {
     const gateway = identity.platform === 'discord' ? deps.access?.discord : identity.platform === 'telegram' ? deps.access?.telegram : undefined;
     if (!gateway) continue;
-    reached = (await gateway.notify(identity.userId, reply(toLocale(identity.locale) ?? 'en'))) || reached;
+    const locale = toLocale(identity.locale) ?? 'en';
+    reached = (await gateway.notify(identity.userId, reply(locale), locale)) || reached;
   }
   return reached;
 }

@@ -28,6 +28,7 @@ import { dripInput, manageDrip } from '../delivery/drip-commands.ts';
 import { manageNotifications, notificationsInput } from '../delivery/preferences.ts';
 import { announceInput, runAnnounceCommand } from '../delivery/announcements/announce-command.ts';
 import { liveInput, runLiveCommand } from '../delivery/live/live-command.ts';
+import { couponInput, manageCoupons } from '../growth/coupon-command.ts';
 
 export type CommandDeps = Pick<CoreDeps, 'db' | 'queue' | 'clock' | 'payments' | 'log' | 'files' | 'access' | 'support' | 'delivery'>;
 
@@ -57,6 +58,7 @@ export const commands = {
   cancel: define({ input: cancelInput, run: cancelSubscription }),
   link: define({ input: linkInput, run: linkAccounts }),
   product: define({ input: manageProductInput, run: manageProduct }),
+  coupon: define({ input: couponInput, run: manageCoupons }),
   sales: define({ input: z.object({}), run: (deps, actor) => showSales(deps, actor) }),
   refund: define({ input: refundOrderInput, run: requestRefund }),
   access: define({ input: accessInput, run: manageAccess }),

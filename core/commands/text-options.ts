@@ -84,7 +84,7 @@ const LIVE_ACTIONS = new Set(['schedule', 'list', 'cancel']);
 const ANNOUNCE_ACTIONS = new Set(['send', 'pause', 'resume', 'cancel', 'status']);
 const COURSE_ACTIONS = new Set(['show', 'new', 'edit', 'submit', 'import', 'export', 'archive']);
 
-/** `/course edit sql-basics`, `/lesson move sql-basics 3 to:1`, `/review changes sql-basics needs a summary`, `/rate sql-basics 5 great`. */
+/** `/course edit sql-basics`, `/coupon create SPRING percent:20`, `/lesson move sql-basics 3 to:1`, `/review changes sql-basics needs a summary`, `/rate sql-basics 5 great`. */
 function leadingOptions(command: string, words: string[], options: Record<string, string>): string[] {
   if (command === 'course') return COURSE_ACTIONS.has(words[0] ?? '') || options.action ? ['action'] : [];
   if (command === 'lesson') return (options.action ?? words[0]) === 'add' ? ['action', 'course'] : ['action', 'course', 'lesson'];
@@ -94,6 +94,7 @@ function leadingOptions(command: string, words: string[], options: Record<string
   if (command === 'notifications') return ['kind', 'state', 'platform'];
   if (command === 'drip') return (options.action ?? words[0]) === 'release' ? ['action', 'member', 'course'] : ['action', 'member'];
   if (command === 'product' || command === 'access') return ['action'];
+  if (command === 'coupon') return ['action', 'code'];
   if (command === 'live') return LIVE_ACTIONS.has(words[0] ?? '') || options.action ? ['action'] : [];
   if (command === 'announce') return ANNOUNCE_ACTIONS.has(words[0] ?? '') || options.action ? ['action'] : [];
   if (command === 'faq') return ['action', 'entry'];

@@ -3,6 +3,7 @@ import type { Queryable } from '../db/client.ts';
 import { ledgerEntries, orders, subscriptions } from '../db/schema/index.ts';
 import { type ChangedGrant, projectMemberAccess } from './project-access.ts';
 import { canonicalOrder, type PaymentFact, type PaymentProvider } from './payment-facts.ts';
+import { followTrial } from '../growth/trials.ts';
 import { refreshEntitlement } from './refresh-entitlement.ts';
 
 export type LockedOrder = typeof orders.$inferSelect;
@@ -77,6 +78,7 @@ export async function applyPaymentFacts(
     }
   }
   const status = await deriveOrderStatus(tx, order, closed, now);
+  await followTrial(tx, order.id, now);
   const change = await refreshEntitlement(tx, order.id, now);
   const changedGrants = await projectMemberAccess(tx, order.communityId, order.memberId);
   const enteredGrace = change && change.to === 'grace' && change.from !== 'grace' ? change.entitlementId : undefined;

@@ -21,6 +21,8 @@ const fields = {
   currency: z.string().trim().regex(/^[A-Za-z]{3}$/, 'a 3-letter currency like USD').transform((value) => value.toUpperCase()).optional(),
   stars: z.union([z.coerce.number().int().min(1).max(100_000), z.literal('none')]).optional(),
   trial: z.coerce.number().int().min(0).max(365).optional(),
+  /** Whether a Stripe trial needs a card on file (yes, no; Discord sends a boolean). */
+  trial_card: z.union([z.boolean(), z.enum(['yes', 'no', 'true', 'false']).transform((value) => value === 'yes' || value === 'true')]).optional(),
   /** What ending an entitlement does to the member's access (see products.end_action). */
   end_action: z.enum(['remove', 'kick', 'keep']).optional(),
 };
@@ -77,6 +79,7 @@ export async function manageProduct(deps: Pick<CoreDeps, 'db'>, actor: Actor, in
               ...(input.price ? { priceAmount: toMinorUnits(input.price, currency), currency } : {}),
               ...(input.stars !== undefined ? { starsPrice: input.stars === 'none' ? null : input.stars } : {}),
               ...(input.trial !== undefined ? { trialDays: input.trial } : {}),
+              ...(input.trial_card !== undefined ? { trialRequiresCard: input.trial_card } : {}),
               ...(input.end_action ? { endAction: input.end_action } : {}),
             };
       const [updated] = await deps.db.update(products).set(changes).where(and(eq(products.id, product.id), eq(products.communityId, actor.communityId))).returning();
@@ -114,6 +117,7 @@ async function createProduct(db: Queryable, actor: Actor, input: Extract<ManageP
         currency,
         starsPrice: input.stars === 'none' ? null : (input.stars ?? null),
         trialDays: input.trial ?? 0,
+        trialRequiresCard: input.trial_card ?? true,
         endAction: input.end_action ?? 'remove',
       })
       .returning();

@@ -1,4 +1,4 @@
-import { and, asc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, ne, or, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { entitlements, products } from '../db/schema/index.ts';
 import { ACCESS_STATUSES } from './project-access.ts';
@@ -37,10 +37,13 @@ export async function listProducts(db: Queryable, params: { communityId: string;
     .orderBy(sql`${products.active} desc`, asc(products.priceAmount), asc(products.name));
 }
 
-/** Which of these products the member holds an active or grace entitlement to. */
+/**
+ * Which of these products the member holds an active or grace entitlement to; `paidOnly`
+ * leaves out free trial days (a member in a trial may pay before it ends).
+ */
 export async function ownedProductIds(
   db: Queryable,
-  params: { communityId: string; memberId: string; productIds: string[] },
+  params: { communityId: string; memberId: string; productIds: string[]; paidOnly?: boolean },
 ): Promise<Set<string>> {
   if (!params.productIds.length) return new Set();
   const rows = await db
@@ -52,6 +55,7 @@ export async function ownedProductIds(
         eq(entitlements.memberId, params.memberId),
         inArray(entitlements.productId, params.productIds),
         inArray(entitlements.status, [...ACCESS_STATUSES]),
+        params.paidOnly ? ne(entitlements.source, 'trial') : undefined,
       ),
     );
   return new Set(rows.map((row) => row.productId));

@@ -10,11 +10,25 @@ export type CheckoutRequest = {
   productDescription: string;
   kind: 'one_time' | 'subscription';
   interval: 'week' | 'month' | 'year' | null;
+  /** Free days before the first payment: the member's one trial, or 0. */
   trialDays: number;
-  /** The price copied onto the order: minor units of `currency`. */
+  /** Whether the trial needs a card on file (it then renews paid); without one it ends unless a card is added. */
+  trialRequiresCard: boolean;
+  /** The list price: minor units of `currency` (the coupon's discount is Stripe's to apply). */
   amount: number;
   currency: string;
+  /** A Lyceum coupon, made a Stripe coupon of the same id and applied to the session. */
+  coupon?: CheckoutCoupon | undefined;
   locale: 'en' | 'zh';
+};
+
+export type CheckoutCoupon = {
+  id: string;
+  percentOff: number | null;
+  amountOff: number | null;
+  currency: string | null;
+  duration: 'once' | 'repeating' | 'forever';
+  durationMonths: number | null;
 };
 
 export type HostedCheckout = { checkoutId: string; url: string; expiresAt: Date };

@@ -35,7 +35,8 @@ export async function checkStarsPreCheckout(deps: Pick<CoreDeps, 'db' | 'clock'>
   if (order.status !== 'pending' || (order.expiresAt && order.expiresAt < deps.clock.now())) return no('stars.declined.order');
   if (membership !== 'active') return no('stars.declined.banned');
   if (!productActive) return no('stars.declined.archived');
-  if (input.currency !== 'XTR' || input.totalAmount !== order.amount || starsPrice !== order.amount) return no('stars.declined.price');
+  // The invoice must be what the order says, and the product still at the price it was opened at (before a coupon).
+  if (input.currency !== 'XTR' || input.totalAmount !== order.amount || starsPrice !== (order.listAmount ?? order.amount)) return no('stars.declined.price');
   return { ok: true };
 }
 

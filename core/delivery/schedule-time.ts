@@ -14,11 +14,11 @@ export type When = { at: Date } | { error: 'format' | 'past' | 'too_far' };
 
 /**
  * A time a creator typed: `in 30m`, `in 2h`, `in 1d`, or a wall-clock `2026-12-24 18:00` in the
- * community's time zone (an ISO instant with its own offset is taken as it is). A time already
- * past, or more than MAX_AHEAD_DAYS away, is refused.
+ * community's time zone (a bare date: its last minute; an ISO instant with its own offset is taken
+ * as it is). A time already past, or more than `maxAheadDays` away, is refused.
  */
-export function parseWhen(text: string, timeZone: string, now: Date): When {
-  const typed = text.trim();
+export function parseWhen(text: string, timeZone: string, now: Date, maxAheadDays = MAX_AHEAD_DAYS): When {
+  const typed = /^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? `${text.trim()} 23:59` : text.trim();
   let at: Date | undefined;
   const relative = RELATIVE.exec(typed);
   const local = LOCAL.exec(typed);
@@ -30,7 +30,7 @@ export function parseWhen(text: string, timeZone: string, now: Date): When {
   } else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(typed)) at = new Date(typed);
   if (!at || Number.isNaN(at.getTime())) return { error: 'format' };
   if (at.getTime() <= now.getTime()) return { error: 'past' };
-  if (at.getTime() - now.getTime() > MAX_AHEAD_DAYS * 86_400_000) return { error: 'too_far' };
+  if (at.getTime() - now.getTime() > maxAheadDays * 86_400_000) return { error: 'too_far' };
   return { at };
 }
 

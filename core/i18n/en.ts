@@ -1,3 +1,4 @@
+import { growthEn } from './growth-en.ts';
 import { deliveryEn } from './delivery-en.ts';
 import { studioEn } from './studio-en.ts';
 
@@ -150,7 +151,7 @@ export const en = {
   'error.order_not_payable': "That checkout is no longer open. Run /buy again.",
   'help.buy': "/buy [product]: see what is on sale and buy it",
   'help.my': "/my: what you own, until when, and receipts",
-  'help.creator': "/product list|create|edit|archive, /sales, /refund <order> <reason>",
+  'help.creator': "/product list|create|edit|archive, /coupon create|list|share|disable, /sales, /refund <order> <reason>",
   'access.invite': "Your access to {place} is ready. The link works once and expires in 24 hours.",
   'access.join': "Join now",
   'access.granted': "You now have access in {place}. Enjoy!",
@@ -389,6 +390,7 @@ export const en = {
   'error.unexpected': 'Something went wrong on our side. Please try again in a moment.',
   ...studioEn,
   ...deliveryEn,
+  ...growthEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,3 +1,4 @@
+import { growthZh } from './growth-zh.ts';
 import { deliveryZh } from './delivery-zh.ts';
 import type { MessageKey } from './en.ts';
 import { studioZh } from './studio-zh.ts';
@@ -151,7 +152,7 @@ export const zh: Record<MessageKey, string> = {
   'error.order_not_payable': "该结账已关闭。请重新运行 /buy。",
   'help.buy': "/buy [商品]：查看在售商品并购买",
   'help.my': "/my：你拥有的内容、有效期和收据",
-  'help.creator': "/product list|create|edit|archive、/sales、/refund <订单> <原因>",
+  'help.creator': "/product list|create|edit|archive、/coupon create|list|share|disable、/sales、/refund <订单> <原因>",
   'access.invite': "你在 {place} 的权限已开通。链接仅可使用一次，24 小时内有效。",
   'access.join': "立即加入",
   'access.granted': "你已获得 {place} 的权限，祝学习愉快！",
@@ -390,4 +391,5 @@ export const zh: Record<MessageKey, string> = {
   'error.unexpected': '我们这边出了点问题，请稍后再试。',
   ...studioZh,
   ...deliveryZh,
+  ...growthZh,
 };

@@ -206,6 +206,8 @@ describe('Telegram Stars checkout', () => {
   });
 
   it('sells a monthly Stars subscription by invoice link; each renewal is one more charge and a later end', async () => {
+    // The plan without its free week here: trials on Stars have their own test (coupons-trials).
+    await world.database.db.update(products).set({ trialDays: 0 }).where(eq(products.slug, 'all-access'));
     const buyer = await newMember('Lin');
     await sim.user(buyer).sendPrivate('/buy all-access');
     const linkMessage = await eventually(async () => sim.privateChatMessages(buyer).find((message) => message.reply_markup?.inline_keyboard.flat().some((button) => (button as { url?: string }).url?.startsWith('https://t.me/$'))));

@@ -18,6 +18,8 @@ import { communityRef, platformSpaces } from './communities.ts';
 import {
   accessEndAction,
   billingInterval,
+  couponDuration,
+  couponEligibility,
   entitlementSource,
   entitlementStatus,
   grantKind,
@@ -48,6 +50,8 @@ export const products = pgTable(
     currency: text('currency').notNull(),
     starsPrice: integer('stars_price'),
     trialDays: integer('trial_days').notNull().default(0),
+    /** Stripe: the trial starts only with a card on file (it then renews paid); without, it ends unless the member adds one. */
+    trialRequiresCard: boolean('trial_requires_card').notNull().default(true),
     /** What happens to the member's access when an entitlement to this product ends. */
     endAction: accessEndAction('end_action').notNull().default('remove'),
     active: boolean('active').notNull().default(true),
@@ -99,26 +103,30 @@ export const productGrants = pgTable(
   ],
 );
 
-/** A discount code; exactly one of percent or amount off. */
+/**
+ * A discount code: exactly one of percent or amount off (minor units of `currency`), for the
+ * products in `coupon_products` (none listed: every product). Redemptions live in
+ * `coupon_redemptions`, one per checkout; the limit counts those whose checkout is open or paid.
+ */
 export const coupons = pgTable(
   'coupons',
   {
     id: id(),
     communityId: communityRef(),
     code: text('code').notNull(),
-    productId: uuid('product_id'),
     percentOff: integer('percent_off'),
     amountOff: integer('amount_off'),
     currency: text('currency'),
+    duration: couponDuration('duration').notNull().default('once'),
+    durationMonths: integer('duration_months'),
+    eligibility: couponEligibility('eligibility').notNull().default('anyone'),
     maxRedemptions: integer('max_redemptions'),
-    redemptions: integer('redemptions').notNull().default(0),
     expiresAt: at('expires_at'),
+    disabledAt: at('disabled_at'),
+    createdByMemberId: uuid('created_by_member_id'),
     createdAt: createdAt(),
   },
   (t) => [
-    foreignKey({ columns: [t.productId, t.communityId], foreignColumns: [products.id, products.communityId] }).onDelete(
-      'cascade',
-    ),
     unique('coupons_community_code_key').on(t.communityId, t.code),
     unique('coupons_id_community_key').on(t.id, t.communityId),
     check('coupons_code_format', sql`${t.code} ~ '^[A-Z0-9_-]{3,32}$'`),
@@ -127,7 +135,11 @@ export const coupons = pgTable(
       sql`(${t.percentOff} between 1 and 100 and ${t.amountOff} is null)
         or (${t.amountOff} > 0 and ${t.percentOff} is null and ${t.currency} is not null)`,
     ),
-    check('coupons_redemptions_within_max', sql`${t.maxRedemptions} is null or ${t.redemptions} <= ${t.maxRedemptions}`),
+    check('coupons_max_redemptions_positive', sql`${t.maxRedemptions} is null or ${t.maxRedemptions} > 0`),
+    check(
+      'coupons_duration_months',
+      sql`(${t.duration} = 'repeating') = (${t.durationMonths} is not null) and (${t.durationMonths} is null or ${t.durationMonths} between 1 and 36)`,
+    ),
   ],
 );
 
@@ -146,7 +158,10 @@ export const orders = pgTable(
     couponId: uuid('coupon_id'),
     provider: paymentProvider('provider').notNull(),
     status: orderStatus('status').notNull().default('pending'),
+    /** What the first payment costs, after the coupon. */
     amount: integer('amount').notNull(),
+    /** The price before the coupon; null without one. MRR counts it, unless the coupon is forever. */
+    listAmount: integer('list_amount'),
     currency: text('currency').notNull(),
     providerCheckoutId: text('provider_checkout_id'),
     providerPaymentId: text('provider_payment_id'),

@@ -50,6 +50,15 @@ export const subscriptionStatus = pgEnum('subscription_status', [
   'canceled',
   'expired',
 ]);
+/** How long a coupon discounts a subscription: its first payment, N months, or for as long as it runs. */
+export const couponDuration = pgEnum('coupon_duration', ['once', 'repeating', 'forever']);
+/**
+ * Who may redeem a coupon: `new` never paid the community, `returning` paid before and has no
+ * access now, `existing` has access now (an upgrade or a second product).
+ */
+export const couponEligibility = pgEnum('coupon_eligibility', ['anyone', 'new', 'returning', 'existing']);
+/** `offered`: a checkout with free days is open; `active`: the free days run; then converted (paid) or expired. */
+export const trialStatus = pgEnum('trial_status', ['offered', 'active', 'converted', 'expired']);
 export const entitlementSource = pgEnum('entitlement_source', ['order', 'subscription', 'manual', 'trial']);
 /** `grace`: payment is failing but access continues until `grace_until`. */
 export const entitlementStatus = pgEnum('entitlement_status', ['active', 'grace', 'expired', 'revoked']);

@@ -14,3 +14,4 @@ export * from './interface.ts';
 export * from './files.ts';
 export * from './studio.ts';
 export * from './live.ts';
+export * from './growth.ts';

@@ -112,9 +112,9 @@ describe('sandbox checkout', () => {
 
   it('refuses the sandbox in production: no checkout, and an old Pay button pays nothing', async () => {
     const production = commandDeps(database.db, { queue: queues.queue, payments: { sandbox: false } });
-    const open = await handleCommand(deps, as('staff'), 'buy', { product: 'all-access' });
+    const open = await handleCommand(deps, as('staff'), 'buy', { product: 'python-bootcamp' });
     expect(open.error).toBeUndefined();
-    expect((await handleCommand(production, as('staff'), 'buy', { product: 'all-access' })).error).toEqual({ code: 'provider_unavailable' });
+    expect((await handleCommand(production, as('staff'), 'buy', { product: 'python-bootcamp' })).error).toEqual({ code: 'provider_unavailable' });
     const pay = payButton(open.reply.actions?.flatMap((row) => ('buttons' in row ? row.buttons : [])));
     expect((await handleAction(production, as('staff'), pay)).error).toEqual({ code: 'provider_unavailable' });
     expect(await database.db.select().from(orders).where(eq(orders.status, 'paid'))).toHaveLength(0);

@@ -1,7 +1,8 @@
 /**
  * The cross-field rules Stripe enforces on POST /v1/checkout/sessions beyond what the param
  * types say: mode vs recurring prices, success/return URLs per ui_mode, mode-specific
- * `subscription_data` / `payment_intent_data`, `expires_at` window, metadata limits.
+ * `subscription_data` / `payment_intent_data` / `payment_method_collection`, `expires_at`
+ * window, metadata limits. (`discounts` are checked in checkout-discounts.ts.)
  */
 import type Stripe from 'stripe';
 import { invalidRequest } from './errors.ts';
@@ -18,6 +19,11 @@ export function checkCheckoutParams(state: SimState, params: Params, nowUnix: nu
   checkLineItems(state, params, mode);
   if (params.subscription_data && mode !== 'subscription') {
     throw invalidRequest(`You can not pass \`subscription_data\` in \`${mode}\` mode.`, { param: 'subscription_data' });
+  }
+  if (params.payment_method_collection !== undefined && mode !== 'subscription') {
+    throw invalidRequest(`You can not pass \`payment_method_collection\` in \`${mode}\` mode.`, {
+      param: 'payment_method_collection',
+    });
   }
   if (params.payment_intent_data && mode !== 'payment') {
     throw invalidRequest(`You can not pass \`payment_intent_data\` in \`${mode}\` mode.`, { param: 'payment_intent_data' });

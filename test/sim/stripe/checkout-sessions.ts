@@ -1,10 +1,13 @@
 /**
- * Checkout Sessions: create (inline prices from `price_data`), retrieve, list line items, expire
- * (by API, by the customer abandoning it, or when the sim clock passes `expires_at`).
+ * Checkout Sessions: create (inline prices from `price_data`, a coupon from `discounts`),
+ * retrieve, list line items, expire (by API, by the customer abandoning it, or when the sim clock
+ * passes `expires_at`).
  */
 import type Stripe from 'stripe';
 import { cleanMetadata, createInlinePrice } from './catalog.ts';
+import { sessionCouponFromParams } from './checkout-discounts.ts';
 import { checkCheckoutParams } from './checkout-rules.ts';
+import { discountLines, sum } from './discounts.ts';
 import { invalidRequest, noSuchObject } from './errors.ts';
 import { newId, randomToken } from './ids.ts';
 import { paginate } from './lists.ts';
@@ -15,20 +18,40 @@ type CreateParams = Stripe.Checkout.SessionCreateParams;
 export function createCheckoutSession(core: SimCore, params: CreateParams): Stripe.Checkout.Session {
   const now = core.clock.unix();
   checkCheckoutParams(core.state, params, now);
+  const coupon = sessionCouponFromParams(core, params);
   const lineItems = (params.line_items ?? []).map((item) => buildLineItem(core, item));
-  const subtotal = lineItems.reduce((sum, item) => sum + item.amount_subtotal, 0);
+  const subtotal = sum(lineItems.map((item) => item.amount_subtotal));
+  if (coupon) applyLineDiscounts(lineItems, coupon);
+  const discount = sum(lineItems.map((item) => item.amount_discount));
   const currency = lineItems[0]?.currency ?? 'usd';
-  if (params.mode === 'payment' && (currency === 'usd' || currency === 'eur') && subtotal < 50) {
-    throw invalidRequest(`The Checkout Session's total amount due must add up to at least 0.50 ${currency}`, {
-      param: 'line_items',
-    });
-  }
+  checkMinimumAmount(params, coupon ? subtotal - discount : subtotal, currency, coupon !== null);
   const id = newId('cs');
-  const session = buildSession(core, id, params, { now, subtotal, currency });
+  const session = buildSession(core, id, params, { now, subtotal, discount, currency, couponId: coupon?.id ?? null });
   core.state.sessions.set(id, session);
   core.state.sessionLineItems.set(id, lineItems);
   core.state.sessionParams.set(id, params);
   return session;
+}
+
+/**
+ * A payment-mode session must charge at least 0.50 (usd/eur). A discount may bring the total to
+ * exactly 0 instead: a no-cost order, which Checkout completes without a payment.
+ */
+function checkMinimumAmount(params: CreateParams, total: number, currency: string, discounted: boolean) {
+  if (params.mode !== 'payment' || (currency !== 'usd' && currency !== 'eur')) return;
+  if (total < 50 && !(discounted && total === 0)) {
+    throw invalidRequest(`The Checkout Session's total amount due must add up to at least 0.50 ${currency}`, {
+      param: 'line_items',
+    });
+  }
+}
+
+function applyLineDiscounts(lineItems: Stripe.LineItem[], coupon: Stripe.Coupon) {
+  const amounts = discountLines(coupon, lineItems.map((item) => item.amount_subtotal));
+  lineItems.forEach((item, index) => {
+    item.amount_discount = amounts[index] ?? 0;
+    item.amount_total = item.amount_subtotal - item.amount_discount;
+  });
 }
 
 export function getSession(core: SimCore, id: string): Stripe.Checkout.Session {
@@ -94,7 +117,7 @@ function buildSession(
   core: SimCore,
   id: string,
   params: CreateParams,
-  totals: { now: number; subtotal: number; currency: string },
+  totals: { now: number; subtotal: number; discount: number; currency: string; couponId: string | null },
 ): Stripe.Checkout.Session {
   const mode = params.mode as Stripe.Checkout.Session.Mode;
   const uiMode = (params.ui_mode ?? 'hosted_page') as Stripe.Checkout.Session.UiMode;
@@ -106,7 +129,7 @@ function buildSession(
     allow_promotion_codes: params.allow_promotion_codes ?? null,
     allowed_payment_method_types: null,
     amount_subtotal: totals.subtotal,
-    amount_total: totals.subtotal,
+    amount_total: totals.subtotal - totals.discount,
     automatic_tax: { enabled: false, liability: null, provider: null, status: null },
     billing_address_collection: null,
     cancel_url: params.cancel_url ?? null,
@@ -125,7 +148,7 @@ function buildSession(
     customer_creation: mode === 'payment' ? (params.customer_creation ?? 'if_required') : null,
     customer_details: null,
     customer_email: params.customer_email ?? null,
-    discounts: [],
+    discounts: totals.couponId ? [{ coupon: totals.couponId, promotion_code: null }] : [],
     expires_at: params.expires_at ?? totals.now + 24 * 3600,
     integration_identifier: null,
     invoice: null,
@@ -138,7 +161,7 @@ function buildSession(
     origin_context: null,
     payment_intent: null,
     payment_link: null,
-    payment_method_collection: mode === 'subscription' ? 'always' : null,
+    payment_method_collection: mode === 'subscription' ? (params.payment_method_collection ?? 'always') : null,
     payment_method_configuration_details: null,
     payment_method_options: {},
     payment_method_types: ['card'],
@@ -154,7 +177,7 @@ function buildSession(
     submit_type: null,
     subscription: null,
     success_url: params.success_url ?? null,
-    total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
+    total_details: { amount_discount: totals.discount, amount_shipping: 0, amount_tax: 0 },
     ui_mode: uiMode,
     url: uiMode === 'hosted_page' ? `${core.baseUrl()}/checkout/${id}` : null,
     wallet_options: null,

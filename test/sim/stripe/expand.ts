@@ -1,8 +1,9 @@
 /**
  * `expand[]` on responses: an id field becomes the object it names (`subscription`,
- * `payment_intent.latest_charge`, `data.customer` on lists), and the includable lists that are
- * absent by default appear (`line_items` on a Checkout Session, `payments` on an Invoice).
- * Paths nest up to 4 levels, as on Stripe.
+ * `payment_intent.latest_charge`, `data.customer` on lists), so does each id of an array (a
+ * subscription's `discounts`; `discounts.coupon` reaches into each element), and the includable
+ * lists that are absent by default appear (`line_items` on a Checkout Session, `payments` on an
+ * Invoice). Paths nest up to 4 levels, as on Stripe.
  */
 import { invalidRequest } from './errors.ts';
 import { paginate } from './lists.ts';
@@ -39,15 +40,27 @@ function expandPath(core: SimCore, node: Json, segments: string[], full: string,
   const included = includable(core, node, field);
   if (included !== undefined) node[field] = included;
   const value = node[field];
+  if (Array.isArray(value)) {
+    node[field] = value.map((element: unknown) => {
+      const item = typeof element === 'string' ? expandId(core, element, full, index) : element;
+      if (rest.length > 0 && item && typeof item === 'object') expandPath(core, item as Json, rest, full, index);
+      return item;
+    });
+    return;
+  }
   if (typeof value === 'string') {
-    const found = findObject(core.state, value);
-    if (!found) throw invalidRequest(`This property cannot be expanded (${full}).`, { param: `expand[${index}]` });
-    node[field] = snapshot(found);
+    node[field] = expandId(core, value, full, index);
   } else if (value === undefined) {
     throw invalidRequest(`This property cannot be expanded (${full}).`, { param: `expand[${index}]` });
   }
   const next = node[field];
   if (rest.length > 0 && next && typeof next === 'object') expandPath(core, next as Json, rest, full, index);
+}
+
+function expandId(core: SimCore, id: string, full: string, index: number): unknown {
+  const found = findObject(core.state, id);
+  if (!found) throw invalidRequest(`This property cannot be expanded (${full}).`, { param: `expand[${index}]` });
+  return snapshot(found);
 }
 
 function includable(core: SimCore, node: Json, field: string): unknown {

@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
 import { expireDueSessions } from './checkout-sessions.ts';
 import { SimClock } from './clock.ts';
+import { readCoupon } from './coupons.ts';
 import { apiVersion, buildEvent } from './events.ts';
 import { type FaultRule, FaultPlan } from './faults.ts';
 import { handleHostedPage } from './hosted-pages.ts';
@@ -24,6 +25,7 @@ import { randomToken } from './ids.ts';
 import {
   cancelSubscription,
   disputeCharge,
+  endTrial,
   refundPayment,
   renewSubscription,
   settleDispute,
@@ -175,6 +177,11 @@ export async function startStripeSim(options: StripeSimOptions = {}) {
       script(() => settleAsyncPayment(core, sessionId, outcome)),
     abandonCheckout: (sessionId: string) => script(() => abandonCheckout(core, sessionId)),
     renewSubscription: (subscriptionId: string) => script(() => renewSubscription(core, subscriptionId, 'succeed')),
+    /**
+     * The trial ends (a trialing subscription's renewal): charged with a card; without one, as
+     * `trial_settings.end_behavior.missing_payment_method` says (canceled, paused, or past_due).
+     */
+    endTrial: (subscriptionId: string) => script(() => endTrial(core, subscriptionId)),
     failRenewal: (subscriptionId: string) => script(() => renewSubscription(core, subscriptionId, 'fail')),
     cancelSubscription: (subscriptionId: string, opts?: { atPeriodEnd?: boolean }) =>
       script(() => cancelSubscription(core, subscriptionId, opts)),
@@ -189,6 +196,11 @@ export async function startStripeSim(options: StripeSimOptions = {}) {
     invoice: (id: string) => copyOf(state.invoices.get(id)),
     charge: (id: string) => copyOf(state.charges.get(id)),
     paymentIntent: (id: string) => copyOf(state.paymentIntents.get(id)),
+    /** A coupon, deleted ones too (then `valid: false`), with `valid` as of the sim clock. */
+    coupon: (id: string) => copyOf(readCoupon(core, id)),
+    coupons: () => [...state.coupons.keys()].map((id) => copyOf(readCoupon(core, id))),
+    /** A subscription's Discount (`di_...`, as listed in `subscription.discounts`). */
+    discount: (id: string) => copyOf(state.discounts.get(id)),
     refunds: () => [...state.refunds.values()].map(snapshot),
     disputes: () => [...state.disputes.values()].map(snapshot),
     customers: () => [...state.customers.values()].map(snapshot),

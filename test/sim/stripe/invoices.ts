@@ -3,10 +3,11 @@
  * `invoice.parent.subscription_details.subscription` and the payment through `invoice.payments`
  * (an InvoicePayment pointing at the PaymentIntent). Lifecycle: created (draft) -> finalized
  * (open) -> paid, or payment_failed (stays open, attempt_count grows). $0 invoices are paid on
- * finalization.
+ * finalization. A subscription discount is applied to the draft (see discounts.ts).
  */
 import type Stripe from 'stripe';
 import { decimalString } from './catalog.ts';
+import { applyInvoiceDiscount } from './discounts.ts';
 import { noSuchObject } from './errors.ts';
 import { type RangeParam, inRange, newestFirst, paginate } from './lists.ts';
 import { newId } from './ids.ts';
@@ -45,7 +46,12 @@ export function listInvoices(core: SimCore, params: Stripe.InvoiceListParams) {
 export function createSubscriptionInvoice(
   core: SimCore,
   subscription: Stripe.Subscription,
-  input: { reason: Stripe.Invoice.BillingReason; lines: InvoiceLineInput[]; period: { start: number; end: number } },
+  input: {
+    reason: Stripe.Invoice.BillingReason;
+    lines: InvoiceLineInput[];
+    period: { start: number; end: number };
+    discount?: Stripe.Discount | null;
+  },
   request: RequestInfo,
 ): Stripe.Invoice {
   const id = newId('in');
@@ -132,6 +138,7 @@ export function createSubscriptionInvoice(
     total_taxes: [],
     webhooks_delivered_at: created,
   } satisfies Stripe.Invoice;
+  if (input.discount) applyInvoiceDiscount(core, invoice, input.discount);
   core.state.invoices.set(id, invoice);
   core.state.invoicePayments.set(id, []);
   core.emit('invoice.created', invoice, { request });
@@ -157,6 +164,25 @@ export function finalizeInvoice(core: SimCore, invoice: Stripe.Invoice, request:
  * `settleInvoicePayment`; `failed` emits `invoice.payment_failed` and schedules a retry time.
  */
 export function payInvoice(core: SimCore, invoice: Stripe.Invoice, outcome: PaymentOutcome, request: RequestInfo) {
+  const intent = startInvoicePayment(core, invoice, request);
+  const charge = attemptPayment(core, intent, outcome, request);
+  if (outcome === 'succeeded') markPaid(core, invoice, request);
+  if (outcome === 'failed') markFailed(core, invoice, request);
+  return { intent, charge };
+}
+
+/**
+ * Automatic collection with no payment method on file: no charge can be attempted, so the
+ * PaymentIntent waits for one, the invoice stays open and `invoice.payment_failed` is sent.
+ */
+export function failInvoiceWithoutPaymentMethod(core: SimCore, invoice: Stripe.Invoice, request: RequestInfo) {
+  const intent = startInvoicePayment(core, invoice, request);
+  markFailed(core, invoice, request);
+  return intent;
+}
+
+/** A PaymentIntent for the amount due, recorded as the invoice's payment (one per attempt). */
+function startInvoicePayment(core: SimCore, invoice: Stripe.Invoice, request: RequestInfo) {
   const intent = createPaymentIntent(core, {
     amount: invoice.amount_due,
     currency: invoice.currency,
@@ -182,10 +208,7 @@ export function payInvoice(core: SimCore, invoice: Stripe.Invoice, outcome: Paym
   core.state.invoicePayments.get(invoice.id)?.push(payment);
   invoice.attempted = true;
   invoice.attempt_count += 1;
-  const charge = attemptPayment(core, intent, outcome, request);
-  if (outcome === 'succeeded') markPaid(core, invoice, request);
-  if (outcome === 'failed') markFailed(core, invoice, request);
-  return { intent, charge };
+  return intent;
 }
 
 /** Ends a `processing` invoice payment (its PaymentIntent was settled by the caller). */

@@ -25,6 +25,9 @@ export type ListRefunds = Stripe.RefundListParams;
 export type ListEvents = Stripe.EventListParams;
 export type RetrieveEvent = Stripe.EventRetrieveParams;
 export type CreateBillingPortalSession = Stripe.BillingPortal.SessionCreateParams;
+export type CreateCoupon = Stripe.CouponCreateParams;
+export type RetrieveCoupon = Stripe.CouponRetrieveParams;
+export type DeleteCoupon = Stripe.CouponDeleteParams;
 
 /** Every alias above, in the order schemas.json lists them. */
 export const operationNames = [
@@ -47,6 +50,9 @@ export const operationNames = [
   'ListEvents',
   'RetrieveEvent',
   'CreateBillingPortalSession',
+  'CreateCoupon',
+  'RetrieveCoupon',
+  'DeleteCoupon',
 ] as const;
 
 export type OperationName = (typeof operationNames)[number];

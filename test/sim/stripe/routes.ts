@@ -5,6 +5,7 @@
 import type Stripe from 'stripe';
 import { createPortalSession } from './billing-portal.ts';
 import { createCheckoutSession, expireSession, getSession, listSessionLineItems } from './checkout-sessions.ts';
+import { createCoupon, deleteCoupon, getCoupon } from './coupons.ts';
 import { getDispute, listDisputes } from './disputes.ts';
 import { listEvents, retrieveEvent } from './events.ts';
 import { getInvoice, listInvoices } from './invoices.ts';
@@ -124,6 +125,19 @@ export const routes: Route[] = [
     pattern: '/v1/billing_portal/sessions',
     operation: 'CreateBillingPortalSession',
     handle: ({ core, params }) => createPortalSession(core, as<Stripe.BillingPortal.SessionCreateParams>(params)),
+  },
+  {
+    method: 'POST',
+    pattern: '/v1/coupons',
+    operation: 'CreateCoupon',
+    handle: ({ core, params, request }) => createCoupon(core, as<Stripe.CouponCreateParams>(params), request),
+  },
+  { method: 'GET', pattern: '/v1/coupons/:id', operation: 'RetrieveCoupon', handle: ({ core, id }) => getCoupon(core, id) },
+  {
+    method: 'DELETE',
+    pattern: '/v1/coupons/:id',
+    operation: 'DeleteCoupon',
+    handle: ({ core, id, request }) => deleteCoupon(core, id, request),
   },
 ];
 

@@ -4,12 +4,15 @@
  * refunds, disputes. A renewal happens at the period end: its objects and events are stamped
  * then, as with a Stripe test clock on that customer, but the sim clock itself does not move (so
  * other timestamps, e.g. a new session's `expires_at`, stay valid). A subscription set to cancel
- * at period end ends instead of renewing.
+ * at period end ends instead of renewing. Cycle invoices carry the subscription's discount while
+ * its coupon duration lasts (discounts.ts); a trial that ends without a payment method follows
+ * `trial_settings` (trial-end.ts), and a customer without one cannot be charged.
  */
 import type Stripe from 'stripe';
 import { addInterval } from './catalog.ts';
 import { closeDispute as closeOpenDispute, openDispute } from './disputes.ts';
-import { createSubscriptionInvoice, finalizeInvoice, payInvoice } from './invoices.ts';
+import { discountsForInvoice } from './discounts.ts';
+import { createSubscriptionInvoice, failInvoiceWithoutPaymentMethod, finalizeInvoice, payInvoice } from './invoices.ts';
 import { createRefund } from './refunds.ts';
 import type { ScriptResult } from './scripted-checkout.ts';
 import { type SimCore, noRequest } from './state.ts';
@@ -21,6 +24,7 @@ import {
   setCancelAtPeriodEnd,
   updateSubscription,
 } from './subscriptions.ts';
+import { endTrialWithoutPaymentMethod, lacksPaymentMethod } from './trial-end.ts';
 
 /**
  * Starts the next period and charges its invoice; `fail` leaves it open and the subscription
@@ -29,7 +33,7 @@ import {
  */
 export function renewSubscription(core: SimCore, subscriptionId: string, outcome: 'succeed' | 'fail' = 'succeed'): ScriptResult {
   const subscription = getSubscription(core, subscriptionId);
-  if (isEnded(subscription) || subscription.status === 'incomplete') {
+  if (isEnded(subscription) || subscription.status === 'incomplete' || subscription.status === 'paused') {
     throw new Error(`subscription ${subscriptionId} is ${subscription.status}; it cannot renew`);
   }
   const openInvoice = core.state.invoices.get(String(subscription.latest_invoice));
@@ -38,6 +42,15 @@ export function renewSubscription(core: SimCore, subscriptionId: string, outcome
   }
   const old = currentPeriod(subscription);
   return core.clock.during(old.end * 1000, () => startNextPeriod(core, subscription, old, outcome));
+}
+
+/** The trial of `subscriptionId` reaches its end: what `renewSubscription` does to a trialing subscription. */
+export function endTrial(core: SimCore, subscriptionId: string, outcome: 'succeed' | 'fail' = 'succeed'): ScriptResult {
+  const subscription = getSubscription(core, subscriptionId);
+  if (subscription.status !== 'trialing') {
+    throw new Error(`subscription ${subscriptionId} is ${subscription.status}, not trialing`);
+  }
+  return renewSubscription(core, subscriptionId, outcome);
 }
 
 function startNextPeriod(
@@ -50,6 +63,10 @@ function startNextPeriod(
     cancelSubscriptionNow(core, subscription, 'cancellation_requested', noRequest);
     return { subscriptionId: subscription.id, eventIds: [] };
   }
+  if (subscription.status === 'trialing' && lacksPaymentMethod(core, subscription)) {
+    const ended = endTrialWithoutPaymentMethod(core, subscription);
+    if (ended) return ended;
+  }
   const recurring = subscription.items.data[0]?.price.recurring;
   const next = { start: old.end, end: addInterval(old.end, recurring?.interval ?? 'month', recurring?.interval_count ?? 1) };
   const lines = subscription.items.data.map((item) => ({
@@ -58,7 +75,13 @@ function startNextPeriod(
     subscriptionItem: item.id,
     period: next,
   }));
-  const invoice = createSubscriptionInvoice(core, subscription, { reason: 'subscription_cycle', lines, period: old }, noRequest);
+  const discounts = discountsForInvoice(core, subscription, next.start);
+  const invoice = createSubscriptionInvoice(
+    core,
+    subscription,
+    { reason: 'subscription_cycle', lines, period: old, discount: discounts.apply },
+    noRequest,
+  );
   updateSubscription(
     core,
     subscription,
@@ -68,6 +91,7 @@ function startNextPeriod(
         data: sub.items.data.map((item) => ({ ...item, current_period_start: next.start, current_period_end: next.end })),
       };
       sub.latest_invoice = invoice.id;
+      sub.discounts = discounts.remaining;
       if (sub.status === 'trialing') sub.status = 'active';
     },
     noRequest,
@@ -83,13 +107,18 @@ function chargeCycleInvoice(
   outcome: 'succeed' | 'fail',
 ): ScriptResult {
   let paid: ReturnType<typeof payInvoice> | undefined;
-  if (invoice.status !== 'paid') paid = payInvoice(core, invoice, outcome === 'succeed' ? 'succeeded' : 'failed', noRequest);
+  let unpaidIntent: Stripe.PaymentIntent | undefined;
+  if (invoice.status !== 'paid' && lacksPaymentMethod(core, subscription)) {
+    unpaidIntent = failInvoiceWithoutPaymentMethod(core, invoice, noRequest);
+  } else if (invoice.status !== 'paid') {
+    paid = payInvoice(core, invoice, outcome === 'succeed' ? 'succeeded' : 'failed', noRequest);
+  }
   const status: Stripe.Subscription.Status = invoice.status === 'paid' ? 'active' : 'past_due';
   if (subscription.status !== status) updateSubscription(core, subscription, (sub) => (sub.status = status), noRequest);
   return {
     subscriptionId: subscription.id,
     invoiceId: invoice.id,
-    paymentIntentId: paid?.intent.id ?? null,
+    paymentIntentId: paid?.intent.id ?? unpaidIntent?.id ?? null,
     chargeId: paid?.charge.id ?? null,
     eventIds: [],
   };

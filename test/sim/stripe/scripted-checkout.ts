@@ -1,13 +1,18 @@
 /**
- * The scripted customer at the Checkout page: pays (card, or an async method that settles later)
- * or walks away. Produces the objects and events Stripe would: in payment mode a PaymentIntent
- * and Charge; in subscription mode a Customer, Subscription (incomplete -> active, or trialing)
- * and first Invoice paid through `invoice.payments`.
+ * The scripted customer at the Checkout page: pays (card, or an async method that settles later),
+ * leaves without giving a card when nothing is due and the session allows it, or walks away.
+ * Produces the objects and events Stripe would: in payment mode a PaymentIntent and Charge (none
+ * for a no-cost order); in subscription mode a Customer, Subscription (incomplete -> active, or
+ * trialing) with the session's coupon as its Discount, and first Invoice paid through
+ * `invoice.payments`. Completing a session counts a redemption of its coupon.
  */
 import type Stripe from 'stripe';
 import { cleanMetadata } from './catalog.ts';
+import { amountDueNow, sessionCoupon } from './checkout-discounts.ts';
 import { expireSession, getSession } from './checkout-sessions.ts';
+import { redeemCoupon } from './coupons.ts';
 import { createCustomer } from './customers.ts';
+import { buildSubscriptionDiscount } from './discounts.ts';
 import { completeInvoicePayment, createSubscriptionInvoice, finalizeInvoice, getInvoice, payInvoice } from './invoices.ts';
 import { attemptPayment, createPaymentIntent, settlePayment } from './payments.ts';
 import { getPaymentIntent } from './refunds.ts';
@@ -19,6 +24,12 @@ export interface CompleteCheckoutOptions {
   asyncPayment?: 'succeed' | 'fail' | 'pending';
   email?: string;
   name?: string;
+  /**
+   * `false`: the customer gives no payment method. Only possible in subscription mode with
+   * `payment_method_collection: 'if_required'` and nothing due now (a trial, or a 100% coupon).
+   * Default true (a test card).
+   */
+  paymentMethod?: boolean;
 }
 
 /** What a scripted action created; `eventIds` in creation order. */
@@ -37,6 +48,10 @@ export interface ScriptResult {
 export function completeCheckout(core: SimCore, sessionId: string, options: CompleteCheckoutOptions = {}): ScriptResult {
   const session = getSession(core, sessionId);
   if (session.status !== 'open') throw new Error(`checkout session ${sessionId} is ${session.status}, not open`);
+  if (options.paymentMethod === false) checkNoPaymentMethodAllowed(core, session, options);
+  if (session.mode === 'payment' && (session.amount_total ?? 0) === 0 && options.asyncPayment) {
+    throw new Error(`checkout session ${sessionId} is a no-cost order: there is no payment to make async`);
+  }
   const email = options.email ?? session.customer_email ?? 'sim.customer@example.com';
   const name = options.name ?? 'Sim Customer';
   let customerId = typeof session.customer === 'string' ? session.customer : null;
@@ -60,6 +75,8 @@ export function completeCheckout(core: SimCore, sessionId: string, options: Comp
       : payOnce(core, session, customerId, email, options);
   session.status = 'complete';
   session.url = null;
+  const coupon = sessionCoupon(core, session);
+  if (coupon) redeemCoupon(core, coupon.id);
   core.emit('checkout.session.completed', session, { request: noRequest });
   if (options.asyncPayment === 'succeed' || options.asyncPayment === 'fail') {
     settleAsyncPayment(core, sessionId, options.asyncPayment);
@@ -74,6 +91,11 @@ function payOnce(
   email: string,
   options: CompleteCheckoutOptions,
 ) {
+  if ((session.amount_total ?? 0) === 0) {
+    // A no-cost order (a 100% coupon): Checkout completes it without a PaymentIntent.
+    session.payment_status = 'no_payment_required';
+    return { paymentIntentId: null, chargeId: null, subscriptionId: null, invoiceId: null };
+  }
   const params = core.state.sessionParams.get(session.id);
   const intent = createPaymentIntent(core, {
     amount: session.amount_total ?? 0,
@@ -100,7 +122,14 @@ function paySubscription(core: SimCore, session: Stripe.Checkout.Session, custom
     metadata: cleanMetadata(params?.subscription_data?.metadata),
     trialDays,
     status: trialDays ? 'trialing' : 'incomplete',
+    ...(params?.subscription_data?.trial_settings
+      ? { missingPaymentMethod: params.subscription_data.trial_settings.end_behavior.missing_payment_method }
+      : {}),
   });
+  if (options.paymentMethod === false) core.state.subscriptionsWithoutPaymentMethod.add(subscription.id);
+  const coupon = sessionCoupon(core, session);
+  const discount = coupon ? buildSubscriptionDiscount(core, coupon, subscription) : null;
+  if (discount) subscription.discounts = [discount.id];
   const period = currentPeriod(subscription);
   const lines = lineItems.map((item) => {
     const subscriptionItem = subscription.items.data.find((si) => si.price.id === item.price?.id);
@@ -115,12 +144,13 @@ function paySubscription(core: SimCore, session: Stripe.Checkout.Session, custom
   const invoice = createSubscriptionInvoice(
     core,
     subscription,
-    { reason: 'subscription_create', lines, period: { start: period.start, end: period.start } },
+    { reason: 'subscription_create', lines, period: { start: period.start, end: period.start }, discount },
     noRequest,
   );
   subscription.latest_invoice = invoice.id;
   // Created together on Stripe: the subscription's first payload already names its invoice.
   core.emit('customer.subscription.created', subscription, { request: noRequest });
+  if (discount) core.emit('customer.discount.created', discount, { request: noRequest });
   finalizeInvoice(core, invoice, noRequest);
   let paymentIntentId: string | null = null;
   let chargeId: string | null = null;
@@ -136,6 +166,20 @@ function paySubscription(core: SimCore, session: Stripe.Checkout.Session, custom
   session.invoice = invoice.id;
   session.payment_status = invoice.status === 'paid' ? (invoice.amount_due === 0 ? 'no_payment_required' : 'paid') : 'unpaid';
   return { paymentIntentId, chargeId, subscriptionId: subscription.id, invoiceId: invoice.id };
+}
+
+/** A customer can skip the payment method only where Checkout would not ask for one. */
+function checkNoPaymentMethodAllowed(core: SimCore, session: Stripe.Checkout.Session, options: CompleteCheckoutOptions) {
+  const refuse = (why: string) => {
+    throw new Error(`checkout session ${session.id} ${why}: Checkout would collect a payment method`);
+  };
+  if (session.mode !== 'subscription') refuse(`is in ${session.mode} mode`);
+  if (session.payment_method_collection !== 'if_required') {
+    refuse(`has payment_method_collection '${session.payment_method_collection}'`);
+  }
+  const due = amountDueNow(core, session);
+  if (due > 0) refuse(`has ${due} ${session.currency} due now`);
+  if (options.asyncPayment) refuse('was given asyncPayment too');
 }
 
 /** Settles a session paid by an async method: `checkout.session.async_payment_succeeded|failed`. */

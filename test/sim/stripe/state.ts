@@ -37,6 +37,15 @@ export interface SimState {
   refunds: Map<string, Stripe.Refund>;
   disputes: Map<string, Stripe.Dispute>;
   portalSessions: Map<string, Stripe.BillingPortal.Session>;
+  /** Every coupon ever created, deleted ones too (their ids are in `deletedCoupons`). */
+  coupons: Map<string, Stripe.Coupon>;
+  deletedCoupons: Set<string>;
+  /** Subscription-level discounts (`di_...`), reached through `subscription.discounts`. */
+  discounts: Map<string, Stripe.Discount>;
+  /** The coupon as it was when each discount was made (a deleted coupon's id can be reused). */
+  discountCoupons: Map<string, Stripe.Coupon>;
+  /** Subscriptions whose customer finished Checkout without giving a payment method. */
+  subscriptionsWithoutPaymentMethod: Set<string>;
   /** Oldest first; GET /v1/events lists them newest first. */
   events: Stripe.Event[];
   calls: ApiCall[];
@@ -58,6 +67,11 @@ export function createState(): SimState {
     refunds: new Map(),
     disputes: new Map(),
     portalSessions: new Map(),
+    coupons: new Map(),
+    deletedCoupons: new Set(),
+    discounts: new Map(),
+    discountCoupons: new Map(),
+    subscriptionsWithoutPaymentMethod: new Set(),
     events: [],
     calls: [],
   };
@@ -76,6 +90,8 @@ export function findObject(state: SimState, id: string): { object: string } | un
     state.charges,
     state.refunds,
     state.disputes,
+    state.discounts,
+    state.coupons, // last: coupon ids are chosen by the caller
   ] as const;
   for (const map of maps) {
     const found = (map as Map<string, { object: string }>).get(id);

@@ -22,6 +22,8 @@ export interface NewSubscription {
   metadata: Stripe.Metadata;
   trialDays: number | null;
   status: Stripe.Subscription.Status;
+  /** `trial_settings.end_behavior.missing_payment_method`; Stripe's default is `create_invoice`. */
+  missingPaymentMethod?: Stripe.Subscription.TrialSettings.EndBehavior.MissingPaymentMethod;
 }
 
 /** Builds and stores a subscription whose first period starts now (or its trial does). */
@@ -93,7 +95,9 @@ export function buildSubscription(core: SimCore, input: NewSubscription): Stripe
     test_clock: null,
     transfer_data: null,
     trial_end: input.trialDays ? periodEnd : null,
-    trial_settings: { end_behavior: { billing_cycle_anchor: null, missing_payment_method: 'create_invoice' } },
+    trial_settings: {
+      end_behavior: { billing_cycle_anchor: null, missing_payment_method: input.missingPaymentMethod ?? 'create_invoice' },
+    },
     trial_start: input.trialDays ? now : null,
   } satisfies Stripe.Subscription;
   core.state.subscriptions.set(id, subscription);

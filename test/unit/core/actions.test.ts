@@ -13,6 +13,9 @@ describe('encodeAction', () => {
       { type: 'courses.page', page: 2, query: '100% + 50%' },
       { type: 'product.buy', productId: courseId },
       { type: 'product.buy', productId: courseId, provider: 'stars' },
+      { type: 'product.buy', productId: courseId, couponId: courseId },
+      { type: 'product.buy', productId: courseId, provider: 'stripe', couponId: courseId },
+      { type: 'coupon.redeem', couponId: courseId },
       { type: 'order.pay_sandbox', orderId: courseId },
       { type: 'access.restore' },
       { type: 'billing.portal', orderId: courseId },
@@ -34,6 +37,13 @@ describe('encodeAction', () => {
     const encoded = encodeAction({ type: 'courses.page', page: 12, query: '机器学习 入门 实战' });
     expect(encoded).toBe('cp|12||机器学习+入门+实战');
     expect(Buffer.byteLength(encoded)).toBeLessThanOrEqual(64);
+  });
+
+  it('fits a Buy button with a coupon into Telegram callback_data, and refuses a truncated coupon', () => {
+    const encoded = encodeAction({ type: 'product.buy', productId: courseId, provider: 'stars', couponId: courseId });
+    expect(Buffer.byteLength(encoded)).toBeLessThanOrEqual(64);
+    expect(decodeAction(encoded.slice(0, -3))).toBeUndefined();
+    expect(decodeAction('cr|not-a-coupon')).toBeUndefined();
   });
 
   it('fits a course button into Telegram callback_data (64 bytes)', () => {

@@ -15,6 +15,9 @@ describe('parseTextOptions', () => {
     expect(parseTextOptions('access', 'status @mia')).toEqual({ action: 'status', member: '@mia' });
     expect(parseTextOptions('access', 'audit apply')).toEqual({ action: 'audit', mode: 'apply' });
     expect(parseTextOptions('access', 'audit undo')).toEqual({ action: 'audit', mode: 'undo' });
+    expect(parseTextOptions('coupon', 'create SPRING percent:20 products:pro')).toEqual({ action: 'create', code: 'SPRING', percent: '20', products: 'pro' });
+    expect(parseTextOptions('coupon', 'share SPRING')).toEqual({ action: 'share', code: 'SPRING' });
+    expect(parseTextOptions('buy', 'pro code:SPRING')).toEqual({ product: 'pro', code: 'SPRING' });
   });
 
   it('reads the support commands as staff type them', () => {
