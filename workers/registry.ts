@@ -10,6 +10,7 @@ import { refundOrderJob } from './payments/refund-order.job.ts';
 import { sweepStarsPaymentsJob } from './payments/sweep-stars-payments.job.ts';
 import { sweepStripeEventsJob } from './payments/sweep-stripe-events.job.ts';
 import { pruneButtonPayloadsJob } from './maintenance/prune-button-payloads.job.ts';
+import { refreshAnalyticsJob } from './maintenance/refresh-analytics.job.ts';
 import { refreshCourseStatsJob } from './maintenance/refresh-course-stats.job.ts';
 import { relayJob } from './support/relay.job.ts';
 import { sweepSupportJob } from './support/sweep.job.ts';
@@ -22,6 +23,7 @@ import { publishLiveJob, remindLiveJob } from './delivery/live.job.ts';
 /** Every job of the contract and its handler; a contract job without a handler fails to compile. */
 export const jobRegistry = {
   'maintenance.refresh-course-stats': refreshCourseStatsJob,
+  'maintenance.refresh-analytics': refreshAnalyticsJob,
   'maintenance.prune-button-payloads': pruneButtonPayloadsJob,
   'payments.process-event': processPaymentEventJob,
   'payments.refund-order': refundOrderJob,

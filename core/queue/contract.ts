@@ -54,6 +54,15 @@ export const jobs = {
     key: (payload) => `refresh-course-stats-${payload.communityId ?? 'all'}`,
   }),
   /**
+   * Brings the analytics rollups (revenue per day, active members per day) up to date from what
+   * the ledger and behaviour events received since the last run. Idempotent; one run at a time.
+   */
+  'maintenance.refresh-analytics': job({
+    queue: 'maintenance',
+    payload: z.object({}),
+    key: () => 'refresh-analytics',
+  }),
+  /**
    * Applies one stored payment event (Stripe webhook, Telegram Stars payment, sandbox) to the
    * ledger. Idempotent: the event is keyed by its provider id, every money movement by its own.
    */
@@ -196,6 +205,7 @@ export const jobName = (key: JobKey) => key.slice(key.indexOf('.') + 1);
 /** Recurring jobs, run by BullMQ job schedulers (upserted at worker start, so idempotent). */
 export const schedules: Array<{ id: string; job: JobKey; payload: JobPayload<JobKey>; every?: number; cron?: string }> = [
   { id: 'refresh-course-stats-hourly', job: 'maintenance.refresh-course-stats', payload: {}, cron: '7 * * * *' },
+  { id: 'refresh-analytics', job: 'maintenance.refresh-analytics', payload: {}, every: 5 * 60_000 },
   { id: 'prune-button-payloads-daily', job: 'maintenance.prune-button-payloads', payload: {}, cron: '23 4 * * *' },
   { id: 'sweep-stripe-events', job: 'payments.sweep-stripe-events', payload: {}, every: 10 * 60_000 },
   { id: 'sweep-stars-payments', job: 'payments.sweep-stars-payments', payload: {}, every: 10 * 60_000 },

@@ -65,6 +65,8 @@ export const ledgerEntries = pgTable(
     unique('ledger_entries_movement_key').on(t.provider, t.kind, t.providerRef),
     index('ledger_entries_community_time_idx').on(t.communityId, t.occurredAt),
     index('ledger_entries_payment_idx').on(t.provider, t.paymentRef),
+    // The analytics rollup reads what arrived since its last run.
+    index('ledger_entries_created_idx').on(t.createdAt),
     check('ledger_entries_amount_non_negative', sql`${t.amount} >= 0`),
     check('ledger_entries_currency_format', sql`${t.currency} ~ '^[A-Z]{3}$'`),
   ],

@@ -1,0 +1,25 @@
+import { sql } from 'drizzle-orm';
+import type { Queryable } from '../db/client.ts';
+import type { Period } from './period.ts';
+
+export type Reach = { announcementId: string; title: string; startedAt: Date; recipients: number; sent: number; delivered: number; failed: number; skipped: number };
+
+/**
+ * Each announcement started in the period, from its delivery ledger: recipients (rows), sent
+ * (the platform took it, confirmed or not), delivered (sent and confirmed: a worker that died
+ * between call and confirm leaves one sent but unconfirmed), failed (refused for good), skipped
+ * (turned off, unreachable, canceled).
+ */
+export async function announcementReach(db: Queryable, communityId: string, period: Pick<Period, 'from' | 'to'>): Promise<Reach[]> {
+  const rows = await db.execute<{ id: string; title: string; started_at: string; recipients: number; sent: number; delivered: number; failed: number; skipped: number }>(sql`
+    select a.id, a.title, a.started_at, count(d.id)::int as recipients,
+      (count(*) filter (where d.status = 'sent'))::int as sent,
+      (count(*) filter (where d.status = 'sent' and not d.unconfirmed))::int as delivered,
+      (count(*) filter (where d.status = 'failed'))::int as failed,
+      (count(*) filter (where d.status = 'skipped'))::int as skipped
+    from announcements a left join deliveries d on d.announcement_id = a.id
+    where a.community_id = ${communityId} and a.started_at >= ${period.from.toISOString()}::timestamptz and a.started_at < ${period.to.toISOString()}::timestamptz
+    group by a.id
+    order by a.started_at desc`);
+  return rows.map((row) => ({ announcementId: row.id, title: row.title, startedAt: new Date(row.started_at), recipients: row.recipients, sent: row.sent, delivered: row.delivered, failed: row.failed, skipped: row.skipped }));
+}
