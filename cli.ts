@@ -31,6 +31,7 @@ import { connectDatabase, type DatabaseConnection, isConnectionLoss } from './co
 import { migrateDatabase } from './core/db/migrate.ts';
 import type { CoreDeps } from './core/deps.ts';
 import { openFileStore } from './bots/files/open-file-store.ts';
+import { createVegaCharts } from './bots/charts/vega-charts.ts';
 import { createLogger } from './core/logger.ts';
 import { AdjustableClock, systemClock } from './core/ports.ts';
 import { seedDemoCommunity } from './core/seed/seed-demo.ts';
@@ -117,6 +118,7 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
     clock: demoClock ?? systemClock,
     log,
     files,
+    charts: createVegaCharts(),
     payments: {
       sandbox: config.env !== 'production',
       stripe: config.stripe

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ChartRenderer } from './analytics/chart.ts';
 import type { AccessGateways } from './access/access-gateway.ts';
 import type { PaymentProviders } from './commerce/providers.ts';
 import type { Database } from './db/client.ts';
@@ -16,8 +17,10 @@ export type CoreDeps = {
   clock: Clock;
   log: Logger;
   payments: PaymentProviders;
-  /** Lyceum's copy of every uploaded file (lesson attachments, covers). */
+  /** Lyceum's copy of every uploaded file (lesson attachments, covers) and of what it sends (charts, exports). */
   files: FileStore;
+  /** Draws the charts of /stats, the dashboard and the weekly summary. */
+  charts?: ChartRenderer;
   /** The platforms' REST sides for roles, invites and removals (workers only). */
   access?: AccessGateways;
   /**

@@ -29,8 +29,9 @@ import { manageNotifications, notificationsInput } from '../delivery/preferences
 import { announceInput, runAnnounceCommand } from '../delivery/announcements/announce-command.ts';
 import { liveInput, runLiveCommand } from '../delivery/live/live-command.ts';
 import { couponInput, manageCoupons } from '../growth/coupon-command.ts';
+import { runStats, statsInput } from '../analytics/stats-command.ts';
 
-export type CommandDeps = Pick<CoreDeps, 'db' | 'queue' | 'clock' | 'payments' | 'log' | 'files' | 'access' | 'support' | 'delivery'>;
+export type CommandDeps = Pick<CoreDeps, 'db' | 'queue' | 'clock' | 'payments' | 'log' | 'files' | 'access' | 'support' | 'delivery' | 'charts'>;
 
 type CommandDefinition<S extends z.ZodType> = {
   /** Options as the platform delivered them; parsed here, never trusted before. */
@@ -59,6 +60,7 @@ export const commands = {
   link: define({ input: linkInput, run: linkAccounts }),
   product: define({ input: manageProductInput, run: manageProduct }),
   coupon: define({ input: couponInput, run: manageCoupons }),
+  stats: define({ input: statsInput, run: runStats }),
   sales: define({ input: z.object({}), run: (deps, actor) => showSales(deps, actor) }),
   refund: define({ input: refundOrderInput, run: requestRefund }),
   access: define({ input: accessInput, run: manageAccess }),

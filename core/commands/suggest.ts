@@ -21,7 +21,7 @@ const MAX_SUGGESTIONS = 25;
 export async function suggest(deps: CommandDeps, actor: Actor, request: SuggestRequest): Promise<Suggestion[]> {
   const statuses = visibleStatuses(actor.role);
   const value = request.value.trim().slice(0, 100);
-  const courseOption = (request.command === 'course' && request.option === 'name') || (['course', 'lesson', 'review', 'rate', 'announce', 'live'].includes(request.command) && request.option === 'course');
+  const courseOption = (request.command === 'course' && request.option === 'name') || (['course', 'lesson', 'review', 'rate', 'announce', 'live', 'stats'].includes(request.command) && request.option === 'course');
   if (courseOption) {
     const { items } = await searchCourses(deps.db, {
       communityId: actor.communityId,

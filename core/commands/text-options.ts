@@ -41,6 +41,8 @@ function mainOption(command: string, freeText: string, action: string | undefine
   switch (command) {
     case 'live':
       return action === 'schedule' ? 'title' : action === 'cancel' ? 'session' : undefined;
+    case 'stats':
+      return 'period';
     case 'announce':
       return !action || action === 'send' ? 'text' : action === 'status' ? undefined : 'announcement';
     case 'courses':
@@ -81,6 +83,7 @@ function mainOption(command: string, freeText: string, action: string | undefine
 }
 
 const LIVE_ACTIONS = new Set(['schedule', 'list', 'cancel']);
+const STATS_ACTIONS = new Set(['overview', 'revenue', 'members', 'courses', 'course', 'announcements', 'export']);
 const ANNOUNCE_ACTIONS = new Set(['send', 'pause', 'resume', 'cancel', 'status']);
 const COURSE_ACTIONS = new Set(['show', 'new', 'edit', 'submit', 'import', 'export', 'archive']);
 
@@ -95,6 +98,11 @@ function leadingOptions(command: string, words: string[], options: Record<string
   if (command === 'drip') return (options.action ?? words[0]) === 'release' ? ['action', 'member', 'course'] : ['action', 'member'];
   if (command === 'product' || command === 'access') return ['action'];
   if (command === 'coupon') return ['action', 'code'];
+  if (command === 'stats') {
+    if (!STATS_ACTIONS.has(words[0] ?? '') && !options.action) return [];
+    const action = options.action ?? words[0];
+    return action === 'export' ? ['action', 'metric'] : action === 'course' ? ['action', 'course'] : ['action'];
+  }
   if (command === 'live') return LIVE_ACTIONS.has(words[0] ?? '') || options.action ? ['action'] : [];
   if (command === 'announce') return ANNOUNCE_ACTIONS.has(words[0] ?? '') || options.action ? ['action'] : [];
   if (command === 'faq') return ['action', 'entry'];

@@ -1,3 +1,4 @@
+import { analyticsEn } from './analytics-en.ts';
 import { growthEn } from './growth-en.ts';
 import { deliveryEn } from './delivery-en.ts';
 import { studioEn } from './studio-en.ts';
@@ -391,6 +392,7 @@ export const en = {
   ...studioEn,
   ...deliveryEn,
   ...growthEn,
+  ...analyticsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,3 +1,4 @@
+import { analyticsZh } from './analytics-zh.ts';
 import { growthZh } from './growth-zh.ts';
 import { deliveryZh } from './delivery-zh.ts';
 import type { MessageKey } from './en.ts';
@@ -392,4 +393,5 @@ export const zh: Record<MessageKey, string> = {
   ...studioZh,
   ...deliveryZh,
   ...growthZh,
+  ...analyticsZh,
 };

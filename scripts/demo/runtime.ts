@@ -1,5 +1,6 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { createVegaCharts } from '../../bots/charts/vega-charts.ts';
 import { createLocalFileStore } from '../../bots/files/local-file-store.ts';
 import { Redis } from 'ioredis';
 import pino from 'pino';
@@ -70,6 +71,7 @@ export async function startDemoRuntime(): Promise<DemoRuntime> {
     clock: systemClock,
     log,
     files: createLocalFileStore(path.join(dir, 'files')),
+    charts: createVegaCharts(),
     payments: {
       sandbox: true,
       stripe: createStripeGateway({ secretKey: stripe.secretKey, apiUrl: stripe.url, returnUrl: 'http://127.0.0.1/checkout/return' }),

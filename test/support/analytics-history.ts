@@ -59,6 +59,7 @@ export function generateHistory(options: { seed: number; members: number; now: D
   // Provider refs are unique across communities: each history has its own.
   const refPrefix = randomUUID().slice(0, 8);
   let refs = 0;
+  const hadTrial = new Set<string>();
   const charge = (order: (typeof orders)[number], subscriptionId: string | null, amount: number, at: number) => {
     const entry = { orderId: order.id, subscriptionId, kind: 'charge' as const, amount, currency: order.currency, provider: order.provider, occurredAt: new Date(at), ref: `ch_${refPrefix}_${++refs}` };
     ledger.push(entry);
@@ -126,7 +127,9 @@ export function generateHistory(options: { seed: number; members: number; now: D
     const order = { id: randomUUID(), memberId, plan, status: 'paid', amount, listAmount: forever || once ? price : null, couponId: forever ? couponIds.forever : once ? couponIds.once : null, currency, provider, createdAt: new Date(at), paidAt: null as Date | null, refundedAt: null as Date | null };
     orders.push(order);
     const subscriptionId = randomUUID();
-    const trial = provider === 'stripe' && rand() < 0.2;
+    // One trial per member and community, as Lyceum grants them.
+    const trial = provider === 'stripe' && !hadTrial.has(memberId) && rand() < 0.2;
+    if (trial) hadTrial.add(memberId);
     const trialEnd = at + 7 * DAY;
     let periodStart = trial ? trialEnd : at;
     let status = 'active';

@@ -6,7 +6,9 @@ import type { JobKey, JobPayload } from '../../core/queue/contract.ts';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
+import { createVegaCharts } from '../../bots/charts/vega-charts.ts';
 import { createLocalFileStore } from '../../bots/files/local-file-store.ts';
+import type { ChartRenderer } from '../../core/analytics/chart.ts';
 import type { FileStore } from '../../core/files/file-store.ts';
 import { silentLog } from './fakes.ts';
 
@@ -35,6 +37,10 @@ export class RecordingQueue implements JobQueue {
   }
 }
 
+let charts: ChartRenderer | undefined;
+/** The real chart renderer, made once per test file (it holds nothing but fonts' paths). */
+const sharedCharts = () => (charts ??= createVegaCharts());
+
 /** Command dependencies for core tests: the real database, a recording queue, the sandbox. */
 export function commandDeps(
   db: Database,
@@ -47,6 +53,7 @@ export function commandDeps(
     log: silentLog,
     payments: overrides.payments ?? { sandbox: true },
     files: overrides.files ?? scratchFileStore(),
+    charts: sharedCharts(),
     ...(overrides.support ? { support: overrides.support } : {}),
   };
 }

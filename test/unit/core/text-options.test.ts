@@ -18,6 +18,10 @@ describe('parseTextOptions', () => {
     expect(parseTextOptions('coupon', 'create SPRING percent:20 products:pro')).toEqual({ action: 'create', code: 'SPRING', percent: '20', products: 'pro' });
     expect(parseTextOptions('coupon', 'share SPRING')).toEqual({ action: 'share', code: 'SPRING' });
     expect(parseTextOptions('buy', 'pro code:SPRING')).toEqual({ product: 'pro', code: 'SPRING' });
+    expect(parseTextOptions('stats', 'revenue 90d')).toEqual({ action: 'revenue', period: '90d' });
+    expect(parseTextOptions('stats', 'export mrr 2026-01..2026-06')).toEqual({ action: 'export', metric: 'mrr', period: '2026-01..2026-06' });
+    expect(parseTextOptions('stats', 'course sql-basics')).toEqual({ action: 'course', course: 'sql-basics' });
+    expect(parseTextOptions('stats', '7d')).toEqual({ period: '7d' });
   });
 
   it('reads the support commands as staff type them', () => {
