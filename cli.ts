@@ -34,6 +34,7 @@ import { openFileStore } from './bots/files/open-file-store.ts';
 import { createVegaCharts } from './bots/charts/vega-charts.ts';
 import { createLogger } from './core/logger.ts';
 import { AdjustableClock, systemClock } from './core/ports.ts';
+import { seedDemoActivity } from './core/seed/demo-activity.ts';
 import { seedDemoCommunity } from './core/seed/seed-demo.ts';
 import { provideServices } from './scripts/embedded/services.ts';
 import { BullJobQueue } from './workers/bull-job-queue.ts';
@@ -95,10 +96,14 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
   if (role === 'migrate') return shutdown('done');
   if (role === 'seed') {
     const seeded = await seedDemoCommunity(database.db, systemClock.now());
+    if (seeded.created) await seedDemoActivity(database.db, seeded.communityId, systemClock.now());
     console.log(seeded.created ? 'Seeded the demo community.' : 'The demo community was already there; nothing changed.');
     return shutdown('done');
   }
-  if (role === 'all' && !(await hasCommunity(database))) await seedDemoCommunity(database.db, systemClock.now());
+  if (role === 'all' && !(await hasCommunity(database))) {
+    const seeded = await seedDemoCommunity(database.db, systemClock.now());
+    await seedDemoActivity(database.db, seeded.communityId, systemClock.now());
+  }
 
   const runsBots = role === 'all' || role === 'bots';
   // Every remaining role enqueues jobs (a purchase, a refund), so each has a Redis producer.
@@ -193,6 +198,7 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
       output: process.stdout,
       log,
       relays: consoleRelays,
+      exportDir: path.join(config.dataDir, 'exports'),
       onInterrupt: () => void shutdown('SIGINT'),
     });
     await shutdown('console closed');

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { DEFAULT_UPLOAD_LIMITS } from '../../core/files/upload-policy.ts';
@@ -29,6 +29,8 @@ export type ConsoleOptions = {
   onInterrupt?: () => void;
   /** Where the support worker's relays appear (absent when this process runs no workers). */
   relays?: ConsoleSupportGateway | undefined;
+  /** Where the files of replies (charts, CSV exports) are written, so they can be opened. */
+  exportDir?: string | undefined;
 };
 
 /**
@@ -53,11 +55,19 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     rl.prompt();
   };
 
-  const show = (outcome: Outcome) => {
+  const show = async (outcome: Outcome) => {
     if (outcome.silent) return;
     const rendered = renderReply(outcome.reply, t(session.locale, 'console.filter'));
     if (rendered.keys.size) session.keys = rendered.keys;
     write(rendered.text);
+    for (const file of options.exportDir ? (outcome.reply.files ?? []).filter((candidate) => candidate.mime === 'image/png' || candidate.mime === 'text/csv') : []) {
+      const bytes = await options.deps.files.get(file.sha256);
+      if (!bytes) continue;
+      const saved = path.join(options.exportDir!, path.basename(file.name));
+      await mkdir(options.exportDir!, { recursive: true });
+      await writeFile(saved, bytes);
+      write(t(session.locale, 'console.saved', { path: saved }));
+    }
   };
 
   options.relays?.attach((relay) => {
@@ -96,11 +106,11 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
         case 'command': {
           const file = command.options.file ? await readLocalFile(command.options.file) : undefined;
           if (file && 'problem' in file) write(t(session.locale, 'console.fileUnreadable', { path: command.options.file!, problem: file.problem }));
-          else show(await handleCommand(options.deps, caller(), command.name, { ...command.options, ...(file ? { file } : {}) }));
+          else await show(await handleCommand(options.deps, caller(), command.name, { ...command.options, ...(file ? { file } : {}) }));
           break;
         }
         case 'press':
-          show(await handleAction(options.deps, caller(), command.encoded));
+          await show(await handleAction(options.deps, caller(), command.encoded));
           break;
         case 'unknown-command':
           write(t(session.locale, 'console.unknownCommand', { command: command.command }));
@@ -109,7 +119,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
           write(t(session.locale, 'console.unknownKey', { key: command.key }));
           break;
         case 'message':
-          show(await handleMessage(options.deps, caller(), command.text));
+          await show(await handleMessage(options.deps, caller(), command.text));
           break;
       }
     } catch (error) {

@@ -63,6 +63,7 @@ export const en = {
   'console.unknownKey': 'No button [{key}] on the last message.',
   'console.fileUnreadable': 'Cannot use {path}: {problem}.',
   'console.filter': 'Filter',
+  'console.saved': '  saved to {path}',
   'console.bye': 'Bye!',
   'setup.linkedTitle': 'Lyceum is set up for {community}',
   'setup.linkedBody': 'Members here can now browse {community} with /courses.',

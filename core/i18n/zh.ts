@@ -64,6 +64,7 @@ export const zh: Record<MessageKey, string> = {
   'console.unknownKey': '上一条消息没有 [{key}] 按钮。',
   'console.fileUnreadable': '无法使用 {path}：{problem}。',
   'console.filter': '筛选',
+  'console.saved': '  已保存到 {path}',
   'console.bye': '再见！',
   'setup.linkedTitle': 'Lyceum 已为 {community} 设置完成',
   'setup.linkedBody': '这里的成员现在可以用 /courses 浏览 {community}。',

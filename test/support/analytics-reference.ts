@@ -1,6 +1,6 @@
 import { ACTIVE_KINDS } from '../../core/analytics/rollups.ts';
-import type { History } from './analytics-history.ts';
-import { plans } from './analytics-history.ts';
+import type { History } from '../../core/seed/history.ts';
+import { plans } from '../../core/seed/history.ts';
 
 /**
  * The metrics recomputed from a generated history's rows in plain TypeScript, straight from the

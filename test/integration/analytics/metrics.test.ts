@@ -9,7 +9,7 @@ import { revenueByDay } from '../../../core/analytics/revenue.ts';
 import { refreshRollups } from '../../../core/analytics/rollups.ts';
 import { mrrAt, mrrMovements, subscriberChurn, trialConversion } from '../../../core/analytics/subscriptions.ts';
 import { communities, ledgerEntries } from '../../../core/db/schema/index.ts';
-import { generateHistory, type History } from '../../support/analytics-history.ts';
+import { generateHistory, type History } from '../../../core/seed/history.ts';
 import {
   referenceActivity,
   referenceChurn,
@@ -21,7 +21,7 @@ import {
   referenceRevenue,
   referenceTrialConversion,
 } from '../../support/analytics-reference.ts';
-import { insertHistory } from '../../support/analytics-world.ts';
+import { insertHistory } from '../../../core/seed/insert-history.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { createCommunity } from '../../support/fixtures.ts';
 

@@ -1,24 +1,25 @@
 import { commandDeps } from '../../support/core-deps.ts';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConsole } from '../../../bots/console/console.ts';
 import { AdjustableClock } from '../../../core/ports.ts';
+import { seedDemoActivity } from '../../../core/seed/demo-activity.ts';
 import { seedDemoCommunity } from '../../../core/seed/seed-demo.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { silentLog } from '../../support/fakes.ts';
 
 /** Drives the console like a person at the terminal: one line at a time, reading the answer. */
-function openConsole(database: TestDatabase, clock?: AdjustableClock) {
+function openConsole(database: TestDatabase, clock?: AdjustableClock, exportDir?: string) {
   const input = new PassThrough();
   const output = new PassThrough();
   let screen = '';
   output.on('data', (chunk: Buffer) => {
     screen += chunk.toString();
   });
-  const done = runConsole({ deps: commandDeps(database.db, clock ? { clock } : {}), clock, input, output, log: silentLog });
+  const done = runConsole({ deps: commandDeps(database.db, clock ? { clock } : {}), clock, input, output, log: silentLog, exportDir });
   const prompt = /(member|creator|staff|owner)> $/;
   const settle = async () => {
     const deadline = Date.now() + 10_000;
@@ -132,6 +133,33 @@ describe('runConsole course studio', () => {
     expect(lesson).toContain('📎 glazes.pdf (application/pdf, 77 B)');
     const done = /\[(\w)\] ✓ Mark done/.exec(lesson)?.[1];
     expect(await session.type(done!)).toContain('1/1 done');
+    session.end();
+    await session.done;
+    await rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe('runConsole on the demo community with its year of activity', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const { communityId } = await seedDemoCommunity(database.db, new Date());
+    await seedDemoActivity(database.db, communityId, new Date());
+  });
+  afterAll(() => database.drop());
+
+  it('shows /stats numbers from the demo data and writes the chart where it says', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'lyceum-exports-'));
+    const session = openConsole(database, undefined, dir);
+    await session.type('/as creator');
+    const screen = await session.type('/stats');
+    expect(screen).toContain('━━ Community at a glance ━━');
+    expect(screen).toMatch(/Net revenue\n\s+\$[\d,]+\.\d{2} · ⭐ \d+/);
+    expect(screen).toMatch(/Paying subscribers\n\s+[1-9]\d*/);
+    const saved = /saved to (\S+\.png)/.exec(screen)?.[1];
+    expect(saved?.startsWith(dir)).toBe(true);
+    expect((await readFile(saved!)).subarray(1, 4).toString()).toBe('PNG');
+    expect(await session.type('/stats export revenue')).toMatch(/saved to \S+\.csv/);
     session.end();
     await session.done;
     await rm(dir, { recursive: true, force: true });

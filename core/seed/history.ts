@@ -34,7 +34,21 @@ function random(seed: number) {
   };
 }
 
-export function generateHistory(options: { seed: number; members: number; now: Date; days?: number; eventsPerMember?: number; lessonsPerCourse?: number; courses?: number }) {
+export type HistoryCourse = { id: string; title: string; lessons: Array<{ id: string; position: number; title: string }> };
+
+export function generateHistory(options: {
+  seed: number;
+  members: number;
+  now: Date;
+  days?: number;
+  eventsPerMember?: number;
+  lessonsPerCourse?: number;
+  courses?: number;
+  /** The subscription plans members take (default: all four). */
+  subscriptionPlans?: readonly PlanKey[];
+  /** The community's own courses, instead of generated ones. */
+  existingCourses?: HistoryCourse[];
+}) {
   const rand = random(options.seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(rand() * items.length)]!;
   const now = options.now.getTime();
@@ -43,7 +57,9 @@ export function generateHistory(options: { seed: number; members: number; now: D
   const courseCount = options.courses ?? 4;
   const lessonsPerCourse = options.lessonsPerCourse ?? 5;
 
-  const courses = Array.from({ length: courseCount }, (_, index) => ({ id: randomUUID(), title: `Course ${index + 1}`, lessons: Array.from({ length: lessonsPerCourse }, (_, position) => ({ id: randomUUID(), position: position + 1, title: `Lesson ${position + 1}` })) }));
+  const courses: HistoryCourse[] =
+    options.existingCourses ?? Array.from({ length: courseCount }, (_, index) => ({ id: randomUUID(), title: `Course ${index + 1}`, lessons: Array.from({ length: lessonsPerCourse }, (_, position) => ({ id: randomUUID(), position: position + 1, title: `Lesson ${position + 1}` })) }));
+  const subscriptionPlans = options.subscriptionPlans ?? (['monthly', 'monthly', 'yearly', 'weekly', 'stars'] as const);
   const couponIds = { forever: randomUUID(), once: randomUUID() };
   const members: Array<{ id: string; joinedAt: Date }> = [];
   const orders: Array<{ id: string; memberId: string; plan: PlanKey; status: string; amount: number; listAmount: number | null; couponId: string | null; currency: string; provider: string; createdAt: Date; paidAt: Date | null; refundedAt: Date | null }> = [];
@@ -73,11 +89,11 @@ export function generateHistory(options: { seed: number; members: number; now: D
     const roll = rand();
     const owned: string[] = [];
     if (roll < 0.4) {
-      const plan = pick(['monthly', 'monthly', 'yearly', 'weekly', 'stars'] as const);
+      const plan = pick(subscriptionPlans);
       subscribe(memberId, plan, between(Math.max(joinedAt, start), now - 2 * DAY));
       owned.push(...courses.slice(0, 2).map((course) => course.id));
       // Some take the weekly plan on top later: an expansion.
-      if (rand() < 0.05 && plan !== 'weekly') subscribe(memberId, 'weekly', between(now - 120 * DAY, now - 2 * DAY));
+      if (rand() < 0.05 && plan !== 'weekly' && subscriptionPlans.includes('weekly')) subscribe(memberId, 'weekly', between(now - 120 * DAY, now - 2 * DAY));
     } else if (roll < 0.55) {
       const plan = pick(['course', 'course', 'starsCourse'] as const);
       const at = between(Math.max(joinedAt, start), now - DAY);
@@ -91,7 +107,7 @@ export function generateHistory(options: { seed: number; members: number; now: D
         ledger.push({ orderId: order.id, subscriptionId: null, kind: 'refund', amount: order.amount, currency: order.currency, provider: order.provider, occurredAt: order.refundedAt, ref: `re_${refPrefix}_${++refs}` });
       }
       entitlements.push({ memberId, plan, source: 'order', orderId: order.id, subscriptionId: null, status: refunded ? 'revoked' : 'active', startsAt: order.paidAt!, endsAt: refunded ? order.refundedAt : null, graceUntil: null, revokedAt: refunded ? order.refundedAt : null });
-      owned.push(courses[2 % courseCount]!.id);
+      owned.push(courses[2 % courses.length]!.id);
     } else if (roll < 0.65) {
       const at = between(Math.max(joinedAt, start), now - DAY);
       orders.push({ id: randomUUID(), memberId, plan: 'course', status: 'expired', amount: plans.course.price, listAmount: null, couponId: null, currency: 'USD', provider: 'stripe', createdAt: new Date(at), paidAt: null, refundedAt: null });

@@ -1,4 +1,4 @@
-import type { Database } from '../../core/db/client.ts';
+import type { Database } from '../db/client.ts';
 import {
   announcements,
   behaviourEvents,
@@ -16,9 +16,9 @@ import {
   products,
   subscriptions,
   trials,
-} from '../../core/db/schema/index.ts';
-import type { History, PlanKey } from './analytics-history.ts';
-import { plans } from './analytics-history.ts';
+} from '../db/schema/index.ts';
+import type { History, PlanKey } from '../../core/seed/history.ts';
+import { plans } from '../../core/seed/history.ts';
 
 const CHUNK = 2_000;
 
@@ -26,33 +26,24 @@ async function insertAll<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>)
   for (let index = 0; index < rows.length; index += CHUNK) await insert(rows.slice(index, index + CHUNK));
 }
 
-/** Writes a generated history into a community as Lyceum's own tables hold it. */
-export async function insertHistory(db: Database, communityId: string, history: History): Promise<Record<PlanKey, string>> {
-  const productRows = await db
-    .insert(products)
-    .values(
-      (Object.entries(plans) as Array<[PlanKey, (typeof plans)[PlanKey]]>).map(([key, plan]) => ({
-        communityId,
-        slug: `plan-${key.toLowerCase()}`,
-        name: `Plan ${key}`,
-        kind: plan.kind,
-        interval: plan.interval,
-        priceAmount: plan.currency === 'XTR' ? 1000 : plan.price,
-        currency: plan.currency === 'XTR' ? 'USD' : plan.currency,
-        starsPrice: plan.currency === 'XTR' ? plan.price : null,
-      })),
-    )
-    .returning({ id: products.id, slug: products.slug });
-  const productOf = Object.fromEntries((Object.keys(plans) as PlanKey[]).map((key) => [key, productRows.find((row) => row.slug === `plan-${key.toLowerCase()}`)!.id])) as Record<PlanKey, string>;
+/**
+ * Writes a generated history into a community as Lyceum's own tables hold it: with products of
+ * its own (one per plan), or the community's own products (`productOf`) and the courses the
+ * history was generated for (`existingCourses`), which are then not created again.
+ */
+export async function insertHistory(db: Database, communityId: string, history: History, options: { productOf?: Record<PlanKey, string>; existingCourses?: boolean } = {}): Promise<Record<PlanKey, string>> {
+  const productOf = options.productOf ?? (await createPlanProducts(db, communityId));
   await db.insert(coupons).values([
-    { id: history.couponIds.forever, communityId, code: `FOREVER${communityId.slice(0, 4).toUpperCase()}`, percentOff: 20, duration: 'forever' },
-    { id: history.couponIds.once, communityId, code: `ONCE${communityId.slice(0, 4).toUpperCase()}`, percentOff: 50, duration: 'once' },
+    { id: history.couponIds.forever, communityId, code: 'LAUNCH20', percentOff: 20, duration: 'forever' },
+    { id: history.couponIds.once, communityId, code: 'WELCOME50', percentOff: 50, duration: 'once' },
   ]);
-  for (const course of history.courses) {
+  for (const course of options.existingCourses ? [] : history.courses) {
     await db.insert(courses).values({ id: course.id, communityId, slug: `c-${course.id.slice(0, 8)}`, title: course.title, category: 'General', status: 'published' });
     await db.insert(lessons).values(course.lessons.map((lesson) => ({ id: lesson.id, communityId, courseId: course.id, position: lesson.position, title: lesson.title })));
   }
-  await insertAll(history.members, (chunk) => db.insert(members).values(chunk.map((member) => ({ id: member.id, displayName: `M ${member.id.slice(0, 6)}`, createdAt: member.joinedAt }))));
+  // Names no seeded persona or test member has, so `/grant Mia` still means one member.
+  const named = history.members.map((member, index) => ({ id: member.id, displayName: `Learner ${String(index + 1).padStart(4, '0')}`, createdAt: member.joinedAt }));
+  await insertAll(named, (chunk) => db.insert(members).values(chunk));
   await insertAll(history.members, (chunk) => db.insert(memberships).values(chunk.map((member) => ({ communityId, memberId: member.id, createdAt: member.joinedAt }))));
   await insertAll(history.orders, (chunk) =>
     db.insert(orders).values(
@@ -114,4 +105,24 @@ export async function insertHistory(db: Database, communityId: string, history: 
     ),
   );
   return productOf;
+}
+
+/** One product per plan (the Stars plans priced in Stars), named `Plan <key>`. */
+async function createPlanProducts(db: Database, communityId: string): Promise<Record<PlanKey, string>> {
+  const rows = await db
+    .insert(products)
+    .values(
+      (Object.entries(plans) as Array<[PlanKey, (typeof plans)[PlanKey]]>).map(([key, plan]) => ({
+        communityId,
+        slug: `plan-${key.toLowerCase()}`,
+        name: `Plan ${key}`,
+        kind: plan.kind,
+        interval: plan.interval,
+        priceAmount: plan.currency === 'XTR' ? 1000 : plan.price,
+        currency: plan.currency === 'XTR' ? 'USD' : plan.currency,
+        starsPrice: plan.currency === 'XTR' ? plan.price : null,
+      })),
+    )
+    .returning({ id: products.id, slug: products.slug });
+  return Object.fromEntries((Object.keys(plans) as PlanKey[]).map((key) => [key, rows.find((row) => row.slug === `plan-${key.toLowerCase()}`)!.id])) as Record<PlanKey, string>;
 }
