@@ -32,6 +32,7 @@ import { migrateDatabase } from './core/db/migrate.ts';
 import type { CoreDeps } from './core/deps.ts';
 import { openFileStore } from './bots/files/open-file-store.ts';
 import { createVegaCharts } from './bots/charts/vega-charts.ts';
+import { mountDashboard } from './bots/http/dashboard.ts';
 import { createLogger } from './core/logger.ts';
 import { AdjustableClock, systemClock } from './core/ports.ts';
 import { seedDemoActivity } from './core/seed/demo-activity.ts';
@@ -124,6 +125,8 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
     log,
     files,
     charts: createVegaCharts(),
+    // The listening port is known once the server runs; a configured PUBLIC_URL wins.
+    web: { baseUrl: publicBase(config) },
     payments: {
       sandbox: config.env !== 'production',
       stripe: config.stripe
@@ -247,6 +250,7 @@ async function startWorkersAndHttp(
     mount: (app) => {
       telegram?.mount(app);
       mountCheckoutReturn(app);
+      mountDashboard(app, deps, { secureCookie: publicBase(config).startsWith('https:') });
       if (config.stripe) {
         const stripe = createStripeClient({ secretKey: config.stripe.secretKey, apiUrl: config.stripe.apiUrl });
         mountStripeWebhook(app, { stripe, webhookSecret: config.stripe.webhookSecret, deps, log });
@@ -254,6 +258,7 @@ async function startWorkersAndHttp(
     },
   });
   cleanups.push(() => http.close());
+  if (!config.http.publicUrl && deps.web) deps.web.baseUrl = http.url;
   return { http, workers };
 }
 

@@ -21,6 +21,8 @@ export type CoreDeps = {
   files: FileStore;
   /** Draws the charts of /stats, the dashboard and the weekly summary. */
   charts?: ChartRenderer;
+  /** Where this deployment's HTTP server is reached from outside (dashboard sign-in links). */
+  web?: { baseUrl: string };
   /** The platforms' REST sides for roles, invites and removals (workers only). */
   access?: AccessGateways;
   /**

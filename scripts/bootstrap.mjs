@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The first thing `npm start` and `npm test` run, on a machine that may have nothing yet: plain
 // Node, no dependencies. It installs npm dependencies when package-lock.json changed, installs
-// redis-server when the embedded Redis needs it, then hands over:
+// redis-server when the embedded Redis needs it (and Chromium for the tests), then hands over:
 //   node scripts/bootstrap.mjs app <role>      -> cli.ts <role> (all, bots, workers, migrate, seed, console)
 //   node scripts/bootstrap.mjs test [args]     -> vitest run [args]
 //   node scripts/bootstrap.mjs script <file>   -> a TypeScript file (benchmarks, demos)
@@ -42,30 +42,38 @@ function ensureDependencies() {
 
 const hasCommand = (name) => spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 
-/** Redis has no npm build, so the private embedded Redis comes from the OS package manager. */
-function ensureRedisServer() {
-  if (hasCommand('redis-server')) return;
+/** Installs a Debian package that provides `command`, or stops with `advice` where apt-get is not usable. */
+function ensureDebianPackage(command, pkg, advice) {
+  if (hasCommand(command)) return;
   const isRoot = process.getuid?.() === 0;
   const sudo = isRoot ? [] : hasCommand('sudo') ? ['sudo', '-n'] : undefined;
-  if (!hasCommand('apt-get') || sudo === undefined) {
-    fail(
-      'redis-server is not installed. Install Redis >= 6.2 (e.g. `brew install redis`, `dnf install redis`, ' +
-        '`apt-get install redis-server`) or point REDIS_URL at a running server.',
-    );
-  }
-  console.error('lyceum: installing redis-server with apt-get...');
+  if (!hasCommand('apt-get') || sudo === undefined) fail(advice);
+  console.error(`lyceum: installing ${pkg} with apt-get...`);
   const apt = (...args) =>
     spawnSync(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), ...args], {
       stdio: 'inherit',
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     }).status === 0;
-  const install = () => apt('install', '-y', '--no-install-recommends', 'redis-server');
-  if (!install() && !(apt('update') && install())) {
-    fail('could not install redis-server with apt-get; install Redis yourself or set REDIS_URL');
-  }
+  const install = () => apt('install', '-y', '--no-install-recommends', pkg);
+  if (!install() && !(apt('update') && install())) fail(`could not install ${pkg} with apt-get. ${advice}`);
+  if (!hasCommand(command)) fail(`${command} is still missing after apt-get install ${pkg}`);
+}
+
+/** Redis has no npm build, so the private embedded Redis comes from the OS package manager. */
+function ensureRedisServer() {
+  if (hasCommand('redis-server')) return;
+  ensureDebianPackage(
+    'redis-server',
+    'redis-server',
+    'redis-server is not installed. Install Redis >= 6.2 (e.g. `brew install redis`, `dnf install redis`, `apt-get install redis-server`) or point REDIS_URL at a running server.',
+  );
   // Debian's package starts a system-wide Redis where it can; Lyceum runs its own private one.
   spawnSync('sh', ['-c', 'service redis-server stop >/dev/null 2>&1 || true'], { stdio: 'ignore' });
-  if (!hasCommand('redis-server')) fail('redis-server is still missing after apt-get install');
+}
+
+/** The dashboard's browser tests drive a real Chromium (Debian's: test tools may not download their own browser). */
+function ensureChromium() {
+  ensureDebianPackage('chromium', 'chromium', 'chromium is not installed: install Chromium (e.g. `apt-get install chromium`) and make `chromium` runnable, for the dashboard tests.');
 }
 
 function loadDotEnv() {
@@ -93,6 +101,7 @@ switch (mode) {
   case 'test': {
     ensureDependencies();
     ensureRedisServer();
+    ensureChromium();
     runChild(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...rest]);
     break;
   }

@@ -35,6 +35,12 @@ export const growthCommands: Command[] = [
     ],
   },
   {
+    name: 'dashboard',
+    ...inGuilds,
+    ...described('command.dashboard'),
+    options: [subcommand('open', 'command.dashboard.open'), subcommand('revoke', 'command.dashboard.revoke')],
+  },
+  {
     name: 'stats',
     ...inGuilds,
     ...described('command.stats'),

@@ -30,8 +30,9 @@ import { announceInput, runAnnounceCommand } from '../delivery/announcements/ann
 import { liveInput, runLiveCommand } from '../delivery/live/live-command.ts';
 import { couponInput, manageCoupons } from '../growth/coupon-command.ts';
 import { runStats, statsInput } from '../analytics/stats-command.ts';
+import { dashboardInput, manageDashboard } from '../analytics/dashboard-access.ts';
 
-export type CommandDeps = Pick<CoreDeps, 'db' | 'queue' | 'clock' | 'payments' | 'log' | 'files' | 'access' | 'support' | 'delivery' | 'charts'>;
+export type CommandDeps = Pick<CoreDeps, 'db' | 'queue' | 'clock' | 'payments' | 'log' | 'files' | 'access' | 'support' | 'delivery' | 'charts' | 'web'>;
 
 type CommandDefinition<S extends z.ZodType> = {
   /** Options as the platform delivered them; parsed here, never trusted before. */
@@ -61,6 +62,7 @@ export const commands = {
   product: define({ input: manageProductInput, run: manageProduct }),
   coupon: define({ input: couponInput, run: manageCoupons }),
   stats: define({ input: statsInput, run: runStats }),
+  dashboard: define({ input: dashboardInput, run: manageDashboard }),
   sales: define({ input: z.object({}), run: (deps, actor) => showSales(deps, actor) }),
   refund: define({ input: refundOrderInput, run: requestRefund }),
   access: define({ input: accessInput, run: manageAccess }),

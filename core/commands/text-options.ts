@@ -98,6 +98,7 @@ function leadingOptions(command: string, words: string[], options: Record<string
   if (command === 'drip') return (options.action ?? words[0]) === 'release' ? ['action', 'member', 'course'] : ['action', 'member'];
   if (command === 'product' || command === 'access') return ['action'];
   if (command === 'coupon') return ['action', 'code'];
+  if (command === 'dashboard') return ['action'];
   if (command === 'stats') {
     if (!STATS_ACTIONS.has(words[0] ?? '') && !options.action) return [];
     const action = options.action ?? words[0];

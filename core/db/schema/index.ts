@@ -15,3 +15,4 @@ export * from './files.ts';
 export * from './studio.ts';
 export * from './live.ts';
 export * from './growth.ts';
+export * from './dashboard.ts';
