@@ -26,7 +26,8 @@ describe('Telegram access audit', () => {
   let communityId: string;
   let spaceId: string;
   let chatId: number;
-  const clock = new FakeClock(new Date('2026-12-01T12:00:00Z'));
+  // The simulator checks invite expiry against real time, so Lyceum's clock starts there too.
+  const clock = new FakeClock(new Date());
   const queue = new RecordingQueue();
   let deps: Parameters<typeof reconcileAll>[0];
   const people: Record<string, { userId: number; memberId: string }> = {};
