@@ -19,6 +19,7 @@ import { sendDeliveryJob } from './delivery/send.job.ts';
 import { releaseDripJob, scheduleDripJob } from './delivery/drip.job.ts';
 import { startAnnouncementJob, startAnnouncementsJob } from './delivery/announcements.job.ts';
 import { publishLiveJob, remindLiveJob } from './delivery/live.job.ts';
+import { weeklySummaryJob } from './digests/weekly-summary.job.ts';
 
 /** Every job of the contract and its handler; a contract job without a handler fails to compile. */
 export const jobRegistry = {
@@ -38,6 +39,7 @@ export const jobRegistry = {
   'support.sweep': sweepSupportJob,
   'delivery.notify-review': notifyReviewJob,
   'delivery.send': sendDeliveryJob,
+  'digests.weekly-summary': weeklySummaryJob,
   'delivery.schedule-drip': scheduleDripJob,
   'delivery.release-drip': releaseDripJob,
   'delivery.start-announcement': startAnnouncementJob,

@@ -26,8 +26,8 @@ export type Report = { title: string; fields: Array<{ name: string; value: strin
 type Context = { db: Queryable; communityId: string; period: Period; locale: Locale; now: Date; courseId?: string | undefined };
 
 const percent = (locale: Locale, share: number | null) => (share === null ? '—' : new Intl.NumberFormat(locale === 'zh' ? 'zh-CN' : 'en-US', { style: 'percent', maximumFractionDigits: 1 }).format(share));
-const count = (locale: Locale, value: number) => new Intl.NumberFormat(locale === 'zh' ? 'zh-CN' : 'en-US').format(value);
-const moneyList = (locale: Locale, items: Array<{ amount: number; currency: string }>) => items.map((item) => formatMoney(locale, item.amount, item.currency)).join(' · ') || '—';
+export const count = (locale: Locale, value: number) => new Intl.NumberFormat(locale === 'zh' ? 'zh-CN' : 'en-US').format(value);
+export const moneyList = (locale: Locale, items: Array<{ amount: number; currency: string }>) => items.map((item) => formatMoney(locale, item.amount, item.currency)).join(' · ') || '—';
 /** Minor units to the major units a chart's axis reads (cents to dollars; Stars stay whole). */
 const major = (amount: number, currency: string) => (currency === 'XTR' ? amount : amount / 10 ** (new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2));
 
@@ -48,7 +48,7 @@ export async function buildReport(view: ReportView, context: Context): Promise<R
   }
 }
 
-function revenueChart(locale: Locale, days: Awaited<ReturnType<typeof revenueByDay>>): Chart {
+export function revenueChart(locale: Locale, days: Awaited<ReturnType<typeof revenueByDay>>): Chart {
   return { kind: 'bar', title: t(locale, 'stats.chart.revenue'), xTitle: t(locale, 'stats.axis.day'), yTitle: t(locale, 'stats.axis.net'), xType: 'day', valueFormat: 'number', rows: days.map((day) => ({ x: day.day, y: major(day.net, day.currency), facet: day.currency })) };
 }
 

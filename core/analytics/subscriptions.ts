@@ -98,12 +98,12 @@ export async function mrrMovements(db: Queryable, communityId: string, months: A
 export type SubscriberChurn = { activeAtStart: number; newInWindow: number; churned: number; rate: number | null };
 
 /**
- * Subscriber churn over the 30 days to `at`: members paying for a subscription (any currency)
+ * Subscriber churn over the `windowDays` (30) days to `at`: members paying for a subscription (any currency)
  * at the window's start and no longer at its end, over those paying at the start plus those new
  * in it. Null when nobody paid (a rate of nothing).
  */
-export async function subscriberChurn(db: Queryable, communityId: string, at: Date): Promise<SubscriberChurn> {
-  const start = new Date(at.getTime() - 30 * DAY_MS);
+export async function subscriberChurn(db: Queryable, communityId: string, at: Date, windowDays = 30): Promise<SubscriberChurn> {
+  const start = new Date(at.getTime() - windowDays * DAY_MS);
   const [row] = await db.execute<{ active_start: number; new_in: number; churned: number }>(sql`
     with spans as (${subscriptionSpans(communityId)}),
     a as (select distinct member_id from spans where ${activeAt(iso(start))}),

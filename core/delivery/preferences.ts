@@ -55,7 +55,8 @@ export async function turnOff(deps: Pick<CoreDeps, 'db'>, actor: Actor, kind: No
 
 async function preferencesReply(db: Queryable, actor: Actor, headline?: string): Promise<Reply> {
   const lines = [];
-  for (const kind of notificationKinds) {
+  // The weekly summary goes to owners only: nobody else is shown a switch for it.
+  for (const kind of notificationKinds.filter((kind) => kind !== 'summary' || actor.role === 'owner')) {
     const states = await Promise.all((['discord', 'telegram'] as const).map(async (platform) => `${platform} ${(await wantsMessage(db, { communityId: actor.communityId, memberId: actor.memberId, kind, platform })) ? '✓' : '✗'}`));
     lines.push(`${t(actor.locale, `notifications.kind.${kind}`)}: ${states.join(' · ')}`);
   }

@@ -10,7 +10,7 @@ import { type Bucket, type Pacer, pacedWithin, whenPaced } from './pacer.ts';
 import { DISCORD_INVALID_REQUESTS, discordBuckets, platformLimits, telegramBuckets } from './platform-limits.ts';
 
 /** Which member preference a kind of message answers to; `direct` (receipts, access) always goes. */
-const PREFERENCE_OF: Partial<Record<DeliveryRow['kind'], NotificationKind>> = { announcement: 'announcements', lesson: 'drip', digest: 'digests', reminder: 'reminders' };
+const PREFERENCE_OF: Partial<Record<DeliveryRow['kind'], NotificationKind>> = { announcement: 'announcements', lesson: 'drip', digest: 'digests', reminder: 'reminders', summary: 'summary' };
 
 /** A claim older than this belongs to a worker that died mid-call: its send is recorded as unconfirmed, not repeated. */
 export const STALE_SEND_MS = 2 * 60_000;

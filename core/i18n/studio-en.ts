@@ -92,6 +92,7 @@ export const studioEn = {
   'notifications.kind.reminders': 'Reminders',
   'notifications.kind.digests': 'Weekly picks',
   'notifications.kind.dms': 'Private messages at all',
+  'notifications.kind.summary': 'Weekly summary (owners)',
   'notifications.unsubscribe': 'Stop these messages',
   'command.notifications': 'Choose which messages you get, per platform',
   'command.notifications.kind': 'Which messages',

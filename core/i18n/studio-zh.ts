@@ -94,6 +94,7 @@ export const studioZh: Record<keyof typeof studioEn, string> = {
   'notifications.kind.reminders': '提醒',
   'notifications.kind.digests': '每周推荐',
   'notifications.kind.dms': '所有私信',
+  'notifications.kind.summary': '每周概况（所有者）',
   'notifications.unsubscribe': '不再接收此类消息',
   'command.notifications': '选择在各平台接收哪些消息',
   'command.notifications.kind': '消息类型',

@@ -189,6 +189,12 @@ export const jobs = {
     payload: z.object({ revisionId: z.uuid(), reviewedAt: z.iso.datetime() }),
     key: (payload) => `notify-review-${payload.revisionId}-${payload.reviewedAt}`,
   }),
+  /** Plans the owners' weekly summaries that are due (Monday 09:00 in each community's zone), once per week and owner. */
+  'digests.weekly-summary': job({
+    queue: 'digests',
+    payload: z.object({}),
+    key: () => 'weekly-summary',
+  }),
   /** Drops stored button payloads no reply has used for 30 days (see core/button-payloads). */
   'maintenance.prune-button-payloads': job({
     queue: 'maintenance',
@@ -216,6 +222,7 @@ export const schedules: Array<{ id: string; job: JobKey; payload: JobPayload<Job
   { id: 'release-drip', job: 'delivery.release-drip', payload: {}, every: 60_000 },
   { id: 'start-announcements', job: 'delivery.start-announcements', payload: {}, every: 60_000 },
   { id: 'remind-live', job: 'delivery.remind-live', payload: {}, every: 60_000 },
+  { id: 'weekly-summary', job: 'digests.weekly-summary', payload: {}, cron: '2 * * * *' },
 ];
 
 type AnySpec = { queue: QueueName; payload: z.ZodType; key?: (payload: never) => string };

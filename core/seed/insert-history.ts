@@ -44,7 +44,7 @@ export async function insertHistory(db: Database, communityId: string, history: 
   // Names no seeded persona or test member has, so `/grant Mia` still means one member.
   const named = history.members.map((member, index) => ({ id: member.id, displayName: `Learner ${String(index + 1).padStart(4, '0')}`, createdAt: member.joinedAt }));
   await insertAll(named, (chunk) => db.insert(members).values(chunk));
-  await insertAll(history.members, (chunk) => db.insert(memberships).values(chunk.map((member) => ({ communityId, memberId: member.id, createdAt: member.joinedAt }))));
+  await insertAll(history.members, (chunk) => db.insert(memberships).values(chunk.map((member) => ({ communityId, memberId: member.id, joinedAt: member.joinedAt }))));
   await insertAll(history.orders, (chunk) =>
     db.insert(orders).values(
       chunk.map((order) => ({

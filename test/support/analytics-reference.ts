@@ -105,10 +105,10 @@ export function referenceMovements(history: History, months: Array<{ month: stri
   return result;
 }
 
-export function referenceChurn(history: History, at: Date) {
+export function referenceChurn(history: History, at: Date, windowDays = 30) {
   const all = spans(history);
   const payingAt = (time: number) => new Set(all.filter((span) => active(span, time)).map((span) => span.memberId));
-  const a = payingAt(at.getTime() - 30 * DAY);
+  const a = payingAt(at.getTime() - windowDays * DAY);
   const b = payingAt(at.getTime());
   const newIn = [...b].filter((member) => !a.has(member)).length;
   const churned = [...a].filter((member) => !b.has(member)).length;

@@ -78,7 +78,7 @@ export const announcementStatus = pgEnum('announcement_status', [
   'sent',
   'canceled',
 ]);
-export const deliveryKind = pgEnum('delivery_kind', ['announcement', 'lesson', 'digest', 'direct', 'reminder']);
+export const deliveryKind = pgEnum('delivery_kind', ['announcement', 'lesson', 'digest', 'direct', 'reminder', 'summary']);
 export const deliveryTarget = pgEnum('delivery_target', ['dm', 'channel', 'group']);
 export const deliveryStatus = pgEnum('delivery_status', ['pending', 'sent', 'failed', 'skipped']);
 

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activityOn, dailyActiveSeries, funnel } from '../../../core/analytics/activity.ts';
+import { activityOn, dailyActiveSeries, funnel, membersJoined } from '../../../core/analytics/activity.ts';
 import { cohortRetention } from '../../../core/analytics/cohorts.ts';
 import { courseEffectiveness, dropOff } from '../../../core/analytics/courses.ts';
 import { addMonths, dayIn, monthsOf, parsePeriod, startOfDay } from '../../../core/analytics/period.ts';
@@ -98,8 +98,11 @@ describe('analytics metrics', () => {
     expect(trials).toEqual(referenceTrialConversion(history, NOW));
   });
 
-  it('counts the funnel, DAU/WAU/MAU and stickiness', async () => {
+  it('counts new members, the funnel, DAU/WAU/MAU and stickiness', async () => {
     const last30 = period('30d');
+    const joined = history.members.filter((member) => member.joinedAt >= last30.from && member.joinedAt < last30.to).length;
+    expect(joined).toBeGreaterThan(0);
+    expect(await membersJoined(database.db, communityId, last30)).toBe(joined);
     expect(await funnel(database.db, communityId, last30)).toEqual(referenceFunnel(history, last30.from, last30.to));
     const today = dayIn(NOW, ZONE);
     const activity = await activityOn(database.db, communityId, today);

@@ -7,6 +7,7 @@ import { buttonPayloads, courseStats } from '../../../core/db/schema/index.ts';
 import { seedDemoCommunity } from '../../../core/seed/seed-demo.ts';
 import { registerJobMetrics } from '../../../workers/metrics.ts';
 import { startWorkers, type WorkerRuntime } from '../../../workers/runner.ts';
+import { scratchFileStore } from '../../support/core-deps.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { FakeClock, silentLog } from '../../support/fakes.ts';
 import { createTestQueues, eventually, type TestQueues } from '../../support/queues.ts';
@@ -32,7 +33,7 @@ describe('startWorkers', () => {
   const start = async (db = database.db) => {
     registry = new Registry();
     const metrics = registerJobMetrics(registry, (name) => queues.queue.queue(name));
-    runtime = await startWorkers({ db, clock: new FakeClock(), queue: queues.queue, log: silentLog, payments: { sandbox: true } }, queues.queue, {
+    runtime = await startWorkers({ db, clock: new FakeClock(), queue: queues.queue, log: silentLog, payments: { sandbox: true }, files: scratchFileStore() }, queues.queue, {
       connection: queues.redis,
       prefix: queues.prefix,
       concurrency: 2,
