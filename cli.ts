@@ -33,6 +33,7 @@ import type { CoreDeps } from './core/deps.ts';
 import { openFileStore } from './bots/files/open-file-store.ts';
 import { createVegaCharts } from './bots/charts/vega-charts.ts';
 import { mountDashboard } from './bots/http/dashboard.ts';
+import { mountAnnouncementLinks } from './bots/http/announcement-links.ts';
 import { createLogger } from './core/logger.ts';
 import { AdjustableClock, systemClock } from './core/ports.ts';
 import { seedDemoActivity } from './core/seed/demo-activity.ts';
@@ -126,7 +127,7 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
     files,
     charts: createVegaCharts(),
     // The listening port is known once the server runs; a configured PUBLIC_URL wins.
-    web: { baseUrl: publicBase(config) },
+    web: { baseUrl: publicBase(config), linksReachable: Boolean(config.http.publicUrl) || (interactive && role === 'all') },
     payments: {
       sandbox: config.env !== 'production',
       stripe: config.stripe
@@ -251,6 +252,7 @@ async function startWorkersAndHttp(
       telegram?.mount(app);
       mountCheckoutReturn(app);
       mountDashboard(app, deps, { secureCookie: publicBase(config).startsWith('https:') });
+      mountAnnouncementLinks(app, deps);
       if (config.stripe) {
         const stripe = createStripeClient({ secretKey: config.stripe.secretKey, apiUrl: config.stripe.apiUrl });
         mountStripeWebhook(app, { stripe, webhookSecret: config.stripe.webhookSecret, deps, log });

@@ -21,8 +21,12 @@ export type CoreDeps = {
   files: FileStore;
   /** Draws the charts of /stats, the dashboard and the weekly summary. */
   charts?: ChartRenderer;
-  /** Where this deployment's HTTP server is reached from outside (dashboard sign-in links). */
-  web?: { baseUrl: string };
+  /**
+   * Where this deployment's HTTP server is reached from outside (dashboard sign-in links).
+   * `linksReachable`: members can open links to it (a PUBLIC_URL, or the console on this
+   * machine), so announcements' links may go through the redirect that counts clicks.
+   */
+  web?: { baseUrl: string; linksReachable?: boolean };
   /** The platforms' REST sides for roles, invites and removals (workers only). */
   access?: AccessGateways;
   /**

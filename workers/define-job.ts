@@ -20,7 +20,7 @@ export class RetryLater extends Error {
 /** What a job handler gets besides its payload: a logger carrying the job's ids. */
 export type JobContext = { log: Logger; jobId: string; attempt: number };
 
-export type JobDeps = Pick<CoreDeps, 'db' | 'clock' | 'queue' | 'payments' | 'log' | 'access' | 'pacer' | 'delivery' | 'files' | 'charts'>;
+export type JobDeps = Pick<CoreDeps, 'db' | 'clock' | 'queue' | 'payments' | 'log' | 'access' | 'pacer' | 'delivery' | 'files' | 'charts' | 'web'>;
 
 /**
  * A job handler. Returning an error is a domain "no" (the job fails once, no retry); throwing

@@ -169,7 +169,7 @@ async function announcementsReport(context: Context): Promise<Report> {
   const reach = await announcementReach(db, communityId, period);
   return {
     title: t(locale, 'stats.title.announcements'),
-    fields: reach.slice(0, 10).map((row) => ({ name: row.title, value: t(locale, 'stats.reachValue', { recipients: count(locale, row.recipients), sent: count(locale, row.sent), delivered: count(locale, row.delivered), failed: count(locale, row.failed) }) })),
+    fields: reach.slice(0, 10).map((row) => ({ name: row.title, value: t(locale, 'stats.reachValue', { recipients: count(locale, row.recipients), sent: count(locale, row.sent), delivered: count(locale, row.delivered), failed: count(locale, row.failed), clicked: count(locale, row.clicked), opens: count(locale, row.linkOpens) }) })),
     chart: {
       kind: 'bar',
       title: t(locale, 'stats.chart.reach'),
@@ -180,8 +180,9 @@ async function announcementsReport(context: Context): Promise<Report> {
       rows: reach.slice(0, 10).reverse().flatMap((row) => [
         { x: row.title, y: row.recipients, series: t(locale, 'stats.series.recipients') },
         { x: row.title, y: row.delivered, series: t(locale, 'stats.series.delivered') },
+        { x: row.title, y: row.clicked, series: t(locale, 'stats.series.clicked') },
       ]),
     },
-    table: { name: 'announcements', columns: ['announcement', 'started_at', 'recipients', 'sent', 'delivered', 'failed', 'skipped'], rows: reach.map((row) => [row.title, row.startedAt.toISOString(), row.recipients, row.sent, row.delivered, row.failed, row.skipped]) },
+    table: { name: 'announcements', columns: ['announcement', 'started_at', 'recipients', 'sent', 'delivered', 'failed', 'skipped', 'clicked', 'link_opens'], rows: reach.map((row) => [row.title, row.startedAt.toISOString(), row.recipients, row.sent, row.delivered, row.failed, row.skipped, row.clicked, row.linkOpens]) },
   };
 }

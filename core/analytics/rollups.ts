@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 
 /** Behaviour that counts as a member being active: their own acts, not what Lyceum sent them. */
-export const ACTIVE_KINDS = ['course_view', 'search', 'enrolled', 'purchase', 'lesson_opened', 'lesson_completed', 'course_rated', 'digest_click'] as const;
+export const ACTIVE_KINDS = ['course_view', 'search', 'enrolled', 'purchase', 'lesson_opened', 'lesson_completed', 'course_rated', 'digest_click', 'announcement_click'] as const;
 
 /**
  * Rows that committed late (a long transaction) may carry an earlier `created_at` or id than

@@ -6,7 +6,8 @@
 export function parseTextOptions(command: string, argument: string): Record<string, string> {
   const options: Record<string, string> = {};
   const words: string[] = [];
-  for (const match of argument.matchAll(/(\w+):"([^"]*)"|(\w+):(\S+)|(\S+)/g)) {
+  // A web address (`https://…`) is a word, not a `https` option.
+  for (const match of argument.matchAll(/(\w+):"([^"]*)"|(\w+):(?!\/\/)(\S+)|(\S+)/g)) {
     const [, quotedKey, quotedValue, key, value, word] = match;
     if (quotedKey) options[quotedKey] = quotedValue ?? '';
     else if (key) options[key] = value ?? '';
@@ -33,7 +34,7 @@ const KEEPS_LINES = new Set(['announce']);
 
 /** The free words as typed (after the `leading` sub-command words), without the `key:value` options among them. */
 function keptLines(argument: string, leading: number): string {
-  const withoutOptions = argument.replace(/(\w+):"([^"]*)"|(\w+):(\S+)/g, '');
+  const withoutOptions = argument.replace(/(?<!\S)(?:(\w+):"([^"]*)"|(\w+):(?!\/\/)(\S+))/g, '');
   return withoutOptions.replace(new RegExp(`^\\s*(?:\\S+\\s+){${leading}}`), '').trim();
 }
 

@@ -5,10 +5,11 @@ import { type Locale, toLocale } from '../i18n/index.ts';
 import type { Reply } from '../reply.ts';
 import { type DeliveryOutcome, type DeliveryPlan, type DeliveryRow, sendDelivery } from './send-delivery.ts';
 import { type Announcement, announcementReply } from './announcements/content.ts';
+import { trackLinks } from './announcements/links.ts';
 import { showProgress, trackAnnouncement } from './announcements/progress.ts';
 import { hintStartInGroup } from './drip.ts';
 
-type Deps = Pick<CoreDeps, 'db' | 'clock' | 'log' | 'pacer' | 'delivery' | 'queue'>;
+type Deps = Pick<CoreDeps, 'db' | 'clock' | 'log' | 'pacer' | 'delivery' | 'queue' | 'web'>;
 
 /** Rendered announcements, by id, language and kind of target: the text is fixed once it is confirmed. */
 const rendered = new Map<string, Reply>();
@@ -47,14 +48,16 @@ export async function deliver(deps: Deps, deliveryId: string, claimToken?: strin
   return outcome;
 }
 
-async function planAnnouncementRow(deps: Pick<CoreDeps, 'db'>, row: DeliveryRow, announcementId: string): Promise<DeliveryPlan> {
+async function planAnnouncementRow(deps: Pick<CoreDeps, 'db' | 'web'>, row: DeliveryRow, announcementId: string): Promise<DeliveryPlan> {
   const [announcement] = await deps.db.select().from(announcements).where(eq(announcements.id, announcementId));
   if (!announcement || announcement.status === 'canceled') return { skip: 'canceled' };
   if (announcement.status !== 'sending') return { hold: true };
   const privateMessage = row.targetKind === 'dm';
   const locale = privateMessage ? await recipientLocale(deps, row) : 'en';
+  const reply = renderOnce(announcement, locale, privateMessage);
   return {
-    reply: renderOnce(announcement, locale, privateMessage),
+    // With a public address, links go through the redirect that counts clicks for this row.
+    reply: deps.web?.linksReachable && reply.blocks ? { ...reply, blocks: trackLinks(reply.blocks, deps.web.baseUrl, row.id) } : reply,
     extras: { paidBroadcast: announcement.paidBroadcast && row.platform === 'telegram' && privateMessage, publish: row.platform === 'discord' && !privateMessage },
   };
 }

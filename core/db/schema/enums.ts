@@ -99,5 +99,6 @@ export const behaviourKind = pgEnum('behaviour_kind', [
   'course_rated',
   'digest_sent',
   'digest_click',
+  'announcement_click',
 ]);
 export const actorKind = pgEnum('actor_kind', ['member', 'system']);

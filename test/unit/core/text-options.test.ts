@@ -34,6 +34,14 @@ describe('parseTextOptions', () => {
     expect(parseTextOptions('faq', 'remove 1a2b3c4d')).toEqual({ action: 'remove', entry: '1a2b3c4d' });
   });
 
+  it('keeps web addresses in free text: https: is not an option', () => {
+    expect(parseTextOptions('announce', 'Read [the guide](https://example.com/g?a=1) or http://x.org now at:2026-12-01T09:00')).toEqual({
+      text: 'Read [the guide](https://example.com/g?a=1) or http://x.org now',
+      at: '2026-12-01T09:00',
+    });
+    expect(parseTextOptions('courses', 'https://example.com')).toEqual({ query: 'https://example.com' });
+  });
+
   it('lets an explicit key win over a leading word', () => {
     expect(parseTextOptions('grant', 'member:Mia product:pro')).toEqual({ member: 'Mia', product: 'pro' });
   });
