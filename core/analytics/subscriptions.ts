@@ -15,7 +15,7 @@ const subscriptionSpans = (communityId: string): SQL => sql`
   select s.member_id, o.currency,
     (case when cp.duration = 'forever' then o.amount else coalesce(o.list_amount, o.amount) end)::numeric
       * case p.interval when 'week' then 52.0 / 12 when 'year' then 1.0 / 12 else 1 end as monthly,
-    (select min(l.occurred_at) from ledger_entries l where l.order_id = s.order_id and l.kind = 'charge' and l.amount > 0) as paid_from,
+    f.paid_from,
     case
       when o.status = 'refunded' then coalesce(o.refunded_at, s.canceled_at, s.current_period_end)
       when s.status in ('canceled', 'expired') then coalesce(s.canceled_at, s.current_period_end)
@@ -25,6 +25,11 @@ const subscriptionSpans = (communityId: string): SQL => sql`
   join orders o on o.id = s.order_id
   join products p on p.id = s.product_id
   left join coupons cp on cp.id = o.coupon_id
+  -- One pass over the community's ledger (not one lookup per subscription: the ledger has no order index).
+  left join (
+    select l.order_id, min(l.occurred_at) as paid_from from ledger_entries l
+    where l.community_id = ${communityId} and l.kind = 'charge' and l.amount > 0 group by l.order_id
+  ) f on f.order_id = s.order_id
   where s.community_id = ${communityId}`;
 
 const activeAt = (at: SQL) => sql`paid_from is not null and paid_from <= ${at} and (ended_at is null or ended_at > ${at})`;
