@@ -5,29 +5,60 @@
  */
 export type Csr = { rows: number; cols: number; indptr: Int32Array; indices: Int32Array; values: Float32Array };
 
-export type Interaction = { user: number; item: number; weight: number };
+/** Interactions as columns (one entry per index), in time order per user. */
+export type Interactions = { users: Int32Array; items: Int32Array; weights: Float32Array; length: number };
 
 export type UserItems = { byUser: Csr; byItem: Csr };
 
-/** Builds both views; `interactions` must be in time order per user (the order kept in the rows). A repeated pair keeps the first. */
-export function buildUserItems(interactions: Interaction[], users: number, items: number): UserItems {
+/** A growing columnar list of interactions. */
+export class InteractionList implements Interactions {
+  users = new Int32Array(1_024);
+  items = new Int32Array(1_024);
+  weights = new Float32Array(1_024);
+  length = 0;
+
+  push(user: number, item: number, weight: number): void {
+    if (this.length === this.users.length) {
+      const grow = <T extends Int32Array | Float32Array>(array: T, next: T) => (next.set(array), next);
+      this.users = grow(this.users, new Int32Array(this.length * 2));
+      this.items = grow(this.items, new Int32Array(this.length * 2));
+      this.weights = grow(this.weights, new Float32Array(this.length * 2));
+    }
+    this.users[this.length] = user;
+    this.items[this.length] = item;
+    this.weights[this.length++] = weight;
+  }
+}
+
+/**
+ * Builds both views, each user's row in the order given (time order); a repeated (user, item)
+ * pair keeps its first entry. Linear in the interactions, with one marker per item.
+ */
+export function buildUserItems(interactions: Interactions, users: number, items: number): UserItems {
   const counts = new Int32Array(users + 1);
-  const seen = new Set<number>();
-  const kept: Interaction[] = [];
-  for (const entry of interactions) {
-    const key = entry.user * items + entry.item;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    kept.push(entry);
-    counts[entry.user + 1]! += 1;
+  for (let n = 0; n < interactions.length; n += 1) counts[interactions.users[n]! + 1]! += 1;
+  const rows = fromCounts(users, items, counts, interactions.length);
+  const cursor = rows.indptr.slice(0, users);
+  for (let n = 0; n < interactions.length; n += 1) {
+    const at = cursor[interactions.users[n]!]!++;
+    rows.indices[at] = interactions.items[n]!;
+    rows.values[at] = interactions.weights[n]!;
   }
-  const byUser = fromCounts(users, items, counts, kept.length);
-  const cursor = byUser.indptr.slice(0, users);
-  for (const entry of kept) {
-    const at = cursor[entry.user]!++;
-    byUser.indices[at] = entry.item;
-    byUser.values[at] = entry.weight;
+  // Repeats out, in place: `marker[item]` is the last row that had it (plus one).
+  const marker = new Int32Array(items);
+  const indptr = new Int32Array(users + 1);
+  let write = 0;
+  for (let user = 0; user < users; user += 1) {
+    for (let at = rows.indptr[user]!; at < rows.indptr[user + 1]!; at += 1) {
+      const item = rows.indices[at]!;
+      if (marker[item] === user + 1) continue;
+      marker[item] = user + 1;
+      rows.indices[write] = item;
+      rows.values[write++] = rows.values[at]!;
+    }
+    indptr[user + 1] = write;
   }
+  const byUser: Csr = { rows: users, cols: items, indptr, indices: rows.indices.slice(0, write), values: rows.values.slice(0, write) };
   return { byUser, byItem: transpose(byUser) };
 }
 

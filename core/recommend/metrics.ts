@@ -20,8 +20,13 @@ export function rankTargets(scorer: Scorer, data: TrainingData, targets: Target[
   targets.forEach((target, index) => {
     const mine = profile(data, target.user).items;
     for (const item of mine) owned[item] = 1;
-    scorer.scores(target.user, scores);
-    const top = topK(scores, candidates, k, (item) => owned[item] === 1);
+    const skip = (item: number) => owned[item] === 1;
+    let top: Int32Array;
+    if (scorer.top) top = scorer.top(target.user, k, skip);
+    else {
+      scorer.scores(target.user, scores);
+      top = topK(scores, candidates, k, skip);
+    }
     for (const item of mine) owned[item] = 0;
     const rank = top.indexOf(target.item);
     if (rank >= 0) {

@@ -1,5 +1,5 @@
 import { fitHybrid, type Tuning, tuneHybrid } from './hybrid.ts';
-import type { Interaction } from './matrix.ts';
+import { InteractionList } from './matrix.ts';
 import { bootstrapInterval, mean, rankTargets, type Target } from './metrics.ts';
 import { itemKnn } from './similarity.ts';
 import { popularityScorer, profile, type Scorer, type TrainingData, trainingData } from './training-data.ts';
@@ -40,7 +40,7 @@ export function evaluateOffline(rows: InteractionRow[]): OfflineEvaluation {
     list.push({ item, ts: row.ts, order });
     byUser.set(row.user, list);
   });
-  const interactions: Interaction[] = [];
+  const interactions = new InteractionList();
   const targets: Target[] = [];
   let user = 0;
   let skippedUsers = 0;
@@ -50,7 +50,7 @@ export function evaluateOffline(rows: InteractionRow[]): OfflineEvaluation {
     if (!tested) skippedUsers += 1;
     for (const [n, entry] of list.entries()) {
       if (tested && n === list.length - 1) targets.push({ user, item: entry.item });
-      else interactions.push({ user, item: entry.item, weight: 1 });
+      else interactions.push(user, entry.item, 1);
     }
     user += 1;
   }

@@ -1,4 +1,4 @@
-import { buildUserItems, type Interaction, type UserItems } from './matrix.ts';
+import { buildUserItems, InteractionList, type Interactions, type UserItems } from './matrix.ts';
 
 /**
  * What a recommender learns from: who has what (in each member's time order, with a strength
@@ -7,15 +7,19 @@ import { buildUserItems, type Interaction, type UserItems } from './matrix.ts';
  */
 export type TrainingData = UserItems & { features: string[][]; popularity: Float64Array };
 
-export function trainingData(interactions: Interaction[], users: number, features: string[][]): TrainingData {
+export function trainingData(interactions: Interactions, users: number, features: string[][]): TrainingData {
   const matrix = buildUserItems(interactions, users, features.length);
   const popularity = new Float64Array(features.length);
   for (let item = 0; item < features.length; item += 1) popularity[item] = matrix.byItem.indptr[item + 1]! - matrix.byItem.indptr[item]!;
   return { ...matrix, features, popularity };
 }
 
-/** A fitted model: every item's score for one member (higher is better), written into `into`. */
-export type Scorer = { scores(user: number, into: Float64Array): void };
+/**
+ * A fitted model: every item's score for one member (higher is better), written into `into`;
+ * `top`, when the model has it, gives the member's best k directly (ties to the lower index),
+ * as `scores` would rank them, without scoring the whole catalogue.
+ */
+export type Scorer = { scores(user: number, into: Float64Array): void; top?(user: number, k: number, skip?: (item: number) => boolean): Int32Array };
 
 /** The member's items, oldest first, and their strengths. */
 export function profile(data: TrainingData, user: number): { items: Int32Array; weights: Float32Array } {
@@ -33,12 +37,12 @@ export function popularityScorer(data: TrainingData): Scorer {
  * their target; everything else is the training part. Tuning on this never sees a test item.
  */
 export function holdOutLast(data: TrainingData, options: { maxTargets?: number; seed?: number } = {}): { train: TrainingData; targets: Array<{ user: number; item: number }> } {
-  const interactions: Interaction[] = [];
+  const interactions = new InteractionList();
   let targets: Array<{ user: number; item: number }> = [];
   for (let user = 0; user < data.byUser.rows; user += 1) {
     const { items, weights } = profile(data, user);
     const last = items.length >= 2 ? items.length - 1 : items.length;
-    for (let n = 0; n < last; n += 1) interactions.push({ user, item: items[n]!, weight: weights[n]! });
+    for (let n = 0; n < last; n += 1) interactions.push(user, items[n]!, weights[n]!);
     if (last < items.length) targets.push({ user, item: items[last]! });
   }
   if (options.maxTargets && targets.length > options.maxTargets) {
@@ -47,4 +51,16 @@ export function holdOutLast(data: TrainingData, options: { maxTargets?: number; 
     targets = Array.from({ length: options.maxTargets }, (_, n) => targets[Math.floor(n * step)]!);
   }
   return { train: trainingData(interactions, data.byUser.rows, data.features), targets };
+}
+
+/** Every `step`-th member only (at most `maxUsers`), with all the items: tuning on a large community reads a sample. */
+export function sampleUsers(data: TrainingData, maxUsers: number): TrainingData {
+  if (data.byUser.rows <= maxUsers) return data;
+  const step = data.byUser.rows / maxUsers;
+  const interactions = new InteractionList();
+  for (let n = 0; n < maxUsers; n += 1) {
+    const { items, weights } = profile(data, Math.floor(n * step));
+    for (let k = 0; k < items.length; k += 1) interactions.push(n, items[k]!, weights[k]!);
+  }
+  return trainingData(interactions, maxUsers, data.features);
 }

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { fitHybrid } from '../../../core/recommend/hybrid.ts';
 import { parseInteractionsCsv } from '../../../core/recommend/interactions-csv.ts';
+import { InteractionList } from '../../../core/recommend/matrix.ts';
 import { seededRandom } from '../../../core/recommend/metrics.ts';
 import { evaluateOffline, type InteractionRow } from '../../../core/recommend/offline-eval.ts';
 import { allIndices, topK } from '../../../core/recommend/top-k.ts';
+import { profile, trainingData } from '../../../core/recommend/training-data.ts';
 
 /**
  * Interactions shaped like a course community: 60 courses in 6 categories, each category a track
@@ -53,6 +56,23 @@ describe('the offline evaluation', () => {
     }
     // Tuning saw the validation split only: the same rows give the same parameters.
     expect(evaluateOffline(rows).tuning.params).toEqual(evaluation.tuning.params);
+  });
+
+  it('gives the same top 10 from the member’s neighbourhood as from scoring every course', () => {
+    const random = seededRandom(9);
+    const interactions = new InteractionList();
+    for (let user = 0; user < 300; user += 1) for (let n = 0; n < 2 + (user % 7); n += 1) interactions.push(user, Math.floor(random() ** 2 * 80), 1 + (n % 3));
+    interactions.push(300, 5, 1); // and a member with one course; 301 has none
+    const data = trainingData(interactions, 302, Array.from({ length: 90 }, (_, item) => [`category:${item % 6}`, `tag:${item % 11}`]));
+    const { scorer } = fitHybrid(data, { alpha: 0.75, beta: 0.5, neighbours: 20, recency: 0.7, content: 0.2, popularity: 0.05 });
+    const dense = new Float64Array(90);
+    for (let user = 0; user < 302; user += 1) {
+      const owned = new Set(profile(data, user).items);
+      scorer.scores(user, dense);
+      expect(Array.from(scorer.top!(user, 10, (item) => owned.has(item))), `member ${user}`).toEqual(Array.from(topK(dense, allIndices(90), 10, (item) => owned.has(item))));
+    }
+    // No history: the most popular courses.
+    expect(Array.from(scorer.top!(301, 3))).toEqual(Array.from(topK(data.popularity, allIndices(90), 3)));
   });
 
   it('reads the CSV by its header, and says what is wrong with a bad file', () => {
