@@ -15,6 +15,8 @@ export const actionSchema = z.discriminatedUnion('type', [
     query: z.string().min(1).max(100).optional(),
   }),
   z.object({ type: z.literal('course.show'), courseId: z.uuid() }),
+  /** A page of the member's recommendations (/recommend). */
+  z.object({ type: z.literal('recommend.page'), page: z.number().int().min(1).max(100) }),
   /** Start checkout for a product; `provider` picks one where several are offered. */
   z.object({ type: z.literal('product.buy'), productId: z.uuid(), provider: z.enum(['stripe', 'stars', 'sandbox']).optional(), couponId: z.uuid().optional() }),
   /** A shared coupon offer: checkout with the code applied (or its products to choose from). */
@@ -85,6 +87,8 @@ export function encodeAction(action: Action): string {
       return ['cp', action.page, escapePart(action.category ?? ''), escapePart(action.query ?? '')].join(SEPARATOR);
     case 'course.show':
       return ['co', uuidToCompact(action.courseId)].join(SEPARATOR);
+    case 'recommend.page':
+      return ['rp', action.page].join(SEPARATOR);
     case 'product.buy':
       return ['pb', uuidToCompact(action.productId), action.provider ? providerCodes[action.provider] : '', ...(action.couponId ? [uuidToCompact(action.couponId)] : [])].join(SEPARATOR);
     case 'coupon.redeem':
@@ -143,6 +147,8 @@ export function decodeAction(encoded: string): Action | undefined {
         category: category ? unescapePart(category) : undefined,
         query: query ? unescapePart(query) : undefined,
       };
+    } else if (tag === 'rp' && parts.length === 1) {
+      candidate = { type: 'recommend.page', page: /^\d{1,3}$/.test(parts[0] ?? '') ? Number(parts[0]) : Number.NaN };
     } else if (tag === 'co' && parts.length === 1) {
       candidate = { type: 'course.show', courseId: compactToUuid(parts[0] ?? '') };
     } else if (tag === 'pb' && (parts.length === 2 || parts.length === 3)) {

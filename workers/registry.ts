@@ -19,6 +19,7 @@ import { sendDeliveryJob } from './delivery/send.job.ts';
 import { releaseDripJob, scheduleDripJob } from './delivery/drip.job.ts';
 import { startAnnouncementJob, startAnnouncementsJob } from './delivery/announcements.job.ts';
 import { publishLiveJob, remindLiveJob } from './delivery/live.job.ts';
+import { trainRecommenderJob } from './digests/train-recommender.job.ts';
 import { weeklySummaryJob } from './digests/weekly-summary.job.ts';
 
 /** Every job of the contract and its handler; a contract job without a handler fails to compile. */
@@ -40,6 +41,7 @@ export const jobRegistry = {
   'delivery.notify-review': notifyReviewJob,
   'delivery.send': sendDeliveryJob,
   'digests.weekly-summary': weeklySummaryJob,
+  'digests.train-recommender': trainRecommenderJob,
   'delivery.schedule-drip': scheduleDripJob,
   'delivery.release-drip': releaseDripJob,
   'delivery.start-announcement': startAnnouncementJob,

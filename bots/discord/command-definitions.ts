@@ -113,6 +113,7 @@ export const guildCommands: Command[] = [
     options: [text('product', 'command.buy.product', { autocomplete: true, max_length: 100 }), text('code', 'command.buy.code', { min_length: 3, max_length: 32 })],
   },
   { name: 'my', ...inGuilds, ...described('command.my') },
+  { name: 'recommend', ...inGuilds, ...described('command.recommend'), options: [{ type: ApplicationCommandOptionType.Integer, name: 'page', ...described('command.recommend.page'), min_value: 1, max_value: 100 }] },
   { name: 'link', ...inGuilds, ...described('command.link'), options: [text('code', 'command.link.code', { min_length: 8, max_length: 9 })] },
   { name: 'cancel', ...inGuilds, ...described('command.cancel'), options: [text('product', 'command.cancel.product', { max_length: 100 })] },
   { name: 'sales', ...inGuilds, ...described('command.sales') },

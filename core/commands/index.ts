@@ -31,6 +31,7 @@ import { liveInput, runLiveCommand } from '../delivery/live/live-command.ts';
 import { couponInput, manageCoupons } from '../growth/coupon-command.ts';
 import { runStats, statsInput } from '../analytics/stats-command.ts';
 import { dashboardInput, manageDashboard } from '../analytics/dashboard-access.ts';
+import { recommend, recommendInput } from '../recommend/recommend-command.ts';
 
 export type CommandDeps = Pick<CoreDeps, 'db' | 'queue' | 'clock' | 'payments' | 'log' | 'files' | 'access' | 'support' | 'delivery' | 'charts' | 'web'>;
 
@@ -46,6 +47,7 @@ const define = <S extends z.ZodType>(definition: CommandDefinition<S>) => defini
 export const commands = {
   courses: define({ input: listCoursesInput, run: listCourses }),
   course: define({ input: courseCommandInput, run: runCourseCommand }),
+  recommend: define({ input: recommendInput, run: recommend }),
   lesson: define({ input: lessonCommandInput, run: runLessonCommand }),
   review: define({ input: reviewInput, run: review }),
   rate: define({ input: rateInput, run: rateCourse }),

@@ -13,6 +13,8 @@ import { eq } from 'drizzle-orm';
 import { members } from '../db/schema/index.ts';
 import { courseProgress, courseRating, mayOpen, storedReleases, unlocksAt } from '../studio/course-access.ts';
 import { type Reply, type ReplyButton, type ReplyField, replyLimits, truncate } from '../reply.ts';
+import { recordOpened } from '../recommend/recommend-command.ts';
+import { similarTo } from '../recommend/similar.ts';
 
 export const showCourseInput = z.union([
   z.object({ courseId: z.uuid() }),
@@ -21,6 +23,7 @@ export const showCourseInput = z.union([
 export type ShowCourseInput = z.infer<typeof showCourseInput>;
 
 const LESSONS_SHOWN = 15;
+const SIMILAR_SHOWN = 3;
 
 /**
  * One course with its lessons and the products that include it. The course must belong to the
@@ -38,7 +41,7 @@ export async function showCourse(
   const course = courseId ? await findCourse(deps.db, { ...scope, courseId }) : undefined;
   if (!course) return err({ code: 'course_not_found' });
 
-  const [lessons, products, access, progress, rating, author, releases] = await Promise.all([
+  const [lessons, products, access, progress, rating, author, releases, similar] = await Promise.all([
     listLessons(deps.db, { communityId: actor.communityId, courseId: course.id }),
     listProductsGranting(deps.db, { communityId: actor.communityId, courseId: course.id }),
     mayOpen(deps.db, actor, course.id),
@@ -46,7 +49,9 @@ export async function showCourse(
     courseRating(deps.db, course.id),
     course.authorMemberId ? deps.db.select({ name: members.displayName }).from(members).where(eq(members.id, course.authorMemberId)) : [],
     storedReleases(deps.db, { memberId: actor.memberId, courseId: course.id }),
+    similarTo(deps.db, { communityId: actor.communityId, courseId: course.id, limit: SIMILAR_SHOWN }),
     recordEvent(deps.db, { communityId: actor.communityId, memberId: actor.memberId, kind: 'course_view', courseId: course.id }),
+    recordOpened(deps.db, actor, course.id, deps.clock.now()),
   ]);
   const now = deps.clock.now();
   const view: LessonView = { open: access.allowed, since: access.since, done: progress.done, now, releases };
@@ -70,6 +75,7 @@ export async function showCourse(
   if (access.allowed && lessons.length) fields.push({ name: t(locale, 'course.progress'), value: t(locale, 'lesson.progress', { done: lessons.filter((lesson) => progress.done.has(lesson.id)).length, total: lessons.length }), inline: true });
   if (course.tags.length) fields.push({ name: t(locale, 'course.tags'), value: course.tags.join(', ') });
   fields.push({ name: t(locale, 'course.lessons'), value: lessonLines(locale, lessons, view) });
+  if (similar.length) fields.push({ name: t(locale, 'recommend.similar'), value: similar.map((other) => other.title).join('\n') });
   fields.push({
     name: t(locale, 'course.includedIn'),
     value: products.length
@@ -91,7 +97,10 @@ export async function showCourse(
     title: truncate(course.title, replyLimits.title),
     body: truncate(course.description || course.summary, 1200),
     fields: fields.map((field) => ({ ...field, value: truncate(field.value, replyLimits.fieldValue) })),
-    actions: [{ buttons: [...open, ...(access.allowed ? [] : buy), { label: t(locale, 'course.back'), action: { type: 'courses.page', page: 1 } }] }],
+    actions: [
+      { buttons: [...open, ...(access.allowed ? [] : buy), { label: t(locale, 'course.back'), action: { type: 'courses.page', page: 1 } }] },
+      ...(similar.length ? [{ buttons: similar.map((other) => ({ label: truncate(`↗ ${other.title}`, replyLimits.buttonLabel), action: { type: 'course.show' as const, courseId: other.id } })) }] : []),
+    ],
   });
 }
 

@@ -44,6 +44,8 @@ function mainOption(command: string, freeText: string, action: string | undefine
       return action === 'schedule' ? 'title' : action === 'cancel' ? 'session' : undefined;
     case 'stats':
       return 'period';
+    case 'recommend':
+      return 'page';
     case 'announce':
       return !action || action === 'send' ? 'text' : action === 'status' ? undefined : 'announcement';
     case 'courses':

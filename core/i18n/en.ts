@@ -1,5 +1,6 @@
 import { analyticsEn } from './analytics-en.ts';
 import { growthEn } from './growth-en.ts';
+import { recommendEn } from './recommend-en.ts';
 import { deliveryEn } from './delivery-en.ts';
 import { studioEn } from './studio-en.ts';
 
@@ -48,6 +49,7 @@ export const en = {
   'help.commands': 'Commands',
   'help.courses': '/courses [category] [query]: list and search courses',
   'help.course': '/course <name>: show one course and its lessons',
+  'help.recommend': '/recommend: courses picked for you, and why',
   'help.help': '/help: this message',
   'help.staffNote': 'As {role} you also see draft and in-review courses.',
   'role.owner': 'owner',
@@ -292,7 +294,6 @@ export const en = {
   'support.access.allGood': "Everything is in place on our side. Still can't see it? Write \"human\" and a person will look.",
   'support.clarify': "I'm not sure what you mean. Which is it about?",
   'support.whichCourse': "Which course do you mean? /courses lists them; name one and I'll show it.",
-  'support.popular': "Popular with members right now",
   'support.greeting': "Hi! Ask me about the courses, your purchases or your access, or write \"human\" to reach a person.",
   'support.outOfScope': "I can only help with this community: its courses, your purchases and your access.",
   'support.ticket.opened': "I've passed this to the team (ticket #{ticket}) with your orders and access attached. A person will answer you here.",
@@ -393,6 +394,7 @@ export const en = {
   ...studioEn,
   ...deliveryEn,
   ...growthEn,
+  ...recommendEn,
   ...analyticsEn,
 } as const;
 

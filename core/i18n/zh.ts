@@ -1,5 +1,6 @@
 import { analyticsZh } from './analytics-zh.ts';
 import { growthZh } from './growth-zh.ts';
+import { recommendZh } from './recommend-zh.ts';
 import { deliveryZh } from './delivery-zh.ts';
 import type { MessageKey } from './en.ts';
 import { studioZh } from './studio-zh.ts';
@@ -49,6 +50,7 @@ export const zh: Record<MessageKey, string> = {
   'help.commands': '命令',
   'help.courses': '/courses [分类] [关键词]：浏览和搜索课程',
   'help.course': '/course <名称>：查看课程及其课时',
+  'help.recommend': '/recommend：为你挑选的课程及理由',
   'help.help': '/help：显示本帮助',
   'help.staffNote': '作为{role}，你还能看到草稿和审核中的课程。',
   'role.owner': '所有者',
@@ -293,7 +295,6 @@ export const zh: Record<MessageKey, string> = {
   'support.access.allGood': "我们这边一切正常。仍然看不到？输入“人工”，会有工作人员来处理。",
   'support.clarify': "我不太确定你的意思。是关于哪方面的？",
   'support.whichCourse': "你指的是哪门课？/courses 可以列出所有课程；说出课程名我就给你看。",
-  'support.popular': "最近受欢迎的课程",
   'support.greeting': "你好！可以问我课程、你的购买或权限，或输入“人工”联系工作人员。",
   'support.outOfScope': "我只能帮你处理这个社区的事：课程、你的购买和权限。",
   'support.ticket.opened': "我已把你的问题转给团队（工单 #{ticket}），并附上了你的订单和权限信息。工作人员会在这里回复你。",
@@ -394,5 +395,6 @@ export const zh: Record<MessageKey, string> = {
   ...studioZh,
   ...deliveryZh,
   ...growthZh,
+  ...recommendZh,
   ...analyticsZh,
 };

@@ -189,6 +189,15 @@ export const jobs = {
     payload: z.object({ revisionId: z.uuid(), reviewedAt: z.iso.datetime() }),
     key: (payload) => `notify-review-${payload.revisionId}-${payload.reviewedAt}`,
   }),
+  /**
+   * Trains the recommender of one community, or of every community when `communityId` is
+   * absent, and replaces their stored recommendations and similar courses (core/recommend/train).
+   */
+  'digests.train-recommender': job({
+    queue: 'digests',
+    payload: z.object({ communityId: z.uuid().optional() }),
+    key: (payload) => `train-recommender-${payload.communityId ?? 'all'}`,
+  }),
   /** Plans the owners' weekly summaries that are due (Monday 09:00 in each community's zone), once per week and owner. */
   'digests.weekly-summary': job({
     queue: 'digests',
@@ -223,6 +232,7 @@ export const schedules: Array<{ id: string; job: JobKey; payload: JobPayload<Job
   { id: 'start-announcements', job: 'delivery.start-announcements', payload: {}, every: 60_000 },
   { id: 'remind-live', job: 'delivery.remind-live', payload: {}, every: 60_000 },
   { id: 'weekly-summary', job: 'digests.weekly-summary', payload: {}, cron: '2 * * * *' },
+  { id: 'train-recommender-nightly', job: 'digests.train-recommender', payload: {}, cron: '17 3 * * *' },
 ];
 
 type AnySpec = { queue: QueueName; payload: z.ZodType; key?: (payload: never) => string };

@@ -1,4 +1,5 @@
 import { and, desc, eq, ne } from 'drizzle-orm';
+import { recommend } from '../recommend/recommend-command.ts';
 import { shortId } from '../short-ids.ts';
 import { z } from 'zod';
 import { listCourses } from '../commands/list-courses.ts';
@@ -92,10 +93,8 @@ export async function answerIntent(deps: CommandDeps, actor: Actor, intent: Inte
       const course = findCourseMention(text, await mentionableCourses(deps.db, actor.communityId));
       return course ? showCourse(deps, actor, { courseId: course.id }) : ok({ body: t(locale, 'support.whichCourse') });
     }
-    case 'recommendation': {
-      const popular = await listCourses(deps, actor, { page: 1 });
-      return popular.ok ? ok({ ...popular.value, title: t(locale, 'support.popular') }) : popular;
-    }
+    case 'recommendation':
+      return recommend(deps, actor, { page: 1 });
     case 'purchase':
       return showProducts(deps, actor, {});
     // Payments and access are the member's own business: in a group these answers go to their private chat.

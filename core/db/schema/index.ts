@@ -16,3 +16,4 @@ export * from './studio.ts';
 export * from './live.ts';
 export * from './growth.ts';
 export * from './dashboard.ts';
+export * from './recommend.ts';

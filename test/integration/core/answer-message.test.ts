@@ -32,7 +32,7 @@ describe('answerMessage', () => {
     expect((await say('what courses do you have?')).title).toMatch(/^Courses/);
     expect((await say('tell me about sql for analyst')).title).toBe('SQL for Analysts');
     expect((await say('how long is the course?')).body).toMatch(/^Which course do you mean\?/);
-    expect((await say('which course for sql beginners?')).title).toBe('Popular with members right now');
+    expect((await say('which course for sql beginners?')).title).toBe('Recommended for you');
     expect((await say('how much is the membership')).title).toBe('Memberships and courses for sale');
     expect((await say('paid yesterday, still no role')).body).toMatch(/^I can't find a purchase on this account/);
     expect((await say('我想取消订阅')).title).toBe('Your purchases');
