@@ -164,4 +164,16 @@ describe('runConsole on the demo community with its year of activity', () => {
     await session.done;
     await rm(dir, { recursive: true, force: true });
   });
+
+  it('recommends the member courses with a reason from their own history', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'lyceum-exports-'));
+    const session = openConsole(database, undefined, dir);
+    const screen = await session.type('/recommend');
+    expect(screen).toContain('━━ Recommended for you ━━');
+    expect(screen).toMatch(/1\. .+\n\s+(Because you finished|Popular with members who took) /);
+    expect(screen).toMatch(/\[a\] Open 1 .*\n\[f\] Buy 1/);
+    session.end();
+    await session.done;
+    await rm(dir, { recursive: true, force: true });
+  });
 });
