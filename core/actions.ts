@@ -17,6 +17,8 @@ export const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('course.show'), courseId: z.uuid() }),
   /** A page of the member's recommendations (/recommend). */
   z.object({ type: z.literal('recommend.page'), page: z.number().int().min(1).max(100) }),
+  /** Open a course from the weekly digest: the click is recorded first. */
+  z.object({ type: z.literal('digest.open'), courseId: z.uuid() }),
   /** Start checkout for a product; `provider` picks one where several are offered. */
   z.object({ type: z.literal('product.buy'), productId: z.uuid(), provider: z.enum(['stripe', 'stars', 'sandbox']).optional(), couponId: z.uuid().optional() }),
   /** A shared coupon offer: checkout with the code applied (or its products to choose from). */
@@ -89,6 +91,8 @@ export function encodeAction(action: Action): string {
       return ['co', uuidToCompact(action.courseId)].join(SEPARATOR);
     case 'recommend.page':
       return ['rp', action.page].join(SEPARATOR);
+    case 'digest.open':
+      return ['dg', uuidToCompact(action.courseId)].join(SEPARATOR);
     case 'product.buy':
       return ['pb', uuidToCompact(action.productId), action.provider ? providerCodes[action.provider] : '', ...(action.couponId ? [uuidToCompact(action.couponId)] : [])].join(SEPARATOR);
     case 'coupon.redeem':
@@ -149,6 +153,8 @@ export function decodeAction(encoded: string): Action | undefined {
       };
     } else if (tag === 'rp' && parts.length === 1) {
       candidate = { type: 'recommend.page', page: /^\d{1,3}$/.test(parts[0] ?? '') ? Number(parts[0]) : Number.NaN };
+    } else if (tag === 'dg' && parts.length === 1) {
+      candidate = { type: 'digest.open', courseId: compactToUuid(parts[0] ?? '') };
     } else if (tag === 'co' && parts.length === 1) {
       candidate = { type: 'course.show', courseId: compactToUuid(parts[0] ?? '') };
     } else if (tag === 'pb' && (parts.length === 2 || parts.length === 3)) {

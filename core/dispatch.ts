@@ -36,6 +36,7 @@ import type { Reply } from './reply.ts';
 import { describeIssues, failure, type Outcome, pressedAction, settle, settleQuiet } from './outcome.ts';
 import { asChatForm, handleChatFormAnswer, handleForm, runForm, stepChatForm } from './forms/form-dispatch.ts';
 import type { Result } from './result.ts';
+import { openFromDigest } from './recommend/digest.ts';
 import { recommend } from './recommend/recommend-command.ts';
 
 export type { Outcome };
@@ -191,6 +192,8 @@ function runAction(deps: CommandDeps, actor: Actor, action: Action, caller: Call
       return showCourse(deps, actor, { courseId: action.courseId });
     case 'recommend.page':
       return recommend(deps, actor, { page: action.page });
+    case 'digest.open':
+      return openFromDigest(deps, actor, action.courseId);
     case 'product.buy':
       return buyProduct(deps, actor, { product: action.productId, provider: action.provider, couponId: action.couponId });
     case 'coupon.redeem':

@@ -19,6 +19,7 @@ import { sendDeliveryJob } from './delivery/send.job.ts';
 import { releaseDripJob, scheduleDripJob } from './delivery/drip.job.ts';
 import { startAnnouncementJob, startAnnouncementsJob } from './delivery/announcements.job.ts';
 import { publishLiveJob, remindLiveJob } from './delivery/live.job.ts';
+import { planDigestsJob } from './digests/plan-digests.job.ts';
 import { trainRecommenderJob } from './digests/train-recommender.job.ts';
 import { weeklySummaryJob } from './digests/weekly-summary.job.ts';
 
@@ -42,6 +43,7 @@ export const jobRegistry = {
   'delivery.send': sendDeliveryJob,
   'digests.weekly-summary': weeklySummaryJob,
   'digests.train-recommender': trainRecommenderJob,
+  'digests.plan-digests': planDigestsJob,
   'delivery.schedule-drip': scheduleDripJob,
   'delivery.release-drip': releaseDripJob,
   'delivery.start-announcement': startAnnouncementJob,

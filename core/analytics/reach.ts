@@ -30,3 +30,24 @@ export async function announcementReach(db: Queryable, communityId: string, peri
     order by a.started_at desc`);
   return rows.map((row) => ({ announcementId: row.id, title: row.title, startedAt: new Date(row.started_at), recipients: row.recipients, sent: row.sent, delivered: row.delivered, failed: row.failed, skipped: row.skipped, clicked: row.clicked, linkOpens: row.opens }));
 }
+
+export type DigestReach = { sent: number; clicked: number; rate: number | null };
+
+/**
+ * The weekly digests of the period: sent (the platform took it), and clicked (members who
+ * pressed one of a digest's Open buttons in the period) over sent members: the click-through.
+ */
+export async function digestReach(db: Queryable, communityId: string, period: Pick<Period, 'from' | 'to'>): Promise<DigestReach> {
+  const from = sql`${period.from.toISOString()}::timestamptz`;
+  const to = sql`${period.to.toISOString()}::timestamptz`;
+  const [row] = await db.execute<{ sent: number; clicked: number }>(sql`
+    with sent as (
+      select distinct d.member_id from deliveries d
+      where d.community_id = ${communityId} and d.kind = 'digest' and d.status = 'sent' and d.scheduled_at >= ${from} and d.scheduled_at < ${to})
+    select (select count(*) from sent)::int as sent,
+      (select count(distinct e.member_id) from behaviour_events e
+       where e.community_id = ${communityId} and e.kind = 'digest_click' and e.occurred_at >= ${from} and e.occurred_at < ${to}
+         and e.member_id in (select member_id from sent))::int as clicked`);
+  const sent = row?.sent ?? 0;
+  return { sent, clicked: row?.clicked ?? 0, rate: sent ? (row?.clicked ?? 0) / sent : null };
+}

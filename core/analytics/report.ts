@@ -6,7 +6,7 @@ import type { Chart } from './chart.ts';
 import { cohortRetention } from './cohorts.ts';
 import { courseEffectiveness, dropOff } from './courses.ts';
 import { addMonths, dayIn, monthsOf, type Period, startOfDay } from './period.ts';
-import { announcementReach } from './reach.ts';
+import { announcementReach, digestReach } from './reach.ts';
 import { revenueByDay, revenueTotals } from './revenue.ts';
 import { mrrAt, mrrMovements, subscriberChurn, trialConversion } from './subscriptions.ts';
 
@@ -166,10 +166,13 @@ async function courseReport(context: Context): Promise<Report> {
 
 async function announcementsReport(context: Context): Promise<Report> {
   const { db, communityId, period, locale } = context;
-  const reach = await announcementReach(db, communityId, period);
+  const [reach, digests] = await Promise.all([announcementReach(db, communityId, period), digestReach(db, communityId, period)]);
   return {
     title: t(locale, 'stats.title.announcements'),
-    fields: reach.slice(0, 10).map((row) => ({ name: row.title, value: t(locale, 'stats.reachValue', { recipients: count(locale, row.recipients), sent: count(locale, row.sent), delivered: count(locale, row.delivered), failed: count(locale, row.failed), clicked: count(locale, row.clicked), opens: count(locale, row.linkOpens) }) })),
+    fields: [
+      ...(digests.sent ? [{ name: t(locale, 'stats.field.digests'), value: t(locale, 'stats.digestValue', { sent: count(locale, digests.sent), clicked: count(locale, digests.clicked), rate: percent(locale, digests.rate) }) }] : []),
+      ...reach.slice(0, 9).map((row) => ({ name: row.title, value: t(locale, 'stats.reachValue', { recipients: count(locale, row.recipients), sent: count(locale, row.sent), delivered: count(locale, row.delivered), failed: count(locale, row.failed), clicked: count(locale, row.clicked), opens: count(locale, row.linkOpens) }) })),
+    ],
     chart: {
       kind: 'bar',
       title: t(locale, 'stats.chart.reach'),

@@ -23,14 +23,14 @@ const PLATFORM_ORDER: Platform[] = ['telegram', 'console', 'discord'];
 type Deps = Pick<CoreDeps, 'db' | 'clock' | 'queue' | 'files' | 'charts' | 'log'>;
 
 /**
- * The week a community's summary is due for at `now`: from Monday SUMMARY_HOUR local time for
- * SEND_WINDOW_MS, the Monday-to-Sunday week before it; otherwise none.
+ * The week a community's weekly message is due for at `now`: from Monday `hour` (the summary's
+ * by default) local time for SEND_WINDOW_MS, the Monday-to-Sunday week before it; otherwise none.
  */
-export function dueWeek(now: Date, timeZone: string): Period | undefined {
+export function dueWeek(now: Date, timeZone: string, hour = SUMMARY_HOUR): Period | undefined {
   const today = dayIn(now, timeZone);
   const monday = addDays(today, -((new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7));
   const [year, month, day] = monday.split('-').map(Number) as [number, number, number];
-  const sendAt = zonedTimeToUtc({ year, month, day, hour: SUMMARY_HOUR }, timeZone);
+  const sendAt = zonedTimeToUtc({ year, month, day, hour }, timeZone);
   if (now < sendAt || now.getTime() - sendAt.getTime() >= SEND_WINDOW_MS) return undefined;
   const fromDay = addDays(monday, -7);
   return { fromDay, toDay: addDays(monday, -1), from: startOfDay(fromDay, timeZone), to: startOfDay(monday, timeZone), timeZone };

@@ -16,6 +16,8 @@ export const analyticsEn = {
   'stats.field.funnel': 'Funnel: viewed → checkout → paid',
   'stats.field.dropOff': 'Largest drop-off',
   'stats.field.joined': 'New members',
+  'stats.field.digests': 'Weekly picks (digests)',
+  'stats.digestValue': '{sent} members sent one · {clicked} clicked ({rate} click-through)',
   'stats.field.cohort': 'Cohort {month} (paid retention by month)',
   'stats.field.enrolments': 'Enrolments',
   'stats.field.completion': 'Completion rate',

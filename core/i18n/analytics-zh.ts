@@ -18,6 +18,8 @@ export const analyticsZh: Record<keyof typeof analyticsEn, string> = {
   'stats.field.funnel': '漏斗：浏览 → 结账 → 付款',
   'stats.field.dropOff': '流失最多的地方',
   'stats.field.joined': '新成员',
+  'stats.field.digests': '每周推荐（摘要）',
+  'stats.digestValue': '发送给 {sent} 位成员 · {clicked} 位点击（点击率 {rate}）',
   'stats.field.cohort': '{month} 批次（按月付费留存）',
   'stats.field.enrolments': '报名人数',
   'stats.field.completion': '完成率',

@@ -10,6 +10,8 @@ export const recommendEn = {
   'recommend.reason.similar': 'Like {course}, which you took',
   'recommend.reason.popular_category': 'Popular in {category}',
   'recommend.reason.popular': 'Popular in the community',
+  'digest.title': 'Your picks this week',
+  'digest.footer': 'Weekly picks · /recommend for more',
   'command.recommend': 'Courses picked for you, with the reason for each',
   'command.recommend.page': 'Page',
 } as const;

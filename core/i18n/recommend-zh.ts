@@ -12,6 +12,8 @@ export const recommendZh: Record<keyof typeof recommendEn, string> = {
   'recommend.reason.similar': '与你学过的《{course}》相似',
   'recommend.reason.popular_category': '{category} 中的热门课程',
   'recommend.reason.popular': '社区热门课程',
+  'digest.title': '本周为你挑选',
+  'digest.footer': '每周推荐 · 更多请用 /recommend',
   'command.recommend': '为你挑选的课程，附推荐理由',
   'command.recommend.page': '页码',
 };

@@ -198,6 +198,12 @@ export const jobs = {
     payload: z.object({ communityId: z.uuid().optional() }),
     key: (payload) => `train-recommender-${payload.communityId ?? 'all'}`,
   }),
+  /** Plans the members' weekly digests that are due (Monday 10:00 in each community's zone), once per week and member. */
+  'digests.plan-digests': job({
+    queue: 'digests',
+    payload: z.object({}),
+    key: () => 'plan-digests',
+  }),
   /** Plans the owners' weekly summaries that are due (Monday 09:00 in each community's zone), once per week and owner. */
   'digests.weekly-summary': job({
     queue: 'digests',
@@ -232,6 +238,7 @@ export const schedules: Array<{ id: string; job: JobKey; payload: JobPayload<Job
   { id: 'start-announcements', job: 'delivery.start-announcements', payload: {}, every: 60_000 },
   { id: 'remind-live', job: 'delivery.remind-live', payload: {}, every: 60_000 },
   { id: 'weekly-summary', job: 'digests.weekly-summary', payload: {}, cron: '2 * * * *' },
+  { id: 'plan-digests', job: 'digests.plan-digests', payload: {}, cron: '4 * * * *' },
   { id: 'train-recommender-nightly', job: 'digests.train-recommender', payload: {}, cron: '17 3 * * *' },
 ];
 

@@ -102,3 +102,4 @@ export async function recommend(deps: Pick<CoreDeps, 'db' | 'clock'>, actor: Act
     ephemeral: true,
   });
 }
+

@@ -90,6 +90,8 @@ describe('recommendations', () => {
     expect(nav!.buttons.map((button) => button.label)).toEqual(['Next ▶']);
     expect(decodeAction('rp|2')).toEqual({ type: 'recommend.page', page: 2 });
     expect(decodeAction('rp|0')).toBeUndefined();
+    expect(decodeAction(`dg|${'A'.repeat(22)}`)).toMatchObject({ type: 'digest.open' });
+    expect(decodeAction('dg|not-an-id')).toBeUndefined();
     const second = await picks(ada, 2);
     expect(titles(second).some((title) => titles(reply).includes(title))).toBe(false);
 
