@@ -3,7 +3,7 @@ import type { Queryable } from '../db/client.ts';
 import { ACCESS_STATUSES } from '../commerce/project-access.ts';
 import { sqlArray } from '../analytics/sql-array.ts';
 
-/** How much each act says about a member's interest in a course. */
+/** How much each act says about a member's interest in a course; a rating's strength also follows its score (see memberSignals). */
 export const SIGNAL_STRENGTH = { course_view: 1, lesson_opened: 1.5, lesson_completed: 2, digest_click: 2, enrolled: 3, course_rated: 3, purchase: 5, owned: 5 } as const;
 /** An act's weight halves every this many days. */
 export const HALF_LIFE_DAYS = 90;
@@ -36,17 +36,20 @@ export async function memberSignals(db: Queryable, communityId: string, now: Dat
   );
   const rows = await db.execute<{ member_id: string; course_id: string; weight: number; last: string }>(sql`
     with acts as (
-      select e.member_id, e.course_id, e.kind::text as kind, e.occurred_at as at from behaviour_events e
+      select e.member_id, e.course_id, e.kind::text as kind, e.occurred_at as at,
+        -- A rating says as much as its stars: 5 counts the full strength, 3 a third, 1 or 2 nothing.
+        case when e.kind <> 'course_rated' then 1 when e.metadata->>'score' ~ '^[1-5]$' then greatest(0, (e.metadata->>'score')::float8 - 2) / 3 else 1 end as scale
+      from behaviour_events e
       where e.community_id = ${communityId} and e.member_id is not null and e.course_id is not null and e.occurred_at > ${horizon}::timestamptz
         and e.kind::text in (${sql.join(Object.keys(SIGNAL_STRENGTH).map((kind) => sql`${kind}`), sql`, `)})
       union all
-      select n.member_id, n.course_id, 'enrolled', n.started_at from enrollments n where n.community_id = ${communityId}
+      select n.member_id, n.course_id, 'enrolled', n.started_at, 1 from enrollments n where n.community_id = ${communityId}
       union all
-      select t.member_id, g.course_id, 'owned', t.starts_at from entitlements t
+      select t.member_id, g.course_id, 'owned', t.starts_at, 1 from entitlements t
       join product_grants g on g.product_id = t.product_id and g.kind = 'course'
       where t.community_id = ${communityId} and t.status::text = any(${sqlArray([...ACCESS_STATUSES], 'text')}))
     select a.member_id, a.course_id,
-      sum((case a.kind ${strength} else 0 end) * power(0.5, greatest(0, extract(epoch from (${now.toISOString()}::timestamptz - a.at)) / 86400.0) / ${HALF_LIFE_DAYS}))::float8 as weight,
+      sum((case a.kind ${strength} else 0 end) * a.scale * power(0.5, greatest(0, extract(epoch from (${now.toISOString()}::timestamptz - a.at)) / 86400.0) / ${HALF_LIFE_DAYS}))::float8 as weight,
       max(a.at) as last
     from acts a join courses c on c.id = a.course_id and c.community_id = ${communityId} and c.status = 'published'
     group by a.member_id, a.course_id

@@ -1,5 +1,4 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
 import { recommendations, recommenderRuns, similarCourses, type RecommendationReason } from '../db/schema/index.ts';
 import type { CoreDeps } from '../deps.ts';
 import { contentSimilarity } from './content.ts';
@@ -56,7 +55,7 @@ export async function trainCommunity(deps: Pick<CoreDeps, 'db' | 'clock'>, commu
   const similar = similarOf(model, data).flatMap((list, item) => list.map((other, rank) => ({ communityId, courseId: courses[item]!.id, similarCourseId: courses[other.item]!.id, rank: rank + 1, score: other.score })));
   const durationMs = Math.round(performance.now() - started);
   const run: TrainingRun = { members: memberIds.length, courses: courses.length, interactions: data.byUser.indices.length, params, validationRecall: tuning?.validation.recall ?? null, durationMs };
-  await (deps.db as Database).transaction(async (tx) => {
+  await deps.db.transaction(async (tx) => {
     await tx.delete(recommendations).where(eq(recommendations.communityId, communityId));
     await tx.delete(similarCourses).where(eq(similarCourses.communityId, communityId));
     for (let at = 0; at < rows.length; at += INSERT_BATCH) await tx.insert(recommendations).values(rows.slice(at, at + INSERT_BATCH));

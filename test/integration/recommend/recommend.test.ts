@@ -5,6 +5,7 @@ import { showCourse } from '../../../core/commands/show-course.ts';
 import { behaviourEvents, courses, enrollments, entitlements, members, memberships, productGrants, products, recommendations, recommenderRuns } from '../../../core/db/schema/index.ts';
 import type { Actor } from '../../../core/members/actor.ts';
 import { recommend } from '../../../core/recommend/recommend-command.ts';
+import { memberSignals, SIGNAL_STRENGTH } from '../../../core/recommend/signals.ts';
 import { trainCommunity } from '../../../core/recommend/train.ts';
 import { DEMO_COMMUNITY_SLUG } from '../../../core/seed/seed-demo.ts';
 import type { Reply } from '../../../core/reply.ts';
@@ -120,6 +121,15 @@ describe('recommendations', () => {
     const after = titles(await picks(actor));
     expect(after[0]).toBe(opened.title);
     for (const title of firstPage.slice(1)) expect(after).not.toContain(title);
+  });
+
+  it('weighs a rating by its stars: one star says nothing, five the full strength', async () => {
+    const rater = await member('rater');
+    const rate = (courseId: string, score: number) => world.database.db.insert(behaviourEvents).values({ communityId: world.communityId, memberId: rater.memberId, kind: 'course_rated', courseId, metadata: { score }, occurredAt: clock.now() });
+    await rate(published[4]!.id, 5);
+    await rate(published[5]!.id, 1);
+    const signals = (await memberSignals(world.database.db, world.communityId, clock.now())).filter((signal) => signal.memberId === rater.memberId);
+    expect(signals.map((signal) => [signal.courseId, signal.weight])).toEqual(expect.arrayContaining([[published[4]!.id, SIGNAL_STRENGTH.course_rated], [published[5]!.id, 0]]));
   });
 
   it('lists similar courses on a course card', async () => {
