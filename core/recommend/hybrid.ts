@@ -142,7 +142,8 @@ export function tuneHybrid(data: TrainingData, options: { neighbours?: number; m
     if (!cf) walks.set(key, (cf = rp3beta(train, params)));
     return cf;
   };
-  consider({ ...DEFAULT_PARAMS, neighbours }, walkOf(DEFAULT_PARAMS));
+  const start = { ...DEFAULT_PARAMS, neighbours };
+  consider(start, walkOf(start));
   for (let round = 0; round < 2; round += 1) {
     for (const recency of GRID.recency) consider({ ...best!.params, recency }, walkOf(best!.params));
     for (const beta of GRID.beta) consider({ ...best!.params, beta }, walkOf({ ...best!.params, beta }));
