@@ -4,7 +4,10 @@ import { communities } from './communities.ts';
 import { actorKind } from './enums.ts';
 import { members } from './members.ts';
 
-/** Who did what privileged thing, when, to what. Written in the same transaction as the act. */
+/**
+ * Who did what privileged thing, when, to what. Written in the same transaction as the act.
+ * Append-only: a trigger (migration 0023) refuses UPDATE, DELETE and TRUNCATE from any role.
+ */
 export const auditLog = pgTable(
   'audit_log',
   {
