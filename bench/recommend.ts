@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { contentSimilarity } from '../core/recommend/content.ts';
 import { fitHybrid, tuneHybrid } from '../core/recommend/hybrid.ts';
 import { InteractionList } from '../core/recommend/matrix.ts';
-import { seededRandom } from '../core/recommend/metrics.ts';
+import { seededRandom } from '../core/seeded-random.ts';
 import { profile, trainingData } from '../core/recommend/training-data.ts';
 import { allIndices, topK } from '../core/recommend/top-k.ts';
 

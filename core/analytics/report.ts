@@ -52,6 +52,11 @@ export function revenueChart(locale: Locale, days: Awaited<ReturnType<typeof rev
   return { kind: 'bar', title: t(locale, 'stats.chart.revenue'), xTitle: t(locale, 'stats.axis.day'), yTitle: t(locale, 'stats.axis.net'), xType: 'day', valueFormat: 'number', rows: days.map((day) => ({ x: day.day, y: major(day.net, day.currency), facet: day.currency })) };
 }
 
+/** Revenue per day and currency as a table (what `/stats export revenue` writes). */
+export function revenueTable(days: Awaited<ReturnType<typeof revenueByDay>>): Table {
+  return { name: 'revenue', columns: ['day', 'currency', 'charges', 'gross', 'refunds', 'net'], rows: days.map((day) => [day.day, day.currency, day.charges, day.gross, day.refunds, day.net]) };
+}
+
 async function overview(context: Context): Promise<Report> {
   const { db, communityId, period, locale, now } = context;
   const end = period.to < now ? period.to : now;
@@ -80,7 +85,7 @@ async function overview(context: Context): Promise<Report> {
       { name: t(locale, 'stats.field.dropOff'), value: top ? t(locale, 'stats.dropOffValue', { course: top.title, lesson: top.position ? `${top.position}. ${top.lesson ?? ''}`.trim() : t(locale, 'stats.beforeFirst'), stopped: count(locale, top.stopped), share: percent(locale, top.share) }) : '—' },
     ],
     chart: revenueChart(locale, days),
-    table: { name: 'revenue', columns: ['day', 'currency', 'charges', 'gross', 'refunds', 'net'], rows: days.map((day) => [day.day, day.currency, day.charges, day.gross, day.refunds, day.net]) },
+    table: revenueTable(days),
   };
 }
 

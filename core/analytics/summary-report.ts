@@ -4,7 +4,7 @@ import { type Locale, t } from '../i18n/index.ts';
 import { membersJoined } from './activity.ts';
 import { dropOff } from './courses.ts';
 import { addDays, type Period, startOfDay } from './period.ts';
-import { buildReport, count, moneyList, type Report, revenueChart } from './report.ts';
+import { buildReport, count, moneyList, type Report, revenueChart, revenueTable } from './report.ts';
 import { revenueByDay, revenueTotals } from './revenue.ts';
 import { mrrAt, subscriberChurn } from './subscriptions.ts';
 
@@ -41,7 +41,7 @@ export async function weeklySummary(db: Queryable, params: { communityId: string
       { name: t(locale, 'summary.field.churned'), value: count(locale, churn.churned) },
     ],
     chart: revenueChart(locale, days),
-    table: { name: 'revenue', columns: ['day', 'currency', 'charges', 'gross', 'refunds', 'net'], rows: days.map((day) => [day.day, day.currency, day.charges, day.gross, day.refunds, day.net]) },
+    table: revenueTable(days),
   };
   const fromDay = addDays(week.toDay, -7 * DROP_OFF_WEEKS + 1);
   const recent: Period = { fromDay, toDay: week.toDay, from: startOfDay(fromDay, week.timeZone), to: week.to, timeZone: week.timeZone };

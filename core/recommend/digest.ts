@@ -32,8 +32,9 @@ export async function planDigests(deps: Pick<CoreDeps, 'db' | 'clock' | 'queue'>
   for (const community of all) {
     const week = dueWeek(now, community.timeZone, DIGEST_HOUR);
     if (!week) continue;
-    const key = (memberId: string) => `digest-${week.fromDay}-${memberId}`;
-    for (const recipient of await recipients(deps.db, community.id, week.fromDay)) {
+    // One digest per member and week: the dedupe key is this prefix and the member's id.
+    const prefix = `digest-${week.fromDay}-`;
+    for (const recipient of await recipients(deps.db, community.id, prefix)) {
       const locale: Locale = toLocale(recipient.locale) ?? toLocale(community.locale) ?? 'en';
       const picks = await currentRecommendations(deps.db, { communityId: community.id, memberId: recipient.memberId, locale }, DIGEST_PICKS);
       const courseIds = picks.map((pick) => pick.courseId);
@@ -44,7 +45,7 @@ export async function planDigests(deps: Pick<CoreDeps, 'db' | 'clock' | 'queue'>
       const id = await deps.db.transaction(async (tx) => {
         const [row] = await tx
           .insert(deliveries)
-          .values({ communityId: community.id, kind: 'digest', dedupeKey: key(recipient.memberId), memberId: recipient.memberId, platform: recipient.platform, targetKind: 'dm', targetId: recipient.userId, payload: digestReply(locale, picks), scheduledAt: now })
+          .values({ communityId: community.id, kind: 'digest', dedupeKey: prefix + recipient.memberId, memberId: recipient.memberId, platform: recipient.platform, targetKind: 'dm', targetId: recipient.userId, payload: digestReply(locale, picks), scheduledAt: now })
           .onConflictDoNothing()
           .returning({ id: deliveries.id });
         if (row) await tx.insert(behaviourEvents).values({ communityId: community.id, memberId: recipient.memberId, kind: 'digest_sent', deliveryId: row.id, metadata: { courses: courseIds, week: week.fromDay }, occurredAt: now });
@@ -63,7 +64,7 @@ export async function planDigests(deps: Pick<CoreDeps, 'db' | 'clock' | 'queue'>
  * then the console, then Discord), leaving out who turned digests (or private messages) off
  * everywhere or on that platform. The send step checks the choice again.
  */
-async function recipients(db: CoreDeps['db'], communityId: string, weekKey: string): Promise<Recipient[]> {
+async function recipients(db: CoreDeps['db'], communityId: string, keyPrefix: string): Promise<Recipient[]> {
   const rows = await db.execute<{ member_id: string; platform: Platform; platform_user_id: string; locale: string | null }>(sql`
     select distinct on (m.member_id) m.member_id, pi.platform, pi.platform_user_id, pi.locale
     from memberships m
@@ -72,7 +73,7 @@ async function recipients(db: CoreDeps['db'], communityId: string, weekKey: stri
       and exists (select 1 from recommendations r where r.community_id = ${communityId} and r.member_id = m.member_id)
       and not exists (select 1 from notification_preferences p where p.community_id = ${communityId} and p.member_id = m.member_id
         and p.kind in ('digests', 'dms') and p.platform in ('all', pi.platform::text) and not p.enabled)
-      and not exists (select 1 from deliveries d where d.community_id = ${communityId} and d.dedupe_key = 'digest-' || ${weekKey} || '-' || m.member_id::text)
+      and not exists (select 1 from deliveries d where d.community_id = ${communityId} and d.dedupe_key = ${keyPrefix} || m.member_id::text)
     order by m.member_id, case pi.platform when 'telegram' then 0 when 'console' then 1 else 2 end`);
   return rows.map((row) => ({ memberId: row.member_id, platform: row.platform, userId: row.platform_user_id, locale: row.locale }));
 }

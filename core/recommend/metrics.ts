@@ -1,5 +1,6 @@
 import { profile, type Scorer, type TrainingData } from './training-data.ts';
 import { allIndices, topK } from './top-k.ts';
+import { seededRandom } from '../seeded-random.ts';
 
 export type Target = { user: number; item: number };
 
@@ -38,18 +39,6 @@ export function rankTargets(scorer: Scorer, data: TrainingData, targets: Target[
 }
 
 export const mean = (values: Float64Array) => (values.length ? values.reduce((sum, value) => sum + value, 0) / values.length : 0);
-
-/** mulberry32: the same resamples for the same seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** The percentile bootstrap 95% interval of the mean over targets (`resamples` resamples). */
 export function bootstrapInterval(values: Float64Array, resamples = 1_000, seed = 1): [number, number] {

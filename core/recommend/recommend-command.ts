@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Action } from '../actions.ts';
-import { ACCESS_STATUSES } from '../commerce/project-access.ts';
 import { sqlArray } from '../analytics/sql-array.ts';
 import type { Queryable } from '../db/client.ts';
 import type { RecommendationReason } from '../db/schema/index.ts';
@@ -11,6 +10,7 @@ import { type Locale, t } from '../i18n/index.ts';
 import type { Actor } from '../members/actor.ts';
 import { type ActionRow, type Reply, replyLimits, truncate } from '../reply.ts';
 import { ok, type Result } from '../result.ts';
+import { heldCourses } from './signals.ts';
 
 export const recommendInput = z.object({ page: z.coerce.number().int().min(1).max(100).default(1) });
 
@@ -28,10 +28,7 @@ export type Recommended = { courseId: string; title: string; summary: string; ca
  * language first. Each with the cheapest product that includes it, for a Buy button.
  */
 export async function currentRecommendations(db: Queryable, actor: Pick<Actor, 'communityId' | 'memberId' | 'locale'>, limit = MAX_SHOWN): Promise<Recommended[]> {
-  const owned = sql`(
-    select n.course_id from enrollments n where n.community_id = ${actor.communityId} and n.member_id = ${actor.memberId}
-    union select g.course_id from entitlements e join product_grants g on g.product_id = e.product_id and g.kind = 'course'
-    where e.community_id = ${actor.communityId} and e.member_id = ${actor.memberId} and e.status::text = any(${sqlArray([...ACCESS_STATUSES], 'text')}))`;
+  const owned = sql`(select h.course_id from (${heldCourses(actor.communityId, actor.memberId)}) h)`;
   const ignored = sql`(select i.course_id from recommendation_impressions i where i.community_id = ${actor.communityId} and i.member_id = ${actor.memberId} and i.shown >= ${IGNORED_AFTER} and i.clicked_at is null)`;
   const product = sql`(select g.product_id from product_grants g join products p on p.id = g.product_id
     where g.community_id = ${actor.communityId} and g.course_id = c.id and g.kind = 'course' and p.active order by p.price_amount limit 1)`;

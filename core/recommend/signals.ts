@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { ACCESS_STATUSES } from '../commerce/project-access.ts';
 import { sqlArray } from '../analytics/sql-array.ts';
@@ -57,13 +57,19 @@ export async function memberSignals(db: Queryable, communityId: string, now: Dat
   return rows.map((row) => ({ memberId: row.member_id, courseId: row.course_id, weight: Number(row.weight), last: new Date(row.last) }));
 }
 
-/** Courses each member holds (an entitlement) or has enrolled in: never recommended to them. */
-export async function ownedCourses(db: Queryable, communityId: string): Promise<Map<string, Set<string>>> {
-  const rows = await db.execute<{ member_id: string; course_id: string }>(sql`
-    select member_id, course_id from enrollments where community_id = ${communityId}
+/** (member_id, course_id) of each course a member holds (an active or grace entitlement) or has enrolled in; of one member when given. */
+export function heldCourses(communityId: string, memberId?: string): SQL {
+  const member = (column: SQL) => (memberId ? sql`and ${column} = ${memberId}` : sql``);
+  return sql`
+    select n.member_id, n.course_id from enrollments n where n.community_id = ${communityId} ${member(sql`n.member_id`)}
     union
     select t.member_id, g.course_id from entitlements t join product_grants g on g.product_id = t.product_id and g.kind = 'course'
-    where t.community_id = ${communityId} and t.status::text = any(${sqlArray([...ACCESS_STATUSES], 'text')})`);
+    where t.community_id = ${communityId} ${member(sql`t.member_id`)} and t.status::text = any(${sqlArray([...ACCESS_STATUSES], 'text')})`;
+}
+
+/** Courses each member holds or has enrolled in: never recommended to them. */
+export async function ownedCourses(db: Queryable, communityId: string): Promise<Map<string, Set<string>>> {
+  const rows = await db.execute<{ member_id: string; course_id: string }>(heldCourses(communityId));
   const owned = new Map<string, Set<string>>();
   for (const row of rows) {
     const set = owned.get(row.member_id) ?? new Set<string>();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { seededRandom } from '../seeded-random.ts';
 
 /**
  * A community's year, generated from a seed as plain rows: members joining, subscriptions in
@@ -22,18 +23,6 @@ export const plans: Record<PlanKey, { kind: 'subscription' | 'one_time'; interva
   starsCourse: { kind: 'one_time', interval: null, price: 5000, currency: 'XTR', provider: 'telegram_stars' },
 };
 
-/** mulberry32: small, fast, and the same sequence for the same seed. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 export type HistoryCourse = { id: string; title: string; lessons: Array<{ id: string; position: number; title: string }> };
 
 export function generateHistory(options: {
@@ -49,7 +38,7 @@ export function generateHistory(options: {
   /** The community's own courses, instead of generated ones. */
   existingCourses?: HistoryCourse[];
 }) {
-  const rand = random(options.seed);
+  const rand = seededRandom(options.seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(rand() * items.length)]!;
   const now = options.now.getTime();
   const start = now - (options.days ?? 365) * DAY;

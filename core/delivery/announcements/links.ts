@@ -16,26 +16,25 @@ export const linkParams = z.object({ deliveryId: z.uuid(), index: z.coerce.numbe
  * so it cannot be turned into an open redirect.
  */
 export function trackLinks(blocks: Block[], baseUrl: string, deliveryId: string): Block[] {
-  let index = 0;
-  const inline = (nodes: Inline[]): Inline[] =>
-    nodes.map((node) => {
-      if (node.type === 'link') return { ...node, url: `${baseUrl}${LINK_PATH}/${deliveryId}/${index++}`, children: inline(node.children) };
-      return node.type === 'bold' || node.type === 'italic' ? { ...node, children: inline(node.children) } : node;
-    });
-  return blocks.map((block) => (block.type === 'paragraph' ? { ...block, lines: block.lines.map(inline) } : block.type === 'list' ? { ...block, items: block.items.map(inline) } : block));
+  return mapLinks(blocks, (_url, index) => `${baseUrl}${LINK_PATH}/${deliveryId}/${index}`);
 }
 
 /** The announcement's links in the order `trackLinks` numbers them. */
 function linksOf(blocks: Block[]): string[] {
   const urls: string[] = [];
-  const inline = (nodes: Inline[]) => {
-    for (const node of nodes) {
-      if (node.type === 'link') urls.push(node.url);
-      if (node.type === 'link' || node.type === 'bold' || node.type === 'italic') inline(node.children);
-    }
-  };
-  for (const block of blocks) for (const line of block.type === 'paragraph' ? block.lines : block.type === 'list' ? block.items : []) inline(line);
+  mapLinks(blocks, (url) => (urls.push(url), url));
   return urls;
+}
+
+/** The blocks with each link's URL replaced by `replace(url, n)`, links numbered in reading order from 0. */
+function mapLinks(blocks: Block[], replace: (url: string, index: number) => string): Block[] {
+  let index = 0;
+  const inline = (nodes: Inline[]): Inline[] =>
+    nodes.map((node) => {
+      if (node.type === 'link') return { ...node, url: replace(node.url, index++), children: inline(node.children) };
+      return node.type === 'bold' || node.type === 'italic' ? { ...node, children: inline(node.children) } : node;
+    });
+  return blocks.map((block) => (block.type === 'paragraph' ? { ...block, lines: block.lines.map(inline) } : block.type === 'list' ? { ...block, items: block.items.map(inline) } : block));
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Classification, IntentClassifier } from './classifier.ts';
 import { INTENTS, type Intent } from './corpus.ts';
+import { seededRandom } from '../../seeded-random.ts';
 
 /**
  * Below this the assistant asks one clarifying question instead of acting. On the evaluation set
@@ -132,18 +133,6 @@ function softmaxInto(scores: Float64Array, weights: Float64Array, bias: Float64A
     total += scores[c]!;
   }
   for (let c = 0; c < scores.length; c += 1) scores[c]! /= total;
-}
-
-/** mulberry32: a small seeded generator, so training is the same on every machine. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 function shuffle<T>(items: T[], random: () => number): void {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fitHybrid } from '../../../core/recommend/hybrid.ts';
 import { parseInteractionsCsv } from '../../../core/recommend/interactions-csv.ts';
 import { InteractionList } from '../../../core/recommend/matrix.ts';
-import { seededRandom } from '../../../core/recommend/metrics.ts';
+import { seededRandom } from '../../../core/seeded-random.ts';
 import { evaluateOffline, type InteractionRow } from '../../../core/recommend/offline-eval.ts';
 import { allIndices, topK } from '../../../core/recommend/top-k.ts';
 import { profile, trainingData } from '../../../core/recommend/training-data.ts';
