@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramBot, type TelegramBot } from '../../../bots/telegram/telegram-bot.ts';
 import { announcements, deliveries, unreachableTargets } from '../../../core/db/schema/index.ts';
@@ -55,7 +55,7 @@ describe('an announcement fan-out across worker processes', () => {
     await database?.drop();
   });
 
-  it('reaches every member once within the limits, through a SIGKILL and two processes', async () => {
+  it('reaches every member once within the limits through a SIGKILL and two processes, but for sends the killed worker left unconfirmed', async () => {
     const creator = sim.createUser({ firstName: 'Chloe', languageCode: 'en', startedBot: true }).id;
     const world = await createAnnounceWorld(database.db, {
       platform: 'telegram',
@@ -89,7 +89,14 @@ describe('an announcement fan-out across worker processes', () => {
     const perChat = sendsPerChat(sim);
     const twice = world.audience.filter((member) => (perChat.get(member.userId) ?? 0) > 1);
     const missed = world.audience.filter((member) => !blocked.has(member.userId) && (perChat.get(member.userId) ?? 0) === 0);
-    expect({ twice: twice.length, missed: missed.length }).toEqual({ twice: 0, missed: 0 });
+    expect(twice).toHaveLength(0);
+    // The one miss the engine allows: the killed worker had claimed the row but its call never
+    // reached Telegram. Not knowing whether it arrived, the engine records it sent-unconfirmed and
+    // never sends it again (at most once). Any other miss is a lost row.
+    const unconfirmedTargets = new Set(
+      (await database.db.select({ targetId: deliveries.targetId }).from(deliveries).where(and(eq(deliveries.communityId, world.communityId), eq(deliveries.unconfirmed, true)))).map((row) => row.targetId),
+    );
+    expect(missed.filter((member) => !unconfirmedTargets.has(member.userId))).toEqual([]);
     for (const userId of blocked) expect(perChat.get(userId) ?? 0).toBe(0);
     const rate = sim.sendRate();
     expect(rate.maxPerSecondOverall).toBeLessThanOrEqual(platformLimits.telegram.platformPerSecond);
