@@ -38,6 +38,7 @@ import { createLogger } from './core/logger.ts';
 import { AdjustableClock, systemClock } from './core/ports.ts';
 import { seedDemoActivity } from './core/seed/demo-activity.ts';
 import { seedDemoCommunity } from './core/seed/seed-demo.ts';
+import { createRedisRateLimiter } from './bots/rate-limiter.ts';
 import { provideServices } from './scripts/embedded/services.ts';
 import { BullJobQueue } from './workers/bull-job-queue.ts';
 import { registerJobMetrics } from './workers/metrics.ts';
@@ -126,6 +127,7 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
     log,
     files,
     charts: createVegaCharts(),
+    limits: createRedisRateLimiter(redis, config.workers.queuePrefix, log),
     // The listening port is known once the server runs; a configured PUBLIC_URL wins.
     web: { baseUrl: publicBase(config), linksReachable: Boolean(config.http.publicUrl) || (interactive && role === 'all') },
     payments: {

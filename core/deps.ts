@@ -7,6 +7,7 @@ import type { FileStore } from './files/file-store.ts';
 import type { DeliveryGateways } from './delivery/delivery-gateway.ts';
 import type { Pacer } from './delivery/pacer.ts';
 import type { Clock, JobQueue } from './ports.ts';
+import type { RateLimiter } from './safety/rate-limits.ts';
 import type { IntentClassifier } from './support/intents/classifier.ts';
 import type { SupportGateways } from './support/support-gateway.ts';
 
@@ -34,6 +35,8 @@ export type CoreDeps = {
    * sides of the human takeover (workers only).
    */
   support?: { classifier: IntentClassifier; gateways?: SupportGateways };
+  /** Counts commands, presses and joins against the communities' limits, for every process at once (Redis). */
+  limits?: RateLimiter;
   /** Send pacing shared by every worker (Redis), and the platforms' sending sides (workers only). */
   pacer?: Pacer;
   delivery?: DeliveryGateways;

@@ -33,11 +33,12 @@ import { checkStarsPreCheckout, preCheckoutInput, recordStarsPayment, starsPayme
 import type { Actor, Caller } from './members/actor.ts';
 import { resolveActor } from './members/resolve-actor.ts';
 import type { Reply } from './reply.ts';
-import { describeIssues, failure, type Outcome, pressedAction, settle, settleQuiet } from './outcome.ts';
+import { describeIssues, failure, type Outcome, overLimit, pressedAction, settle, settleQuiet } from './outcome.ts';
 import { asChatForm, handleChatFormAnswer, handleForm, runForm, stepChatForm } from './forms/form-dispatch.ts';
 import type { Result } from './result.ts';
 import { openFromDigest } from './recommend/digest.ts';
 import { recommend } from './recommend/recommend-command.ts';
+import { guardButton, guardCommand, guardMessage, guardStart } from './safety/guards.ts';
 
 export type { Outcome };
 export { asChatForm, handleChatFormAnswer, handleForm };
@@ -58,6 +59,8 @@ export async function handleCommand(
   const command = commands[name];
   const parsed = (command.input as z.ZodType).safeParse(options ?? {});
   if (!parsed.success) return failure(caller, { code: 'invalid_input', details: describeIssues(parsed.error) }, actor);
+  const verdict = await guardCommand(deps, actor, name, parsed.data);
+  if (!verdict.allowed) return overLimit(caller, verdict, actor);
   const run = command.run as (deps: CommandDeps, actor: Actor, input: unknown) => Promise<Result<Reply, DomainError>>;
   return settle(caller, actor, await run(deps, actor, parsed.data));
 }
@@ -69,6 +72,8 @@ export async function handleCommand(
 export async function handleAction(deps: CommandDeps, caller: Caller, encoded: string): Promise<Outcome> {
   const pressed = await pressedAction(deps, caller, encoded);
   if ('reply' in pressed) return pressed;
+  const verdict = await guardButton(deps, pressed.actor, pressed.action);
+  if (!verdict.allowed) return overLimit(caller, verdict, pressed.actor);
   return settle(caller, pressed.actor, await runAction(deps, pressed.actor, pressed.action, caller));
 }
 
@@ -100,6 +105,8 @@ export async function handleSetup(
 
 /** A private chat opened with an optional deep-link payload (a community slug). */
 export async function handleStart(deps: CommandDeps, caller: Caller, payload: string | undefined): Promise<Outcome> {
+  const verdict = await guardStart(deps, caller);
+  if (!verdict.allowed) return overLimit(caller, verdict);
   const result = await startPrivateChat(deps, caller, payload);
   return result.ok ? { reply: result.value } : failure(caller, result.error);
 }
@@ -157,6 +164,8 @@ export async function handleMessage(deps: CommandDeps, caller: Caller, text: str
   const resolved = await resolveActor(deps, caller);
   if (!resolved.ok) return resolved.error.code === 'no_active_community' && caller.platform === 'discord' ? { reply: await directMessageHint(deps, caller) } : failure(caller, resolved.error);
   const actor = resolved.value;
+  const verdict = await guardMessage(deps, actor);
+  if (!verdict.allowed) return overLimit(caller, verdict, actor);
   // The console is one terminal for every persona: staff holding a ticket answer it by typing.
   if (caller.platform === 'console' && (await holdsTicket(deps, actor))) return settleQuiet(caller, actor, await relayStaffMessage(deps, actor, { text: parsed.data }));
   return settleQuiet(caller, actor, await answerMessage(deps, actor, { text: parsed.data, platformMessageId }));

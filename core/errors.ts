@@ -91,7 +91,9 @@ export type DomainError =
   | { code: 'announcement_not_found' }
   | { code: 'role_not_assignable'; reason: 'above_bot' | 'managed' | 'everyone' | 'no_manage_roles' }
   /** A coupon code that does not apply here, now, to this member or product (see CouponRefusal). */
-  | { code: 'coupon_refused'; reason: CouponRefusal };
+  | { code: 'coupon_refused'; reason: CouponRefusal }
+  /** Over a rate limit: told once per window, then silence (see core/safety). */
+  | { code: 'rate_limited'; retryInSeconds: number };
 
 export type DomainErrorCode = DomainError['code'];
 
@@ -141,6 +143,7 @@ const messageKeys = {
   import_refused: 'error.import_refused',
   announcement_not_found: 'error.announcement_not_found',
   coupon_refused: 'error.coupon_refused',
+  rate_limited: 'error.rate_limited',
 } as const satisfies Record<DomainErrorCode, `error.${DomainErrorCode}`>;
 
 /** The one rendering of a domain error for every edge: short, private to the actor. */
@@ -164,7 +167,9 @@ export function describeError(locale: Locale, error: DomainError): Reply {
                 ? { detail: error.detail }
                 : error.code === 'lesson_locked' && error.until
                   ? { until: error.until }
-                  : {};
+                  : error.code === 'rate_limited'
+                    ? { seconds: String(error.retryInSeconds) }
+                    : {};
   if (error.code === 'lesson_locked' && error.until) return { body: t(locale, 'error.lesson_locked_until', params), ephemeral: true };
   return { body: t(locale, messageKeys[error.code], params), ephemeral: true };
 }

@@ -8,10 +8,13 @@ import type { Actor, Caller } from './members/actor.ts';
 import { resolveActor } from './members/resolve-actor.ts';
 import type { Reply } from './reply.ts';
 import type { Result } from './result.ts';
+import { rateLimited } from './safety/guards.ts';
+import type { Verdict } from './safety/rate-limits.ts';
 
 /**
  * What an adapter renders: the reply, plus the domain error behind it (for logs and tests).
- * `silent`: nothing to send (a message for staff while they hold the ticket, a redelivered update).
+ * `silent`: nothing to send (a message for staff while they hold the ticket, a redelivered update,
+ * a press over a rate limit after the one "slow down"); adapters check it before anything else.
  */
 export type Outcome = { reply: Reply; error?: DomainError; actor?: Actor; silent?: true };
 
@@ -44,4 +47,10 @@ export function settle(caller: Caller, actor: Actor, result: Result<Reply, Domai
 export function failure(caller: Caller, error: DomainError, actor?: Actor): Outcome {
   const locale = actor?.locale ?? toLocale(caller.locale) ?? 'en';
   return { reply: describeError(locale, error), error, ...(actor ? { actor } : {}) };
+}
+
+/** Over a rate limit: the one "slow down" of the window, or silence for the rest of it. */
+export function overLimit(caller: Caller, verdict: Extract<Verdict, { allowed: false }>, actor?: Actor): Outcome {
+  const error = rateLimited(verdict);
+  return verdict.told ? failure(caller, error, actor) : { reply: {}, error, ...(actor ? { actor } : {}), silent: true };
 }

@@ -160,6 +160,7 @@ export const guildCommands: Command[] = [
       ...supportSettingOptions,
       ...studioSettingOptions,
       ...deliverySettingOptions,
+      text('rate_limits', 'command.settings.rateLimits', { max_length: 200 }),
     ],
   },
   {

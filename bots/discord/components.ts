@@ -31,6 +31,8 @@ async function pressComponent(context: BotContext, interaction: MessageComponent
     () => interaction.deferUpdate(),
   );
   logOutcome(context, interaction, outcome);
+  // Over a rate limit after the one "slow down": the press is not answered.
+  if (outcome.silent) return;
   const modal = await modalFor(context, outcome, deferred);
   if (modal) {
     await interaction.showModal(modal);

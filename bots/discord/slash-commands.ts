@@ -35,6 +35,11 @@ async function runSlashCommand(context: BotContext, interaction: ChatInputComman
     interaction.deferReply(deferPrivately ? { flags: MessageFlags.Ephemeral } : {}),
   );
   logOutcome(context, interaction, outcome);
+  // Over a rate limit after the one "slow down": no answer at all (a slow deferral is taken back).
+  if (outcome.silent) {
+    if (deferred) await interaction.deleteReply();
+    return;
+  }
   const modal = await modalFor(context, outcome, deferred);
   if (modal) {
     await interaction.showModal(modal);

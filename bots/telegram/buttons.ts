@@ -23,6 +23,8 @@ async function onButton(context: BotContext, ctx: Context): Promise<void> {
   const data = 'data' in query ? query.data : '';
   const pressed = await handleAction(context.deps, callerOf(ctx), data);
   const outcome = await asChatForm(context.deps, pressed);
+  // Over a rate limit after the one "slow down": not even the press is answered.
+  if (outcome.silent) return;
   if (outcome.error) {
     context.log.info({ error: outcome.error.code, chatId: ctx.chat?.id }, 'refused');
     await ctx.answerCbQuery(alertText(outcome), { show_alert: true });

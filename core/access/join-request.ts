@@ -4,6 +4,7 @@ import type { CoreDeps } from '../deps.ts';
 import { t, toLocale } from '../i18n/index.ts';
 import type { Caller } from '../members/actor.ts';
 import type { Reply } from '../reply.ts';
+import { guardJoinDecline } from '../safety/guards.ts';
 
 export type JoinDecision =
   /** Entitled: approve, and the grant is observed present. */
@@ -16,9 +17,11 @@ export type JoinDecision =
 /**
  * A request to join a Telegram chat: approved only for a member whose access grant to that
  * chat is desired present (they paid and it has not ended), declined for everyone else in a
- * chat Lyceum manages, left alone in chats it does not.
+ * chat Lyceum manages, left alone in chats it does not. In a raid, declines go at the chat's
+ * `joins` rate and the requests beyond it stay pending (for the admins, or Telegram's expiry);
+ * a paying member is approved whatever the rate.
  */
-export async function decideJoinRequest(deps: Pick<CoreDeps, 'db' | 'clock'>, caller: Caller & { spaceId: string }): Promise<JoinDecision> {
+export async function decideJoinRequest(deps: Pick<CoreDeps, 'db' | 'clock' | 'limits' | 'log'>, caller: Caller & { spaceId: string }): Promise<JoinDecision> {
   const [space] = await deps.db
     .select({ id: platformSpaces.id, communityId: platformSpaces.communityId, slug: communities.slug, name: communities.name })
     .from(platformSpaces)
@@ -46,6 +49,11 @@ export async function decideJoinRequest(deps: Pick<CoreDeps, 'db' | 'clock'>, ca
   if (grant?.desired === 'present') {
     await deps.db.update(accessGrants).set({ observed: 'present', syncedAt: deps.clock.now(), lastError: null }).where(eq(accessGrants.id, grant.id));
     return { verdict: 'approve' };
+  }
+  const verdict = await guardJoinDecline(deps, space.communityId, { platform: 'telegram', id: caller.spaceId });
+  if (!verdict.allowed) {
+    if (verdict.told) deps.log.warn({ communityId: space.communityId, chatId: caller.spaceId }, 'join requests over the chat\'s rate: the rest of this window stay pending for its admins');
+    return { verdict: 'ignore' };
   }
   const locale = toLocale(caller.locale) ?? 'en';
   return { verdict: 'decline', communitySlug: space.slug, reply: { body: t(locale, 'access.joinDeclined', { community: space.name }) } };

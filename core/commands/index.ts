@@ -33,7 +33,7 @@ import { runStats, statsInput } from '../analytics/stats-command.ts';
 import { dashboardInput, manageDashboard } from '../analytics/dashboard-access.ts';
 import { recommend, recommendInput } from '../recommend/recommend-command.ts';
 
-export type CommandDeps = Pick<CoreDeps, 'db' | 'queue' | 'clock' | 'payments' | 'log' | 'files' | 'access' | 'support' | 'delivery' | 'charts' | 'web'>;
+export type CommandDeps = Pick<CoreDeps, 'db' | 'queue' | 'clock' | 'payments' | 'log' | 'files' | 'access' | 'support' | 'delivery' | 'charts' | 'web' | 'limits'>;
 
 type CommandDefinition<S extends z.ZodType> = {
   /** Options as the platform delivered them; parsed here, never trusted before. */

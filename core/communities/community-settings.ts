@@ -12,9 +12,11 @@ import type { Reply } from '../reply.ts';
 import { err, ok, type Result } from '../result.ts';
 import { studioSettingChanges, studioSettingFields, studioSettingsInput } from '../studio/studio-settings.ts';
 import { supportSettingChanges, supportSettingFields, supportSettingsInput } from '../support/support-settings.ts';
+import { limitSettingChanges, limitSettingFields, limitSettingsInput } from '../safety/limit-settings.ts';
+import { forgetLimits } from '../safety/rate-limits.ts';
 import { applyDeliverySettings, deliverySettingFields, deliverySettingsInput } from '../delivery/delivery-settings.ts';
 
-export const settingsInput = supportSettingsInput.extend(studioSettingsInput.shape).extend(deliverySettingsInput.shape).extend({
+export const settingsInput = supportSettingsInput.extend(studioSettingsInput.shape).extend(deliverySettingsInput.shape).extend(limitSettingsInput.shape).extend({
   grace_days: z.coerce.number().int().min(0).max(30).optional(),
   /** `keep`: members keep their roles during grace; `role`: they hold `grace_role` instead. */
   grace_access: z.enum(['keep', 'role']).optional(),
@@ -38,10 +40,11 @@ export async function manageSettings(deps: Pick<CoreDeps, 'db'>, actor: Actor, i
   if (!support.ok) return support;
   const delivery = await applyDeliverySettings(deps.db, actor, input);
   if (!delivery.ok) return delivery;
-  const changes: Omit<CommunitySettings, 'graceRole' | 'refundWindowDays' | 'blockedWords'> & { graceRole?: CommunitySettings['graceRole'] | null; refundWindowDays?: number | null; blockedWords?: string[] | null } = {
+  const changes: Omit<CommunitySettings, 'graceRole' | 'refundWindowDays' | 'blockedWords' | 'rateLimits'> & { graceRole?: CommunitySettings['graceRole'] | null; refundWindowDays?: number | null; blockedWords?: string[] | null; rateLimits?: CommunitySettings['rateLimits'] | null } = {
     ...support.value,
     ...studioSettingChanges(current?.settings ?? {}, input),
     ...delivery.value,
+    ...limitSettingChanges(current?.settings ?? {}, input),
   };
   if (input.grace_days !== undefined) changes.graceDays = input.grace_days;
   if (input.grace_access === 'keep') changes.graceRole = null;
@@ -64,6 +67,7 @@ export async function manageSettings(deps: Pick<CoreDeps, 'db'>, actor: Actor, i
       .where(eq(communities.id, actor.communityId))
       .returning({ settings: communities.settings });
     settings = updated?.settings ?? settings;
+    forgetLimits(actor.communityId);
     await recordAudit(deps.db, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'community.settings', details: changes });
   }
   const graceRole = settings.graceRole ? t(actor.locale, 'settings.graceRoleValue', { role: settings.graceRole.roleId }) : t(actor.locale, 'settings.graceKeep');
@@ -75,6 +79,7 @@ export async function manageSettings(deps: Pick<CoreDeps, 'db'>, actor: Actor, i
       ...supportSettingFields(actor.locale, settings),
       ...studioSettingFields(actor.locale, settings),
       ...(await deliverySettingFields(deps.db, actor.locale, actor.communityId, settings)),
+      ...limitSettingFields(actor.locale, settings),
     ],
     ephemeral: true,
   });

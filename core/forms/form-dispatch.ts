@@ -8,6 +8,7 @@ import { resolveActor } from '../members/resolve-actor.ts';
 import { describeIssues, failure, type Outcome, pressedAction, settle } from '../outcome.ts';
 import type { Reply } from '../reply.ts';
 import type { Result } from '../result.ts';
+import { guardCommand, rateLimited } from '../safety/guards.ts';
 import { type ChatFormAnswer, type ChatFormStep, continueChatForm, startChatForm } from './chat-forms.ts';
 
 /**
@@ -65,6 +66,9 @@ export async function runForm(deps: CommandDeps, actor: Actor, action: Extract<A
   const command = commands[action.command];
   const parsed = (command.input as z.ZodType).safeParse({ ...given, ...action.options });
   if (!parsed.success) return { ok: false, error: { code: 'invalid_input', details: describeIssues(parsed.error) } };
+  // A form is typed slowly: over the limit it is always told, never silent.
+  const verdict = await guardCommand(deps, actor, action.command, parsed.data);
+  if (!verdict.allowed) return { ok: false, error: rateLimited(verdict) };
   const run = command.run as (deps: CommandDeps, actor: Actor, input: unknown) => Promise<Result<Reply, DomainError>>;
   return run(deps, actor, parsed.data);
 }

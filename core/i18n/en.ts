@@ -1,5 +1,6 @@
 import { analyticsEn } from './analytics-en.ts';
 import { growthEn } from './growth-en.ts';
+import { limitsEn } from './limits-en.ts';
 import { recommendEn } from './recommend-en.ts';
 import { deliveryEn } from './delivery-en.ts';
 import { studioEn } from './studio-en.ts';
@@ -97,6 +98,7 @@ export const en = {
   'error.no_active_community': 'Open the bot from your community first (use its link or a command in the group).',
   'error.invalid_input': 'That did not look right: {details}',
   'error.invalid_action': 'That button is no longer valid. Run the command again.',
+  'error.rate_limited': 'Slow down a little: that was a lot at once. Try again in {seconds} s.',
   'error.membership_inactive': 'Your membership in this community is not active.',
   'error.community_not_found': 'That community does not exist.',
   'error.not_in_space': 'Run this in the server or group you want to set up.',
@@ -396,6 +398,7 @@ export const en = {
   ...growthEn,
   ...recommendEn,
   ...analyticsEn,
+  ...limitsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

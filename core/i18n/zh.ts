@@ -1,5 +1,6 @@
 import { analyticsZh } from './analytics-zh.ts';
 import { growthZh } from './growth-zh.ts';
+import { limitsZh } from './limits-zh.ts';
 import { recommendZh } from './recommend-zh.ts';
 import { deliveryZh } from './delivery-zh.ts';
 import type { MessageKey } from './en.ts';
@@ -98,6 +99,7 @@ export const zh: Record<MessageKey, string> = {
   'error.no_active_community': '请先从你的社区打开机器人（使用社区链接或在群里使用命令）。',
   'error.invalid_input': '输入有误：{details}',
   'error.invalid_action': '这个按钮已失效，请重新执行命令。',
+  'error.rate_limited': '操作有点太频繁了，请 {seconds} 秒后再试。',
   'error.membership_inactive': '你在这个社区的成员身份未激活。',
   'error.community_not_found': '该社区不存在。',
   'error.not_in_space': '请在要设置的服务器或群组中运行此命令。',
@@ -397,4 +399,5 @@ export const zh: Record<MessageKey, string> = {
   ...growthZh,
   ...recommendZh,
   ...analyticsZh,
+  ...limitsZh,
 };

@@ -22,6 +22,8 @@ export type CommunitySettings = {
   graceRole?: { guildId: string; roleId: string };
   /** Telegram announcements to large audiences go out with `allow_paid_broadcast` (the bot's Stars pay). */
   paidBroadcast?: boolean;
+  /** The community's own rate limits over core/safety's defaults (set with `/settings rate_limits:`). */
+  rateLimits?: Partial<Record<'commands' | 'buttons' | 'creator' | 'announce' | 'joins', { points: number; seconds: number }>>;
 };
 
 /** A tenant: one creator business. Every tenant-owned row carries its `community_id`. */
