@@ -69,6 +69,7 @@ describe('creator access tools', () => {
       { name: 'Blocked words', value: 'none' },
       { name: 'Announcement channel (Discord)', value: expect.stringMatching(/^none: /) },
       { name: 'Paid Telegram broadcast', value: 'off', inline: true },
+      { name: 'Rate limits', value: expect.stringMatching(/^A member, per command: 8 per 20 s\n/) },
     ]);
     expect((await handleCommand(deps, as('creator'), 'settings', { grace_access: 'role' })).error).toMatchObject({ code: 'invalid_input' });
     expect((await handleCommand(deps, as('creator'), 'settings', { grace_role: '123456789/987654321' })).error).toMatchObject({ code: 'invalid_input', details: expect.stringContaining('not linked to this community') });
