@@ -7,7 +7,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import { runConsole } from './bots/console/console.ts';
 import { createDiscordAccessGateway } from './bots/discord/access-gateway.ts';
 import { ConsoleSupportGateway } from './bots/console/support-gateway.ts';
@@ -27,6 +27,8 @@ import { OpenAiIntentClassifier } from './bots/openai/intent-classifier.ts';
 import { defaultClassifier } from './core/support/intents/default-classifier.ts';
 import { createTelegramBot, type TelegramBot, WEBHOOK_PATH } from './bots/telegram/telegram-bot.ts';
 import { type Config, formatConfigIssues, loadConfig } from './core/config.ts';
+import { rotateSealedValues } from './core/safety/rotate-keys.ts';
+import { installDataKeys, sealingKeyId } from './core/safety/sealed-values.ts';
 import { connectDatabase, type DatabaseConnection, isConnectionLoss } from './core/db/client.ts';
 import { migrateDatabase } from './core/db/migrate.ts';
 import type { CoreDeps } from './core/deps.ts';
@@ -39,14 +41,18 @@ import { AdjustableClock, systemClock } from './core/ports.ts';
 import { seedDemoActivity } from './core/seed/demo-activity.ts';
 import { seedDemoCommunity } from './core/seed/seed-demo.ts';
 import { createRedisRateLimiter } from './bots/rate-limiter.ts';
+import { localDataKeys } from './scripts/embedded/data-keys.ts';
 import { provideServices } from './scripts/embedded/services.ts';
 import { BullJobQueue } from './workers/bull-job-queue.ts';
 import { registerJobMetrics } from './workers/metrics.ts';
 import { connectRedis } from './workers/redis.ts';
 import { startWorkers, type WorkerRuntime } from './workers/runner.ts';
 
-const roles = ['all', 'bots', 'workers', 'migrate', 'seed', 'console'] as const;
+const roles = ['all', 'bots', 'workers', 'migrate', 'seed', 'console', 'keys-rotate'] as const;
 type Role = (typeof roles)[number];
+
+/** Alerts on: a sealed value that does not open means tampering or a missing key. */
+const sealedValueFailures = new Counter({ name: 'lyceum_sealed_value_failures_total', help: 'Sealed values that failed to open', labelNames: ['column', 'reason'], registers: [] });
 
 async function main(): Promise<void> {
   const role = process.argv[2] ?? 'all';
@@ -67,6 +73,10 @@ async function main(): Promise<void> {
     void shutdown('unhandled promise rejection', 1);
   });
   try {
+    installDataKeys(config.dataKeys ?? (await localDataKeys(config.dataDir)), (failure) => {
+      sealedValueFailures.inc({ column: failure.column, reason: failure.reason });
+      log.error({ column: failure.column, reason: failure.reason, alert: 'sealed_value' }, 'a sealed value failed to open: tampered, or sealed under a key this process lacks');
+    });
     await start(role as Role, config, { log, logFile, interactive, cleanups, shutdown });
   } catch (error) {
     log.error({ err: error }, 'start-up failed');
@@ -86,7 +96,7 @@ type Runtime = {
 async function start(role: Role, config: Config, runtime: Runtime): Promise<void> {
   const { log, logFile, interactive, cleanups, shutdown } = runtime;
 
-  const runsQueue = role !== 'migrate' && role !== 'seed' && role !== 'console';
+  const runsQueue = role !== 'migrate' && role !== 'seed' && role !== 'console' && role !== 'keys-rotate';
   const services = await provideServices(
     { dataDir: config.dataDir, databaseUrl: config.databaseUrl, redisUrl: config.redisUrl },
     { info: (m) => log.info(m), warn: (m) => log.warn(m) },
@@ -97,6 +107,12 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
   cleanups.push(() => database.close());
 
   if (role === 'migrate') return shutdown('done');
+  if (role === 'keys-rotate') {
+    for (const { column, resealed, failed } of await rotateSealedValues(database.db)) {
+      console.log(`${column}: ${resealed} re-sealed under key ${sealingKeyId()}${failed ? `, ${failed} did not open (see the log)` : ''}`);
+    }
+    return shutdown('done');
+  }
   if (role === 'seed') {
     const seeded = await seedDemoCommunity(database.db, systemClock.now());
     if (seeded.created) await seedDemoActivity(database.db, seeded.communityId, systemClock.now());
@@ -229,6 +245,7 @@ async function startWorkersAndHttp(
   const { log } = deps;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  registry.registerMetric(sealedValueFailures);
   const metrics = registerJobMetrics(registry, (name) => queue.queue(name));
 
   let workers: WorkerRuntime | undefined;

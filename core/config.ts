@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { err, ok, type Result } from './result.ts';
+import { type DataKeys, parseDataKeys } from './safety/sealed-values.ts';
 
 const url = (protocols: string[], expected: string) =>
   z
@@ -76,8 +77,20 @@ const envSchema = z
     S3_ENDPOINT: url(['https:', 'http:'], 'an http(s):// URL of an S3-compatible server (MinIO, R2, ...)').optional(),
     S3_ACCESS_KEY_ID: secret('an S3 access key id').optional(),
     S3_SECRET_ACCESS_KEY: secret('an S3 secret access key').optional(),
+    DATA_ENCRYPTION_KEY: z
+      .string()
+      .transform((text, ctx) => {
+        const keys = parseDataKeys(text);
+        if (!('error' in keys)) return keys;
+        ctx.addIssue({ code: 'custom', message: `must be <id>:<base64 of 32 bytes>[,<older id>:<key>...]: ${keys.error}` });
+        return z.NEVER;
+      })
+      .optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.DATA_ENCRYPTION_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['DATA_ENCRYPTION_KEY'], message: 'must be set in production (the key that seals support messages and customer ids)' });
+    }
     const pairs: Array<[keyof typeof env, keyof typeof env]> = [
       ['DISCORD_TOKEN', 'DISCORD_APP_ID'],
       ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'],
@@ -117,6 +130,8 @@ export type Config = {
   openai: { apiKey: string; baseUrl: string | undefined; model: string } | undefined;
   /** Where uploaded files live: an S3-compatible bucket when configured, else `<dataDir>/files`. */
   s3: { bucket: string; region: string; endpoint: string | undefined; accessKeyId: string; secretAccessKey: string } | undefined;
+  /** Seals sensitive columns; unset outside production: a key generated into the data directory. */
+  dataKeys: DataKeys | undefined;
 };
 
 /** One invalid variable: its name and what was expected of it. Never carries the value. */
@@ -164,6 +179,7 @@ export function loadConfig(source: Record<string, string | undefined>): Result<C
       env.S3_BUCKET && env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
         ? { bucket: env.S3_BUCKET, region: env.S3_REGION, endpoint: env.S3_ENDPOINT, accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY }
         : undefined,
+    dataKeys: env.DATA_ENCRYPTION_KEY,
   });
 }
 

@@ -16,6 +16,8 @@ const redactPaths = [
   'redisUrl',
   '*.databaseUrl',
   '*.redisUrl',
+  'dataKeys',
+  '*.dataKeys',
   'headers.authorization',
   '*.headers.authorization',
   '*.headers["x-telegram-bot-api-secret-token"]',

@@ -123,7 +123,8 @@ async function notePayment(tx: Queryable, order: LockedOrder, paymentRef: string
     .update(orders)
     .set({
       providerPaymentId: sql`coalesce(${orders.providerPaymentId}, ${paymentRef})`,
-      providerCustomerId: sql`coalesce(${orders.providerCustomerId}, ${customerRef ?? null})`,
+      // Through the column's encoder: the customer id is stored sealed.
+      providerCustomerId: sql`coalesce(${orders.providerCustomerId}, ${customerRef === undefined ? null : sql.param(customerRef, orders.providerCustomerId)})`,
       paidAt: sql`coalesce(${orders.paidAt}, ${at.toISOString()}::timestamptz)`,
     })
     .where(eq(orders.id, order.id));

@@ -109,7 +109,7 @@ export async function closeTicket(deps: Deps, actor: Actor, input: z.infer<typeo
       .update(supportTickets)
       .set({ status: 'closed', resolution: input.resolution, resolvedAt: now, closedByMemberId: actor.memberId, transcript: await transcriptOf(tx, conversation.id) })
       .where(eq(supportTickets.id, ticket.id));
-    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'support.close', targetKind: 'support_ticket', targetId: ticket.id, details: { resolution: input.resolution } });
+    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'support.close', targetKind: 'support_ticket', targetId: ticket.id });
     return ok({ row, messageId: asked?.id });
   });
   if (!result.ok) return result;

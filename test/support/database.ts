@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import { connectDatabase, type DatabaseConnection } from '../../core/db/client.ts';
+import { installTestDataKeys } from './data-keys.ts';
 
 export type TestDatabase = DatabaseConnection & { url: string; name: string; drop(): Promise<void> };
 
@@ -16,6 +17,7 @@ const withDatabase = (url: string, name: string) => {
  * run). Tests in the file share it; files never see each other's data.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
+  installTestDataKeys();
   const templateUrl = inject('templateDatabaseUrl');
   const template = new URL(templateUrl).pathname.slice(1);
   const name = `t_${randomBytes(6).toString('hex')}`;

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { inject } from 'vitest';
+import { TEST_DATA_KEY_TEXT } from './data-keys.ts';
 
 export const projectRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -25,6 +26,7 @@ export function processEnv(test: { databaseUrl: string; queuePrefix: string; nam
     HTTP_PORT: '0',
     LOG_LEVEL: 'info',
     DATA_DIR: `${inject('scratchDir')}/${test.name}`,
+    DATA_ENCRYPTION_KEY: TEST_DATA_KEY_TEXT,
     ...extra,
   };
 }

@@ -13,7 +13,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { courses } from './catalog.ts';
-import { at, createdAt, id, updatedAt } from './columns.ts';
+import { at, createdAt, id, sealedText, updatedAt } from './columns.ts';
 import { communityRef, platformSpaces } from './communities.ts';
 import {
   accessEndAction,
@@ -165,7 +165,8 @@ export const orders = pgTable(
     currency: text('currency').notNull(),
     providerCheckoutId: text('provider_checkout_id'),
     providerPaymentId: text('provider_payment_id'),
-    providerCustomerId: text('provider_customer_id'),
+    /** Identifies a person at the provider (Stripe's cus_...): sealed. */
+    providerCustomerId: sealedText('orders', 'provider_customer_id'),
     /** Sum of the ledger's refunds on this order (renewals included), kept with the status. */
     amountRefunded: integer('amount_refunded').notNull().default(0),
     /** Where the member pays (Stripe Checkout URL, Telegram invoice link), resent on a second /buy. */

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, foreignKey, index, jsonb, pgTable, smallint, text, unique, uuid } from 'drizzle-orm/pg-core';
-import { at, createdAt, id, updatedAt } from './columns.ts';
+import { at, createdAt, id, sealedText, updatedAt } from './columns.ts';
 import { communityRef } from './communities.ts';
 import { conversationStatus, messageAuthor, platform, ticketPriority, ticketStatus } from './enums.ts';
 import { memberRef, members } from './members.ts';
@@ -64,7 +64,7 @@ export const supportMessages = pgTable(
     relayTo: text('relay_to').$type<'member' | 'staff'>(),
     authorKind: messageAuthor('author_kind').notNull(),
     authorMemberId: uuid('author_member_id').references(() => members.id, { onDelete: 'set null' }),
-    body: text('body').notNull(),
+    body: sealedText('support_messages', 'body').notNull(),
     platform: platform('platform'),
     platformMessageId: text('platform_message_id'),
     relayStartedAt: at('relay_started_at'),
@@ -94,7 +94,7 @@ export const supportTickets = pgTable(
     communityId: uuid('community_id').notNull(),
     conversationId: uuid('conversation_id').notNull(),
     memberId: memberRef(),
-    subject: text('subject').notNull(),
+    subject: sealedText('support_tickets', 'subject').notNull(),
     status: ticketStatus('status').notNull().default('open'),
     priority: ticketPriority('priority').notNull().default('normal'),
     slaDueAt: at('sla_due_at'),
@@ -104,9 +104,9 @@ export const supportTickets = pgTable(
     pingedAt: at('pinged_at'),
     /** The order a refund request is about, attached when the ticket opens. */
     orderId: uuid('order_id'),
-    resolution: text('resolution'),
+    resolution: sealedText('support_tickets', 'resolution'),
     /** The whole conversation as text, written when the ticket closes. */
-    transcript: text('transcript'),
+    transcript: sealedText('support_tickets', 'transcript'),
     closedByMemberId: uuid('closed_by_member_id').references(() => members.id, { onDelete: 'set null' }),
     resolvedAt: at('resolved_at'),
     createdAt: createdAt(),

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleRelay, ConsoleSupportGateway } from '../../../bots/console/support-gateway.ts';
 import { encodeAction } from '../../../core/actions.ts';
@@ -122,7 +122,9 @@ describe('support takeover', () => {
 
   it('a send that died mid-way is recorded as unconfirmed and never repeated; a stuck relay is re-queued', async () => {
     await say(mia, 'four');
-    const [pending] = await database.db.select().from(supportMessages).where(eq(supportMessages.body, 'four'));
+    // Bodies are sealed (no query can match them): the newest message is the one just written.
+    const [pending] = await database.db.select().from(supportMessages).orderBy(desc(supportMessages.seq)).limit(1);
+    expect(pending!.body).toBe('four');
     await database.db.update(supportMessages).set({ relayStartedAt: clock.now() }).where(eq(supportMessages.id, pending!.id));
     queue.jobs.length = 0;
     expect((await relayConversation(deps, pending!.conversationId)).relayed).toBe(0);
