@@ -2,12 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { connectDatabase, type DatabaseConnection } from '../core/db/client.ts';
 import { migrateDatabase } from '../core/db/migrate.ts';
+import { installDataKeys, newDataKeyText, parseDataKeys } from '../core/safety/sealed-values.ts';
 import { startEmbeddedPostgres } from '../scripts/embedded/postgres.ts';
 
 const quiet = { info: () => {}, warn: (message: string) => console.warn(message) };
 
-/** A throwaway migrated database: DATABASE_URL when set, else a private embedded cluster. */
+/** A throwaway migrated database: DATABASE_URL when set, else a private embedded cluster; a fresh data key. */
 export async function benchDatabase(): Promise<DatabaseConnection & { dispose(): Promise<void> }> {
+  const keys = parseDataKeys(newDataKeyText('bench'));
+  if ('error' in keys) throw new Error(keys.error);
+  installDataKeys(keys);
   if (process.env.DATABASE_URL) {
     await migrateDatabase(process.env.DATABASE_URL);
     const connection = connectDatabase(process.env.DATABASE_URL);

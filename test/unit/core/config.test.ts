@@ -41,6 +41,16 @@ describe('loadConfig', () => {
     expect(result.error.map((issue) => issue.variable)).toEqual(['STRIPE_SECRET_KEY']);
   });
 
+  it('requires a data key in production and checks its shape without echoing it', () => {
+    const key = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
+    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ ok: false, error: [{ variable: 'DATA_ENCRYPTION_KEY', expected: expect.stringContaining('must be set in production') }] });
+    const short = loadConfig({ DATA_ENCRYPTION_KEY: 'k1:c2hvcnQ=' });
+    expect(short).toMatchObject({ ok: false, error: [{ variable: 'DATA_ENCRYPTION_KEY', expected: expect.stringContaining('key k1 must be 32 bytes') }] });
+    expect(JSON.stringify(short)).not.toContain('c2hvcnQ=');
+    const loaded = loadConfig({ NODE_ENV: 'production', DATA_ENCRYPTION_KEY: `${key}, k0:${Buffer.alloc(32, 1).toString('base64')}` });
+    expect(loaded.ok && loaded.value.dataKeys?.map((entry) => entry.id)).toEqual(['k1', 'k0']);
+  });
+
   it('treats empty values as unset, as .env files leave them', () => {
     const result = loadConfig({ DATABASE_URL: '', HTTP_PORT: ' ' });
     expect(result.ok && result.value.databaseUrl).toBeUndefined();
