@@ -9,6 +9,7 @@ import { studioCommands, studioSettingOptions } from './studio-commands.ts';
 import { supportCommands, supportSettingOptions } from './support-commands.ts';
 import { deliveryCommands, deliverySettingOptions } from './delivery-commands.ts';
 import { growthCommands } from './growth-commands.ts';
+import { privacyCommands } from './privacy-commands.ts';
 
 
 const text = (name: string, key: CommandTextKey, limits: Partial<APIApplicationCommandStringOption> = {}): APIApplicationCommandStringOption => ({
@@ -105,6 +106,7 @@ export const guildCommands: Command[] = [
   ...studioCommands,
   ...deliveryCommands,
   ...growthCommands,
+  ...privacyCommands,
   { name: 'help', ...inGuilds, ...described('command.help') },
   {
     name: 'buy',

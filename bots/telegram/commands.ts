@@ -8,7 +8,7 @@ import { type Locale, type MessageKey, t } from '../../core/i18n/index.ts';
 import { type BotContext, callerOf } from './context.ts';
 import { answer } from './replies.ts';
 
-const MEMBER_COMMANDS: CommandName[] = ['courses', 'course', 'recommend', 'lesson', 'rate', 'buy', 'my', 'cancel', 'link', 'notifications', 'live', 'help'];
+const MEMBER_COMMANDS: CommandName[] = ['courses', 'course', 'recommend', 'lesson', 'rate', 'buy', 'my', 'cancel', 'link', 'notifications', 'live', 'privacy', 'help'];
 /** Typed by creators and staff; core's RBAC refuses everyone else, the menu only shows them to admins. */
 const CREATOR_COMMANDS: CommandName[] = ['product', 'sales', 'refund', 'access', 'grant', 'revoke', 'settings', 'tickets', 'claim', 'handback', 'close', 'faq', 'review', 'comment', 'drip', 'announce', 'coupon', 'stats', 'dashboard'];
 /** Typed in a ticket's forum topic, these act on that ticket. */

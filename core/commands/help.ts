@@ -9,7 +9,7 @@ import type { Reply } from '../reply.ts';
 /** What the actor can do here, in their language; staff learn that they also see drafts. */
 export async function showHelp(actor: Actor): Promise<Result<Reply, DomainError>> {
   const { locale } = actor;
-  const commands = [t(locale, 'help.courses'), t(locale, 'help.course'), t(locale, 'help.recommend'), t(locale, 'help.buy'), t(locale, 'help.my'), t(locale, 'help.cancel'), t(locale, 'help.link'), t(locale, 'help.help')];
+  const commands = [t(locale, 'help.courses'), t(locale, 'help.course'), t(locale, 'help.recommend'), t(locale, 'help.buy'), t(locale, 'help.my'), t(locale, 'help.cancel'), t(locale, 'help.link'), t(locale, 'help.privacy'), t(locale, 'help.help')];
   if (can(actor.role, 'support.handle')) commands.push(t(locale, 'help.tickets'), t(locale, 'help.claim'));
   if (can(actor.role, 'commerce.manage')) commands.push(t(locale, 'help.creator'), t(locale, 'help.creatorAccess'), t(locale, 'help.faq'));
   const staffNote = can(actor.role, 'catalog.view_unpublished')

@@ -32,6 +32,7 @@ import { couponInput, manageCoupons } from '../growth/coupon-command.ts';
 import { runStats, statsInput } from '../analytics/stats-command.ts';
 import { dashboardInput, manageDashboard } from '../analytics/dashboard-access.ts';
 import { recommend, recommendInput } from '../recommend/recommend-command.ts';
+import { privacyInput, runPrivacy } from '../privacy/privacy-command.ts';
 
 export type CommandDeps = Pick<CoreDeps, 'db' | 'queue' | 'clock' | 'payments' | 'log' | 'files' | 'access' | 'support' | 'delivery' | 'charts' | 'web' | 'limits'>;
 
@@ -56,6 +57,7 @@ export const commands = {
   drip: define({ input: dripInput, run: manageDrip }),
   announce: define({ input: announceInput, run: runAnnounceCommand }),
   live: define({ input: liveInput, run: runLiveCommand }),
+  privacy: define({ input: privacyInput, run: runPrivacy }),
   help: define({ input: z.object({}), run: (_deps, actor) => showHelp(actor) }),
   buy: define({ input: buyProductInput, run: buyProduct }),
   my: define({ input: z.object({}), run: (deps, actor) => showMyPurchases(deps, actor) }),

@@ -1,6 +1,7 @@
 import { analyticsEn } from './analytics-en.ts';
 import { growthEn } from './growth-en.ts';
 import { limitsEn } from './limits-en.ts';
+import { privacyEn } from './privacy-en.ts';
 import { recommendEn } from './recommend-en.ts';
 import { deliveryEn } from './delivery-en.ts';
 import { studioEn } from './studio-en.ts';
@@ -399,6 +400,7 @@ export const en = {
   ...recommendEn,
   ...analyticsEn,
   ...limitsEn,
+  ...privacyEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

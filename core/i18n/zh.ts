@@ -1,6 +1,7 @@
 import { analyticsZh } from './analytics-zh.ts';
 import { growthZh } from './growth-zh.ts';
 import { limitsZh } from './limits-zh.ts';
+import { privacyZh } from './privacy-zh.ts';
 import { recommendZh } from './recommend-zh.ts';
 import { deliveryZh } from './delivery-zh.ts';
 import type { MessageKey } from './en.ts';
@@ -400,4 +401,5 @@ export const zh: Record<MessageKey, string> = {
   ...recommendZh,
   ...analyticsZh,
   ...limitsZh,
+  ...privacyZh,
 };

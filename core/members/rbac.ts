@@ -21,6 +21,8 @@ const grants = {
   'commerce.sales': ['owner', 'creator'],
   /** Announcements and live sessions to the community's members. */
   'delivery.announce': ['owner', 'creator'],
+  /** Export (and erase) a member's data on their request, when they cannot do it themselves. */
+  'privacy.manage': ['owner', 'creator'],
 } as const satisfies Record<string, readonly MemberRole[]>;
 
 export type Permission = keyof typeof grants;

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { recordAudit } from '../audit/record-audit.ts';
+import { withDefaultAction } from '../commands/default-action.ts';
+import type { CoreDeps } from '../deps.ts';
+import type { DomainError } from '../errors.ts';
+import { t } from '../i18n/index.ts';
+import type { Actor } from '../members/actor.ts';
+import { findMember } from '../members/find-member.ts';
+import { can } from '../members/rbac.ts';
+import type { Reply } from '../reply.ts';
+import { err, ok, type Result } from '../result.ts';
+import { memberRecords } from './member-records.ts';
+
+const MAX_EXPORT_BYTES = 32 * 1024 * 1024;
+const member = z.string().trim().min(1).max(100).optional();
+
+export const privacyInput = withDefaultAction('export', z.discriminatedUnion('action', [z.object({ action: z.literal('export'), member })]));
+
+type Deps = Pick<CoreDeps, 'db' | 'files' | 'clock'>;
+
+/** Whose data: the actor's own, or (owners and creators, on a member's request) the named member's. */
+async function subjectOf(deps: Deps, actor: Actor, ref: string | undefined): Promise<Result<{ memberId: string; self: boolean }, DomainError>> {
+  if (!ref) return ok({ memberId: actor.memberId, self: true });
+  if (!can(actor.role, 'privacy.manage')) return err({ code: 'forbidden', permission: 'privacy.manage' });
+  const found = await findMember(deps.db, { communityId: actor.communityId, platform: actor.platform, ref });
+  return found ? ok({ memberId: found.memberId, self: found.memberId === actor.memberId }) : err({ code: 'member_not_found' });
+}
+
+/**
+ * `/privacy export [member]`: a JSON file of everything Lyceum holds about the member in this
+ * community (see `memberRecords`), sent privately to whoever asked. Run for someone else, it is
+ * audited.
+ */
+export async function runPrivacy(deps: Deps, actor: Actor, input: z.infer<typeof privacyInput>): Promise<Result<Reply, DomainError>> {
+  const subject = await subjectOf(deps, actor, input.member);
+  if (!subject.ok) return subject;
+  const { memberId } = subject.value;
+  const tables = await memberRecords(deps.db, actor.communityId, memberId);
+  const exportedAt = deps.clock.now().toISOString();
+  const document = { community: { id: actor.communityId, name: actor.communityName }, memberId, exportedAt, tables };
+  const bytes = new TextEncoder().encode(JSON.stringify(document, null, 2));
+  const stored = await deps.files.put(bytes, { maxBytes: MAX_EXPORT_BYTES });
+  if (!subject.value.self) {
+    await recordAudit(deps.db, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'privacy.export', targetKind: 'member', targetId: memberId });
+  }
+  const rows = Object.values(tables).reduce((sum, list) => sum + list.length, 0);
+  return ok({
+    title: t(actor.locale, 'privacy.exported', { community: actor.communityName }),
+    body: t(actor.locale, 'privacy.exportBody', { rows, tables: Object.keys(tables).length }),
+    files: [{ sha256: stored.sha256, name: `lyceum-${actor.communitySlug}-${exportedAt.slice(0, 10)}.json`, kind: 'document', mime: 'application/json', size: stored.size }],
+    ephemeral: true,
+    confidential: true,
+  });
+}
