@@ -58,6 +58,8 @@ export const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('announce.control'), announcementId: z.uuid(), op: z.enum(['pause', 'resume', 'cancel']) }),
   /** The member rates a closed conversation, 1 to 5. */
   z.object({ type: z.literal('support.rate'), conversationId: z.uuid(), score: z.number().int().min(1).max(5) }),
+  /** The confirmation of /privacy delete: this member's data in the presser's community. */
+  z.object({ type: z.literal('privacy.erase'), memberId: z.uuid() }),
 ]);
 
 const providerCodes = { stripe: 's', stars: 't', sandbox: 'x' } as const;
@@ -109,6 +111,8 @@ export function encodeAction(action: Action): string {
       return ['sc', uuidToCompact(action.ticketId)].join(SEPARATOR);
     case 'support.rate':
       return ['sr', uuidToCompact(action.conversationId), action.score].join(SEPARATOR);
+    case 'privacy.erase':
+      return ['pe', uuidToCompact(action.memberId)].join(SEPARATOR);
     case 'form.submit':
       return ['fs', action.command, escapePart(JSON.stringify(action.options))].join(SEPARATOR);
     case 'lesson.open':
@@ -153,6 +157,8 @@ export function decodeAction(encoded: string): Action | undefined {
       };
     } else if (tag === 'rp' && parts.length === 1) {
       candidate = { type: 'recommend.page', page: /^\d{1,3}$/.test(parts[0] ?? '') ? Number(parts[0]) : Number.NaN };
+    } else if (tag === 'pe' && parts.length === 1) {
+      candidate = { type: 'privacy.erase', memberId: compactToUuid(parts[0] ?? '') };
     } else if (tag === 'dg' && parts.length === 1) {
       candidate = { type: 'digest.open', courseId: compactToUuid(parts[0] ?? '') };
     } else if (tag === 'co' && parts.length === 1) {

@@ -38,6 +38,7 @@ import { asChatForm, handleChatFormAnswer, handleForm, runForm, stepChatForm } f
 import type { Result } from './result.ts';
 import { openFromDigest } from './recommend/digest.ts';
 import { recommend } from './recommend/recommend-command.ts';
+import { confirmErase } from './privacy/privacy-command.ts';
 import { guardButton, guardCommand, guardMessage, guardStart } from './safety/guards.ts';
 
 export type { Outcome };
@@ -219,6 +220,8 @@ function runAction(deps: CommandDeps, actor: Actor, action: Action, caller: Call
       return claimTicket(deps, actor, { ticket: action.ticketId });
     case 'support.rate':
       return rateConversation(deps, actor, action);
+    case 'privacy.erase':
+      return confirmErase(deps, actor, action.memberId);
     case 'form.submit':
       // A form's submit pressed as a button (a dry run's "Create"): the fixed options alone.
       return runForm(deps, actor, action, {});

@@ -1,19 +1,17 @@
 import { ApplicationCommandOptionType } from 'discord.js';
 import { type Command, described, inGuilds } from './command-text.ts';
 
-/** `/privacy export [member]`: anyone for themselves; core's RBAC decides who may name a member. */
+/** `/privacy export|delete [member]`: anyone for themselves; core's RBAC decides who may name a member. */
 export const privacyCommands: Command[] = [
   {
     name: 'privacy',
     ...inGuilds,
     ...described('command.privacy'),
-    options: [
-      {
-        type: ApplicationCommandOptionType.Subcommand,
-        name: 'export',
-        ...described('command.privacy.export'),
-        options: [{ type: ApplicationCommandOptionType.User, name: 'member', ...described('command.privacy.member') }],
-      },
-    ],
+    options: (['export', 'delete'] as const).map((name) => ({
+      type: ApplicationCommandOptionType.Subcommand as const,
+      name,
+      ...described(`command.privacy.${name}`),
+      options: [{ type: ApplicationCommandOptionType.User as const, name: 'member', ...described('command.privacy.member') }],
+    })),
   },
 ];
