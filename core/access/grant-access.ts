@@ -36,7 +36,7 @@ export async function grantAccess(deps: Pick<CoreDeps, 'db' | 'queue' | 'clock'>
       .insert(entitlements)
       .values({ communityId: actor.communityId, memberId: member.memberId, productId: product.id, source: 'manual', startsAt: now, endsAt, details: { grantedBy: actor.memberId } })
       .returning({ id: entitlements.id });
-    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'access.grant', targetKind: 'entitlement', targetId: granted!.id, details: { memberId: member.memberId, productId: product.id, days: input.days ?? null } });
+    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: 'access.grant', targetKind: 'entitlement', targetId: granted!.id, details: { memberId: member.memberId, productId: product.id, days: input.days ?? null } });
     return projectMemberAccess(tx, actor.communityId, member.memberId);
   });
   await enqueueGrants(deps.queue, changed.map((grant) => grant.grantId));

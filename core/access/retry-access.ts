@@ -35,6 +35,6 @@ export async function manageAccess(deps: Pick<CoreDeps, 'db' | 'queue' | 'access
     .returning({ id: accessGrants.id });
   await deps.db.delete(communityAlerts).where(eq(communityAlerts.communityId, actor.communityId));
   await enqueueGrants(deps.queue, blocked.map((grant) => grant.id));
-  await recordAudit(deps.db, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'access.retry', details: { grants: blocked.length } });
+  await recordAudit(deps.db, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: 'access.retry', details: { grants: blocked.length } });
   return ok({ body: t(actor.locale, 'access.retrying', { count: blocked.length }), ephemeral: true });
 }

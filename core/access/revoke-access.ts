@@ -39,7 +39,7 @@ export async function revokeAccess(deps: Pick<CoreDeps, 'db' | 'queue' | 'clock'
       .where(and(eq(entitlements.communityId, actor.communityId), eq(entitlements.memberId, member.memberId), eq(entitlements.productId, product.id), inArray(entitlements.status, ['active', 'grace'])))
       .returning({ id: entitlements.id });
     if (!rows.length) return { revoked: 0, changed: [] };
-    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'access.revoke', targetKind: 'member', targetId: member.memberId, details: { productId: product.id, reason: input.reason, entitlements: rows.length } });
+    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: 'access.revoke', targetKind: 'member', targetId: member.memberId, details: { productId: product.id, reason: input.reason, entitlements: rows.length } });
     return { revoked: rows.length, changed: await projectMemberAccess(tx, actor.communityId, member.memberId) };
   });
   if (!revoked) return err({ code: 'nothing_to_revoke' });

@@ -41,7 +41,7 @@ export async function manageDashboard(deps: Deps, actor: Actor, input: z.infer<t
     const ended = await deps.db.transaction(async (tx) => {
       const sessions = await tx.update(dashboardSessions).set({ revokedAt: now }).where(and(mine(dashboardSessions), isNull(dashboardSessions.revokedAt), gt(dashboardSessions.expiresAt, now))).returning({ tokenHash: dashboardSessions.tokenHash });
       await tx.update(dashboardLinks).set({ usedAt: now }).where(and(mine(dashboardLinks), isNull(dashboardLinks.usedAt)));
-      await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'dashboard.revoke', details: { sessions: sessions.length } });
+      await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: 'dashboard.revoke', details: { sessions: sessions.length } });
       return sessions.length;
     });
     return ok({ body: t(actor.locale, 'dashboard.revoked', { count: ended }), ephemeral: true });
@@ -51,7 +51,7 @@ export async function manageDashboard(deps: Deps, actor: Actor, input: z.infer<t
   const expiresAt = new Date(now.getTime() + DASHBOARD_LINK_TTL_MS);
   await deps.db.transaction(async (tx) => {
     await tx.insert(dashboardLinks).values({ tokenHash: hash(token), communityId: actor.communityId, memberId: actor.memberId, expiresAt });
-    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'dashboard.link' });
+    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: 'dashboard.link' });
   });
   const url = `${deps.web.baseUrl}${DASHBOARD_PATH}/login?token=${token}`;
   return ok({

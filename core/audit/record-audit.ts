@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/client.ts';
 import { auditLog } from '../db/schema/index.ts';
+import type { Platform } from '../members/actor.ts';
 
 /** Records a privileged act; call it inside the transaction that performs the act. */
 export async function recordAudit(
@@ -7,6 +8,8 @@ export async function recordAudit(
   entry: {
     communityId: string;
     actorMemberId?: string | undefined;
+    /** Where the actor acted from; left out for acts of the system. */
+    platform?: Platform | undefined;
     action: string;
     targetKind?: string;
     targetId?: string;

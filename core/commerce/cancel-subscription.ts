@@ -61,7 +61,7 @@ export async function cancelSubscription(
   }
   const applied = await withOrderLock(deps.db, order.id, (tx, locked) => applyPaymentFacts(tx, locked, order.provider, facts, deps.clock.now()));
   await enqueueGrants(deps.queue, (applied?.changedGrants ?? []).map((grant) => grant.grantId));
-  await recordAudit(deps.db, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'subscription.cancel', targetKind: 'order', targetId: order.id });
+  await recordAudit(deps.db, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: 'subscription.cancel', targetKind: 'order', targetId: order.id });
   const until = subscription.currentPeriodEnd?.toISOString().slice(0, 10) ?? '—';
   return ok({ body: t(actor.locale, 'cancel.done', { product: product.name, date: until }), ephemeral: true });
 }

@@ -83,7 +83,7 @@ export async function manageProduct(deps: Pick<CoreDeps, 'db'>, actor: Actor, in
               ...(input.end_action ? { endAction: input.end_action } : {}),
             };
       const [updated] = await deps.db.update(products).set(changes).where(and(eq(products.id, product.id), eq(products.communityId, actor.communityId))).returning();
-      await recordAudit(deps.db, { communityId: actor.communityId, actorMemberId: actor.memberId, action: `product.${input.action}`, targetKind: 'product', targetId: product.id, details: changes });
+      await recordAudit(deps.db, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: `product.${input.action}`, targetKind: 'product', targetId: product.id, details: changes });
       const key = input.action === 'archive' ? 'product.archived' : 'product.updated';
       return ok({ body: t(actor.locale, key, { product: updated!.name, price: priceLine(actor.locale, updated!) }), ephemeral: true });
     }
@@ -126,7 +126,7 @@ async function createProduct(db: Queryable, actor: Actor, input: Extract<ManageP
       ...resources.value,
     ].map((grant) => ({ communityId: actor.communityId, productId: product!.id, ...grant }));
     if (grantRows.length) await tx.insert(productGrants).values(grantRows);
-    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'product.create', targetKind: 'product', targetId: product!.id, details: { slug, grants: grantRows.length } });
+    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: 'product.create', targetKind: 'product', targetId: product!.id, details: { slug, grants: grantRows.length } });
     return ok({ body: t(actor.locale, 'product.created', { product: product!.name, slug, price: priceLine(actor.locale, product!) }), ephemeral: true });
   });
 }

@@ -43,7 +43,7 @@ export async function requestRefund(
   if (!(REFUNDABLE as readonly string[]).includes(order.status)) return err({ code: 'order_not_refundable' });
   await recordAudit(deps.db, {
     communityId: actor.communityId,
-    actorMemberId: actor.memberId,
+    actorMemberId: actor.memberId, platform: actor.platform,
     action: 'order.refund_requested',
     targetKind: 'order',
     targetId: order.id,

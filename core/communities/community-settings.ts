@@ -68,7 +68,7 @@ export async function manageSettings(deps: Pick<CoreDeps, 'db'>, actor: Actor, i
       .returning({ settings: communities.settings });
     settings = updated?.settings ?? settings;
     forgetLimits(actor.communityId);
-    await recordAudit(deps.db, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'community.settings', details: changes });
+    await recordAudit(deps.db, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: 'community.settings', details: changes });
   }
   const graceRole = settings.graceRole ? t(actor.locale, 'settings.graceRoleValue', { role: settings.graceRole.roleId }) : t(actor.locale, 'settings.graceKeep');
   return ok({

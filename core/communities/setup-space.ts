@@ -81,6 +81,7 @@ export async function setupSpace(
       await recordAudit(tx, {
         communityId,
         actorMemberId: memberId,
+        platform: caller.platform,
         action: 'space.linked',
         targetKind: 'platform_space',
         targetId: inserted!.id,
@@ -142,7 +143,7 @@ async function showStatus(deps: Pick<CoreDeps, 'db' | 'clock'>, caller: Caller, 
   if (can(actor.role, 'community.manage')) {
     const { code } = await deps.db.transaction(async (tx) => {
       const created = await createLinkCode(tx, { communityId: actor.communityId, memberId: actor.memberId, now: deps.clock.now() });
-      await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'space.link_code_created' });
+      await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: 'space.link_code_created' });
       return created;
     });
     reply.fields!.push({

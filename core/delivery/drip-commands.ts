@@ -39,7 +39,7 @@ export async function manageDrip(deps: Pick<CoreDeps, 'db' | 'clock'>, actor: Ac
         .set({ releaseAt: now })
         .where(and(eq(dripReleases.communityId, actor.communityId), eq(dripReleases.memberId, member.memberId), eq(dripReleases.courseId, courseId), isNull(dripReleases.releasedAt)))
         .returning({ lessonId: dripReleases.lessonId });
-      await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'drip.released', targetKind: 'member', targetId: member.memberId, details: { courseId, lessons: rows.length } });
+      await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: 'drip.released', targetKind: 'member', targetId: member.memberId, details: { courseId, lessons: rows.length } });
       return rows.length;
     });
     return ok({ body: t(actor.locale, 'drip.releasedNow', { count: released, member: member.displayName }), ephemeral: true });

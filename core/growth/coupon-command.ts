@@ -58,7 +58,7 @@ export async function manageCoupons(deps: Deps, actor: Actor, input: CouponInput
       if (!coupon) return err({ code: 'coupon_refused', reason: 'unknown' });
       await deps.db.transaction(async (tx) => {
         await tx.update(coupons).set({ disabledAt: sql`coalesce(${coupons.disabledAt}, now())` }).where(eq(coupons.id, coupon.id));
-        await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'coupon.disable', targetKind: 'coupon', targetId: coupon.id, details: { code: coupon.code } });
+        await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: 'coupon.disable', targetKind: 'coupon', targetId: coupon.id, details: { code: coupon.code } });
       });
       return ok({ body: t(actor.locale, 'coupon.disabled', { code: coupon.code }), ephemeral: true });
     }
@@ -113,7 +113,7 @@ async function createCoupon(deps: Deps, actor: Actor, input: CreateInput): Promi
       .returning();
     if (!created) return undefined;
     if (limitedTo.length) await tx.insert(couponProducts).values(limitedTo.map((product) => ({ couponId: created.id, productId: product.id, communityId: actor.communityId })));
-    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'coupon.create', targetKind: 'coupon', targetId: created.id, details: { code: created.code, percentOff: created.percentOff, amountOff: created.amountOff, currency, duration: created.duration, limit: created.maxRedemptions, eligibility: created.eligibility, products: limitedTo.map((product) => product.slug) } });
+    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: 'coupon.create', targetKind: 'coupon', targetId: created.id, details: { code: created.code, percentOff: created.percentOff, amountOff: created.amountOff, currency, duration: created.duration, limit: created.maxRedemptions, eligibility: created.eligibility, products: limitedTo.map((product) => product.slug) } });
     return created;
   });
   if (!coupon) return invalid('coupon.codeTaken', { code: input.code });

@@ -54,7 +54,7 @@ export async function linkAccounts(deps: Pick<CoreDeps, 'db' | 'queue' | 'clock'
     await tx
       .delete(members)
       .where(and(eq(members.id, actor.memberId), ne(members.id, token.memberId), sql`not exists (select 1 from ${platformIdentities} where ${platformIdentities.memberId} = ${actor.memberId})`));
-    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: token.memberId, action: 'member.linked', details: { platform: actor.platform } });
+    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: token.memberId, platform: actor.platform, action: 'member.linked', details: { platform: actor.platform } });
     const grants = await tx
       .update(accessGrants)
       .set({ attempts: 0, lastError: null })

@@ -15,6 +15,8 @@ const grants = {
   'community.manage': ['owner'],
   'support.handle': ['owner', 'creator', 'staff'],
   'stats.view': ['owner', 'creator'],
+  /** Read the audit log: who did what privileged thing, from where. */
+  'audit.view': ['owner'],
   /** Products: create, edit, archive. */
   'commerce.manage': ['owner', 'creator'],
   /** Sales figures and refunds. */

@@ -61,7 +61,7 @@ export async function runPrivacy(deps: Deps, actor: Actor, input: z.infer<typeof
   const bytes = new TextEncoder().encode(JSON.stringify(document, null, 2));
   const stored = await deps.files.put(bytes, { maxBytes: MAX_EXPORT_BYTES });
   if (!subject.value.self) {
-    await recordAudit(deps.db, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'privacy.export', targetKind: 'member', targetId: memberId });
+    await recordAudit(deps.db, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: 'privacy.export', targetKind: 'member', targetId: memberId });
   }
   const rows = Object.values(tables).reduce((sum, list) => sum + list.length, 0);
   return ok({
@@ -85,6 +85,7 @@ export async function confirmErase(deps: Pick<CoreDeps, 'db'>, actor: Actor, mem
   await recordAudit(deps.db, {
     communityId: actor.communityId,
     ...(subject.value.self ? {} : { actorMemberId: actor.memberId }),
+    platform: actor.platform,
     action: 'privacy.delete',
     targetKind: 'member',
     targetId: erasure.placeholderId,

@@ -44,7 +44,7 @@ export async function insertDraftCourse(tx: Queryable, actor: Actor, fields: Cou
   if (draftLessons.length) {
     await tx.insert(revisionLessons).values(draftLessons.map((lesson, index) => ({ revisionId: revision!.id, communityId: actor.communityId, position: index + 1, ...lesson })));
   }
-  await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'course.created', targetKind: 'course', targetId: created!.id, details: { title: fields.title, via, lessons: draftLessons.length } });
+  await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: 'course.created', targetKind: 'course', targetId: created!.id, details: { title: fields.title, via, lessons: draftLessons.length } });
   return created!;
 }
 
@@ -77,7 +77,7 @@ export async function editCourse(deps: Deps, actor: Actor, input: z.infer<typeof
     await tx.update(courseRevisions).set({ ...changes, version: revision.value.version + 1 }).where(eq(courseRevisions.id, revision.value.id));
     // A course nobody has seen yet is its draft: the catalog (for its authors) shows the new fields.
     if (!course.publishedAt) await tx.update(courses).set(changes).where(eq(courses.id, course.id));
-    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'course.edited', targetKind: 'course', targetId: course.id, details: { fields: Object.keys(changes), revision: revision.value.number } });
+    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: 'course.edited', targetKind: 'course', targetId: course.id, details: { fields: Object.keys(changes), revision: revision.value.number } });
     return ok(course);
   });
   if (!result.ok) return result;

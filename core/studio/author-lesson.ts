@@ -56,7 +56,7 @@ export async function manageLesson(deps: Deps, actor: Actor, input: LessonInput)
     if (!revision.ok) return revision;
     const current = await listRevisionLessons(tx, revision.value.id);
     const audit = (action: string, details: Record<string, unknown>) =>
-      recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action, targetKind: 'course', targetId: course.id, details: { revision: revision.value.number, ...details } });
+      recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action, targetKind: 'course', targetId: course.id, details: { revision: revision.value.number, ...details } });
     if (input.action === 'add') {
       if (current.length >= studioLimits.lessonsPerCourse) return err({ code: 'invalid_input', details: `a course has at most ${studioLimits.lessonsPerCourse} lessons` });
       const [added] = await tx

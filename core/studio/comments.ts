@@ -64,7 +64,7 @@ export async function manageComment(deps: Deps, actor: Actor, input: z.infer<typ
   } else {
     await deps.db.transaction(async (tx) => {
       await tx.update(lessonComments).set({ hiddenAt: new Date(), hiddenByMemberId: actor.memberId }).where(eq(lessonComments.id, comment.id));
-      await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'comment.hidden', targetKind: 'lesson_comment', targetId: comment.id, details: { lesson: lesson.id } });
+      await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: 'comment.hidden', targetKind: 'lesson_comment', targetId: comment.id, details: { lesson: lesson.id } });
     });
   }
   return listComments(deps, actor, { lessonId: lesson.id, page: 1 });

@@ -81,7 +81,7 @@ export async function approveRevision(deps: Deps, actor: Actor, revisionId: stri
     if (!revision) return err({ code: 'not_in_review' });
     await publishRevision(tx, revision, await listRevisionLessons(tx, revision.id), now);
     await tx.update(courseRevisions).set({ reviewedAt: now, reviewerMemberId: actor.memberId }).where(eq(courseRevisions.id, revision.id));
-    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'course.approved', targetKind: 'course', targetId: revision.courseId, details: { revision: revision.number } });
+    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: 'course.approved', targetKind: 'course', targetId: revision.courseId, details: { revision: revision.number } });
     return ok(revision);
   });
   if (!result.ok) return result;
@@ -104,7 +104,7 @@ export async function requestChanges(deps: Deps, actor: Actor, input: { revision
     if (!revision) return err({ code: 'not_in_review' });
     await tx.update(courseRevisions).set({ status: 'draft', reviewComment: comment, reviewedAt: now, reviewerMemberId: actor.memberId }).where(eq(courseRevisions.id, revision.id));
     await tx.update(courses).set({ status: 'draft' }).where(and(eq(courses.id, revision.courseId), eq(courses.status, 'review')));
-    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'course.changes_requested', targetKind: 'course', targetId: revision.courseId, details: { revision: revision.number, comment } });
+    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: 'course.changes_requested', targetKind: 'course', targetId: revision.courseId, details: { revision: revision.number, comment } });
     return ok(revision);
   });
   if (!result.ok) return result;

@@ -26,7 +26,7 @@ export async function archiveCourse(deps: Pick<CoreDeps, 'db'>, actor: Actor, in
   if (course.status !== 'published') return err({ code: 'invalid_input', details: t(actor.locale, 'studio.archiveNotPublished') });
   await deps.db.transaction(async (tx) => {
     await tx.update(courses).set({ status: 'archived' }).where(eq(courses.id, course.id));
-    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'course.archived', targetKind: 'course', targetId: course.id });
+    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: 'course.archived', targetKind: 'course', targetId: course.id });
   });
   return ok({ body: t(actor.locale, 'studio.archived', { title: course.title }), ephemeral: true });
 }
@@ -49,7 +49,7 @@ export async function submitCourse(deps: Pick<CoreDeps, 'db' | 'clock'>, actor: 
     if (!checks.passed) return ok({ title: revision.title, body: t(actor.locale, 'checks.blocked'), fields: [checklist], ephemeral: true });
     await tx.update(courseRevisions).set({ status: 'review', submittedAt: deps.clock.now(), reviewComment: null }).where(eq(courseRevisions.id, revision.id));
     if (!course.publishedAt) await tx.update(courses).set({ status: 'review' }).where(eq(courses.id, course.id));
-    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'course.submitted', targetKind: 'course', targetId: course.id, details: { revision: revision.number } });
+    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: 'course.submitted', targetKind: 'course', targetId: course.id, details: { revision: revision.number } });
     return ok({ title: revision.title, body: t(actor.locale, 'checks.submitted'), fields: [checklist], ephemeral: true });
   });
 }

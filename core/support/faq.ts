@@ -66,7 +66,7 @@ export async function manageFaq(deps: Pick<CoreDeps, 'db'>, actor: Actor, input:
   if (!can(actor.role, 'catalog.manage')) return err({ code: 'forbidden', permission: 'catalog.manage' });
   const lang = input.lang ?? actor.locale;
   const scope = eq(supportFaqs.communityId, actor.communityId);
-  const audit = (action: string, targetId: string) => recordAudit(deps.db, { communityId: actor.communityId, actorMemberId: actor.memberId, action, targetKind: 'support_faq', targetId });
+  const audit = (action: string, targetId: string) => recordAudit(deps.db, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action, targetKind: 'support_faq', targetId });
   switch (input.action) {
     case 'list':
       break;

@@ -47,7 +47,7 @@ export async function openTicket(deps: Pick<CoreDeps, 'db' | 'clock' | 'queue'>,
     const refund = order && windowDays && order.paidAt && now.getTime() - order.paidAt.getTime() <= windowDays * 86_400_000 ? { order, windowDays } : undefined;
     const summary = await addMessage(tx, conversation, { authorKind: 'system', kind: 'summary', relayTo: 'staff', body: await summaryFor(tx, actor, conversation.id, input.intent, { ticketId: ticket!.id, autoRefund: Boolean(refund) }) }, now);
     if (refund) {
-      await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'support.refund_auto_approved', targetKind: 'order', targetId: refund.order.id, details: { windowDays, ticketId: ticket!.id } });
+      await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: 'support.refund_auto_approved', targetKind: 'order', targetId: refund.order.id, details: { windowDays, ticketId: ticket!.id } });
     }
     return { ticketId: ticket!.id, created: true, conversationId: conversation.id, messageId: summary?.id, refund };
   });

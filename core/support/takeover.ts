@@ -60,7 +60,7 @@ export async function takeTicket(tx: Queryable, actor: Actor, row: TicketRow, no
   const staffNote = takingOver ? t('en', 'support.staff.tookOver', { name, from: row.assignee ?? '?' }) : t('en', 'support.staff.claimed', { name });
   await addMessage(tx, conversation, { authorKind: 'system', kind: 'claimed', relayTo: 'staff', body: staffNote }, now);
   const told = await addMessage(tx, conversation, { authorKind: 'system', kind: 'claimed', relayTo: 'member', body: t(toLocale(conversation.locale) ?? 'en', 'support.member.claimed', { name }) }, now);
-  await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: takingOver ? 'support.take_over' : 'support.claim', targetKind: 'support_ticket', targetId: row.ticket.id, ...(takingOver ? { details: { from: conversation.assigneeMemberId } } : {}) });
+  await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: takingOver ? 'support.take_over' : 'support.claim', targetKind: 'support_ticket', targetId: row.ticket.id, ...(takingOver ? { details: { from: conversation.assigneeMemberId } } : {}) });
   return told?.id;
 }
 
@@ -78,7 +78,7 @@ export async function handBack(deps: Deps, actor: Actor, input: z.infer<typeof h
     const name = await nameOf(tx, actor.memberId);
     await addMessage(tx, conversation, { authorKind: 'system', kind: 'handed_back', relayTo: 'staff', body: t('en', 'support.staff.handedBack', { name }) }, now);
     const told = await addMessage(tx, conversation, { authorKind: 'system', kind: 'handed_back', relayTo: 'member', body: t(toLocale(conversation.locale) ?? 'en', 'support.member.handedBack') }, now);
-    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'support.handback', targetKind: 'support_ticket', targetId: held.value.ticket.id });
+    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: 'support.handback', targetKind: 'support_ticket', targetId: held.value.ticket.id });
     return ok({ row: held.value, messageId: told?.id });
   });
   if (!result.ok) return result;
@@ -109,7 +109,7 @@ export async function closeTicket(deps: Deps, actor: Actor, input: z.infer<typeo
       .update(supportTickets)
       .set({ status: 'closed', resolution: input.resolution, resolvedAt: now, closedByMemberId: actor.memberId, transcript: await transcriptOf(tx, conversation.id) })
       .where(eq(supportTickets.id, ticket.id));
-    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'support.close', targetKind: 'support_ticket', targetId: ticket.id });
+    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: 'support.close', targetKind: 'support_ticket', targetId: ticket.id });
     return ok({ row, messageId: asked?.id });
   });
   if (!result.ok) return result;

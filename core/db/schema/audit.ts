@@ -1,7 +1,7 @@
 import { bigint, index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { at } from './columns.ts';
 import { communities } from './communities.ts';
-import { actorKind } from './enums.ts';
+import { actorKind, platform } from './enums.ts';
 import { members } from './members.ts';
 
 /**
@@ -15,6 +15,8 @@ export const auditLog = pgTable(
     communityId: uuid('community_id').references(() => communities.id, { onDelete: 'cascade' }),
     actorKind: actorKind('actor_kind').notNull(),
     actorMemberId: uuid('actor_member_id').references(() => members.id, { onDelete: 'set null' }),
+    /** The platform the actor acted from; null for acts of the system. */
+    platform: platform('platform'),
     action: text('action').notNull(),
     targetKind: text('target_kind'),
     targetId: text('target_id'),

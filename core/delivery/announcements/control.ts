@@ -37,7 +37,7 @@ export async function confirmAnnouncement(deps: Deps, actor: Actor, announcement
     if (!draft || draft.status !== 'draft') return draft;
     const at = draft.scheduledAt && draft.scheduledAt > now ? draft.scheduledAt : now;
     const [updated] = await tx.update(announcements).set({ status: 'scheduled', scheduledAt: at, progress }).where(eq(announcements.id, draft.id)).returning();
-    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'announcement.confirmed', targetKind: 'announcement', targetId: draft.id, details: { audience: draft.audience, at: at.toISOString() } });
+    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: 'announcement.confirmed', targetKind: 'announcement', targetId: draft.id, details: { audience: draft.audience, at: at.toISOString() } });
     return updated;
   });
   if (!confirmed) return err({ code: 'announcement_not_found' });
@@ -70,7 +70,7 @@ export async function controlAnnouncement(deps: Deps, actor: Actor, input: Contr
     if (!updated) return undefined;
     // Canceled: what was not sent yet is settled as skipped (a send already under way finishes).
     if (input.action === 'cancel') await tx.update(deliveries).set({ status: 'skipped', lastError: 'canceled' }).where(and(eq(deliveries.announcementId, target.id), eq(deliveries.status, 'pending'), isNull(deliveries.startedAt)));
-    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: `announcement.${input.action}`, targetKind: 'announcement', targetId: target.id });
+    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: `announcement.${input.action}`, targetKind: 'announcement', targetId: target.id });
     return updated;
   });
   if (changed && input.action === 'resume') await deps.queue.enqueue('delivery.start-announcement', { announcementId: target.id });

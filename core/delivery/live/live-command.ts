@@ -57,7 +57,7 @@ export async function runLiveCommand(deps: Deps, actor: Actor, input: z.infer<ty
     if (found.length !== 1) return invalid(t(actor.locale, 'live.notFound'));
     await deps.db.transaction(async (tx) => {
       await tx.update(liveSessions).set({ status: 'canceled' }).where(eq(liveSessions.id, found[0]!.id));
-      await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'live.canceled', targetKind: 'live_session', targetId: found[0]!.id });
+      await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: 'live.canceled', targetKind: 'live_session', targetId: found[0]!.id });
     });
     await deps.queue.enqueue('delivery.publish-live', { sessionId: found[0]!.id });
     return ok({ body: t(actor.locale, 'live.canceled', { title: found[0]!.title }), ephemeral: true });
@@ -73,7 +73,7 @@ export async function runLiveCommand(deps: Deps, actor: Actor, input: z.infer<ty
       .insert(liveSessions)
       .values({ communityId: actor.communityId, title: input.title, startsAt: when.at, courseId: courseId ?? null, link: input.link ?? null, voiceChannel: input.voice_channel ?? null, createdByMemberId: actor.memberId })
       .returning();
-    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, action: 'live.scheduled', targetKind: 'live_session', targetId: created!.id, details: { startsAt: when.at.toISOString() } });
+    await recordAudit(tx, { communityId: actor.communityId, actorMemberId: actor.memberId, platform: actor.platform, action: 'live.scheduled', targetKind: 'live_session', targetId: created!.id, details: { startsAt: when.at.toISOString() } });
     return created!;
   });
   await deps.queue.enqueue('delivery.publish-live', { sessionId: session.id });
