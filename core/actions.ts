@@ -60,6 +60,8 @@ export const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('support.rate'), conversationId: z.uuid(), score: z.number().int().min(1).max(5) }),
   /** The confirmation of /privacy delete: this member's data in the presser's community. */
   z.object({ type: z.literal('privacy.erase'), memberId: z.uuid() }),
+  /** A page of /audit with its filters (re-checked, and scoped to the presser's community, when pressed). */
+  z.object({ type: z.literal('audit.page'), page: z.number().int().min(1).max(10_000), member: z.string().min(1).max(100).optional(), what: z.string().min(1).max(60).optional(), period: z.string().min(1).max(40).optional() }),
 ]);
 
 const providerCodes = { stripe: 's', stars: 't', sandbox: 'x' } as const;
@@ -113,6 +115,8 @@ export function encodeAction(action: Action): string {
       return ['sr', uuidToCompact(action.conversationId), action.score].join(SEPARATOR);
     case 'privacy.erase':
       return ['pe', uuidToCompact(action.memberId)].join(SEPARATOR);
+    case 'audit.page':
+      return ['au', action.page, escapePart(action.member ?? ''), escapePart(action.what ?? ''), escapePart(action.period ?? '')].join(SEPARATOR);
     case 'form.submit':
       return ['fs', action.command, escapePart(JSON.stringify(action.options))].join(SEPARATOR);
     case 'lesson.open':
@@ -157,6 +161,9 @@ export function decodeAction(encoded: string): Action | undefined {
       };
     } else if (tag === 'rp' && parts.length === 1) {
       candidate = { type: 'recommend.page', page: /^\d{1,3}$/.test(parts[0] ?? '') ? Number(parts[0]) : Number.NaN };
+    } else if (tag === 'au' && parts.length === 4) {
+      const [page = '', member, what, period] = parts.map((part, index) => (index ? unescapePart(part) : part));
+      candidate = { type: 'audit.page', page: /^\d{1,5}$/.test(page) ? Number(page) : Number.NaN, ...(member ? { member } : {}), ...(what ? { what } : {}), ...(period ? { period } : {}) };
     } else if (tag === 'pe' && parts.length === 1) {
       candidate = { type: 'privacy.erase', memberId: compactToUuid(parts[0] ?? '') };
     } else if (tag === 'dg' && parts.length === 1) {

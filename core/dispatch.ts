@@ -39,6 +39,7 @@ import type { Result } from './result.ts';
 import { openFromDigest } from './recommend/digest.ts';
 import { recommend } from './recommend/recommend-command.ts';
 import { confirmErase } from './privacy/privacy-command.ts';
+import { auditInput, runAudit } from './audit/audit-command.ts';
 import { guardButton, guardCommand, guardMessage, guardStart } from './safety/guards.ts';
 
 export type { Outcome };
@@ -222,6 +223,10 @@ function runAction(deps: CommandDeps, actor: Actor, action: Action, caller: Call
       return rateConversation(deps, actor, action);
     case 'privacy.erase':
       return confirmErase(deps, actor, action.memberId);
+    case 'audit.page': {
+      const parsed = auditInput.safeParse({ action: 'list', page: action.page, member: action.member, what: action.what, period: action.period });
+      return parsed.success ? runAudit(deps, actor, parsed.data) : Promise.resolve({ ok: false, error: { code: 'invalid_action' } });
+    }
     case 'form.submit':
       // A form's submit pressed as a button (a dry run's "Create"): the fixed options alone.
       return runForm(deps, actor, action, {});

@@ -10,7 +10,7 @@ import { answer } from './replies.ts';
 
 const MEMBER_COMMANDS: CommandName[] = ['courses', 'course', 'recommend', 'lesson', 'rate', 'buy', 'my', 'cancel', 'link', 'notifications', 'live', 'privacy', 'help'];
 /** Typed by creators and staff; core's RBAC refuses everyone else, the menu only shows them to admins. */
-const CREATOR_COMMANDS: CommandName[] = ['product', 'sales', 'refund', 'access', 'grant', 'revoke', 'settings', 'tickets', 'claim', 'handback', 'close', 'faq', 'review', 'comment', 'drip', 'announce', 'coupon', 'stats', 'dashboard'];
+const CREATOR_COMMANDS: CommandName[] = ['product', 'sales', 'refund', 'access', 'grant', 'revoke', 'settings', 'tickets', 'claim', 'handback', 'close', 'faq', 'review', 'comment', 'drip', 'announce', 'coupon', 'stats', 'dashboard', 'audit'];
 /** Typed in a ticket's forum topic, these act on that ticket. */
 const TICKET_COMMANDS = new Set<CommandName>(['claim', 'handback', 'close']);
 

@@ -12,6 +12,7 @@ export async function showHelp(actor: Actor): Promise<Result<Reply, DomainError>
   const commands = [t(locale, 'help.courses'), t(locale, 'help.course'), t(locale, 'help.recommend'), t(locale, 'help.buy'), t(locale, 'help.my'), t(locale, 'help.cancel'), t(locale, 'help.link'), t(locale, 'help.privacy'), t(locale, 'help.help')];
   if (can(actor.role, 'support.handle')) commands.push(t(locale, 'help.tickets'), t(locale, 'help.claim'));
   if (can(actor.role, 'commerce.manage')) commands.push(t(locale, 'help.creator'), t(locale, 'help.creatorAccess'), t(locale, 'help.faq'));
+  if (can(actor.role, 'audit.view')) commands.push(t(locale, 'help.audit'));
   const staffNote = can(actor.role, 'catalog.view_unpublished')
     ? `\n\n${t(locale, 'help.staffNote', { role: t(locale, `role.${actor.role}`) })}`
     : '';

@@ -33,6 +33,7 @@ import { runStats, statsInput } from '../analytics/stats-command.ts';
 import { dashboardInput, manageDashboard } from '../analytics/dashboard-access.ts';
 import { recommend, recommendInput } from '../recommend/recommend-command.ts';
 import { privacyInput, runPrivacy } from '../privacy/privacy-command.ts';
+import { auditInput, runAudit } from '../audit/audit-command.ts';
 
 export type CommandDeps = Pick<CoreDeps, 'db' | 'queue' | 'clock' | 'payments' | 'log' | 'files' | 'access' | 'support' | 'delivery' | 'charts' | 'web' | 'limits'>;
 
@@ -67,6 +68,7 @@ export const commands = {
   coupon: define({ input: couponInput, run: manageCoupons }),
   stats: define({ input: statsInput, run: runStats }),
   dashboard: define({ input: dashboardInput, run: manageDashboard }),
+  audit: define({ input: auditInput, run: runAudit }),
   sales: define({ input: z.object({}), run: (deps, actor) => showSales(deps, actor) }),
   refund: define({ input: refundOrderInput, run: requestRefund }),
   access: define({ input: accessInput, run: manageAccess }),

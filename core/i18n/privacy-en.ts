@@ -1,4 +1,4 @@
-/** English texts of members' data rights. */
+/** English texts of members' data rights and the owners' audit view. */
 export const privacyEn = {
   'privacy.exported': 'Your data in {community}',
   'privacy.exportBody': 'Everything Lyceum holds about this member here: {rows} records from {tables} tables, as JSON.',
@@ -14,4 +14,15 @@ export const privacyEn = {
   'command.privacy.export': 'Get a file of everything Lyceum holds about you here',
   'command.privacy.member': 'Owners and creators: the member who asked for their data',
   'command.privacy.delete': 'Erase what Lyceum holds about you here (asks first)',
+  'auditLog.title': 'Audit log of {community}',
+  'auditLog.none': 'No privileged actions match.',
+  'auditLog.system': 'system',
+  'auditLog.exported': 'Audit log (CSV)',
+  'help.audit': '/audit [member] [what] [period]: who changed what, when and from where; /audit export for CSV',
+  'command.audit': 'Owners: who did what privileged thing, when, from which platform',
+  'command.audit.list': 'List privileged actions, newest first',
+  'command.audit.export': 'The same as a CSV file',
+  'command.audit.member': 'Only actions by or on this member',
+  'command.audit.what': 'An action (access.grant) or a prefix (access.)',
+  'command.audit.page': 'Page number',
 } as const;

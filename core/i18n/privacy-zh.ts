@@ -1,6 +1,6 @@
 import type { privacyEn } from './privacy-en.ts';
 
-/** 成员数据权利的中文文本。 */
+/** 成员数据权利和所有者审计视图的中文文本。 */
 export const privacyZh: Record<keyof typeof privacyEn, string> = {
   'privacy.exported': '你在 {community} 的数据',
   'privacy.exportBody': 'Lyceum 在这里保存的关于该成员的全部数据：来自 {tables} 张表的 {rows} 条记录，JSON 格式。',
@@ -16,4 +16,15 @@ export const privacyZh: Record<keyof typeof privacyEn, string> = {
   'command.privacy.export': '获取 Lyceum 在这里保存的关于你的全部数据',
   'command.privacy.member': '所有者和创作者：提出请求的成员',
   'command.privacy.delete': '删除 Lyceum 在这里保存的关于你的数据（会先确认）',
+  'auditLog.title': '{community} 的审计日志',
+  'auditLog.none': '没有符合条件的特权操作。',
+  'auditLog.system': '系统',
+  'auditLog.exported': '审计日志（CSV）',
+  'help.audit': '/audit [成员] [操作] [时间段]：谁在何时、从哪里改了什么；/audit export 导出 CSV',
+  'command.audit': '所有者：谁在何时从哪个平台做了哪些特权操作',
+  'command.audit.list': '列出特权操作，最新的在前',
+  'command.audit.export': '以 CSV 文件导出',
+  'command.audit.member': '只看该成员做的或对该成员做的操作',
+  'command.audit.what': '操作（access.grant）或前缀（access.）',
+  'command.audit.page': '页码',
 };

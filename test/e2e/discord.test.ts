@@ -55,7 +55,7 @@ describe('Discord front door (discord.js against the simulator)', () => {
   it('registers the commands in every guild, with Chinese descriptions, idempotently', async () => {
     for (const id of [guildId, unlinkedGuildId]) {
       const names = sim.commands(id).map((command) => command.name).sort();
-      expect(names).toEqual(['access', 'announce', 'buy', 'cancel', 'claim', 'close', 'comment', 'coupon', 'course', 'courses', 'dashboard', 'drip', 'faq', 'grant', 'handback', 'help', 'lesson', 'link', 'live', 'my', 'notifications', 'privacy', 'product', 'rate', 'recommend', 'refund', 'review', 'revoke', 'sales', 'settings', 'setup', 'stats', 'tickets']);
+      expect(names).toEqual(['access', 'announce', 'audit', 'buy', 'cancel', 'claim', 'close', 'comment', 'coupon', 'course', 'courses', 'dashboard', 'drip', 'faq', 'grant', 'handback', 'help', 'lesson', 'link', 'live', 'my', 'notifications', 'privacy', 'product', 'rate', 'recommend', 'refund', 'review', 'revoke', 'sales', 'settings', 'setup', 'stats', 'tickets']);
     }
     const courses = sim.commands(guildId).find((command) => command.name === 'courses');
     expect(courses?.description_localizations?.['zh-CN']).toBe('浏览和搜索课程目录');
@@ -63,7 +63,7 @@ describe('Discord front door (discord.js against the simulator)', () => {
     expect(product?.options?.map((option) => option.name)).toEqual(['list', 'create', 'edit', 'archive']);
     expect(product?.description_localizations?.['zh-TW']).toBe('创建、编辑、列出或下架商品（创作者）');
     const joined = sim.createGuild({ name: 'Joined later', ownerId: admin });
-    await waitFor(() => sim.commands(joined.id).length === 33);
+    await waitFor(() => sim.commands(joined.id).length === 34);
   });
 
   it('refuses /setup from a member without Manage Server, and creates nothing', async () => {

@@ -57,7 +57,7 @@ describe('Telegram front door (telegraf against the simulator, polling)', () => 
       calls.find((call) => call.scope?.type === scope && call.language_code === language)?.commands.map((c) => c.command);
     expect(menu('default')).toEqual(['courses', 'course', 'recommend', 'lesson', 'rate', 'buy', 'my', 'cancel', 'link', 'notifications', 'live', 'privacy', 'help']);
     expect(menu('default', 'zh')).toEqual(['courses', 'course', 'recommend', 'lesson', 'rate', 'buy', 'my', 'cancel', 'link', 'notifications', 'live', 'privacy', 'help']);
-    expect(menu('all_chat_administrators')).toEqual(['courses', 'course', 'recommend', 'lesson', 'rate', 'buy', 'my', 'cancel', 'link', 'notifications', 'live', 'privacy', 'help', 'product', 'sales', 'refund', 'access', 'grant', 'revoke', 'settings', 'tickets', 'claim', 'handback', 'close', 'faq', 'review', 'comment', 'drip', 'announce', 'coupon', 'stats', 'dashboard', 'setup']);
+    expect(menu('all_chat_administrators')).toEqual(['courses', 'course', 'recommend', 'lesson', 'rate', 'buy', 'my', 'cancel', 'link', 'notifications', 'live', 'privacy', 'help', 'product', 'sales', 'refund', 'access', 'grant', 'revoke', 'settings', 'tickets', 'claim', 'handback', 'close', 'faq', 'review', 'comment', 'drip', 'announce', 'coupon', 'stats', 'dashboard', 'audit', 'setup']);
   });
 
   it('says what to do next when added to a group, in the language of who added it', async () => {
