@@ -1,6 +1,9 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { platformSpaces } from '../../core/db/schema/index.ts';
+import { DEMO_COMMUNITY_SLUG } from '../../core/seed/seed-demo.ts';
+import { eventually } from '../support/queues.ts';
 import { startLyceum } from '../support/processes.ts';
 import { type DiscordSim, startDiscordSim } from '../sim/discord/index.ts';
 import { startTelegramSim, type TelegramSim } from '../sim/telegram/index.ts';
@@ -63,6 +66,34 @@ describe('the bots role against the simulators', () => {
       expect((await telegram.waitForBotMessage(groupId)).text).toMatch(/^Lyceum 帮助/);
       expect(run.output()).not.toContain(discord.botToken);
       expect(run.output()).not.toContain(telegram.token);
+    } finally {
+      run.child.kill('SIGTERM');
+    }
+    expect(await run.exited).toBe(0);
+  });
+
+  it('keeps what members write to support out of its log and out of the database in clear', async () => {
+    const secrets = ['I was charged twice, my card ends 4242, call me on +44 7700 900123', 'Please ask a human, my address is 7 Savile Row'];
+    const run = startLyceum('bots', baseEnv({ LOG_LEVEL: 'debug' }));
+    try {
+      await run.waitFor('connected to Telegram (polling)');
+      const writer = telegram.createUser({ firstName: 'Writer', languageCode: 'en' }).id;
+      await telegram.user(writer).startBot(DEMO_COMMUNITY_SLUG);
+      await telegram.waitForBotMessage(writer);
+      for (const secret of secrets) {
+        const before = telegram.privateChatMessages(writer).length;
+        await telegram.user(writer).sendPrivate(secret);
+        await eventually(async () => (telegram.privateChatMessages(writer).slice(before).some((message) => message.from?.is_bot) ? true : undefined));
+      }
+      const tables = (await world.database.db.execute(sql`select tablename from pg_tables where schemaname = 'public'`)) as unknown as Array<{ tablename: string }>;
+      let dump = '';
+      for (const { tablename } of tables) dump += ((await world.database.db.execute(sql`select t::text as row from ${sql.identifier(tablename)} t`)) as unknown as Array<{ row: string }>).map((row) => row.row).join('\n');
+      expect(dump).toMatch(/lyc1:k[0-9a-z]+:/);
+      for (const secret of secrets) {
+        expect(run.output()).not.toContain(secret);
+        expect(dump).not.toContain(secret);
+      }
+      expect(run.output()).not.toContain('4242');
     } finally {
       run.child.kill('SIGTERM');
     }
