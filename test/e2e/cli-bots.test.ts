@@ -1,8 +1,8 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { sql } from 'drizzle-orm';
 import { platformSpaces } from '../../core/db/schema/index.ts';
 import { DEMO_COMMUNITY_SLUG } from '../../core/seed/seed-demo.ts';
+import { dumpText } from '../support/dump.ts';
 import { eventually } from '../support/queues.ts';
 import { startLyceum } from '../support/processes.ts';
 import { type DiscordSim, startDiscordSim } from '../sim/discord/index.ts';
@@ -85,9 +85,7 @@ describe('the bots role against the simulators', () => {
         await telegram.user(writer).sendPrivate(secret);
         await eventually(async () => (telegram.privateChatMessages(writer).slice(before).some((message) => message.from?.is_bot) ? true : undefined));
       }
-      const tables = (await world.database.db.execute(sql`select tablename from pg_tables where schemaname = 'public'`)) as unknown as Array<{ tablename: string }>;
-      let dump = '';
-      for (const { tablename } of tables) dump += ((await world.database.db.execute(sql`select t::text as row from ${sql.identifier(tablename)} t`)) as unknown as Array<{ row: string }>).map((row) => row.row).join('\n');
+      const dump = await dumpText(world.database.db);
       expect(dump).toMatch(/lyc1:k[0-9a-z]+:/);
       for (const secret of secrets) {
         expect(run.output()).not.toContain(secret);

@@ -10,6 +10,7 @@ import { CONSOLE_SPACE_ID, consolePersonas, seedDemoCommunity } from '../../../c
 import { defaultClassifier } from '../../../core/support/intents/default-classifier.ts';
 import { commandDeps } from '../../support/core-deps.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { dumpText } from '../../support/dump.ts';
 import { createCommunity } from '../../support/fixtures.ts';
 
 const caller = (userId: string, displayName: string, spaceId = CONSOLE_SPACE_ID): Caller => ({ platform: 'console', userId, displayName, locale: 'en', spaceId });
@@ -18,14 +19,6 @@ const confirmButton = (reply: Reply) => {
   for (const row of reply.actions ?? []) for (const button of 'buttons' in row ? row.buttons : []) if ('action' in button) return encodeAction(button.action);
   throw new Error('no confirmation button');
 };
-
-/** Every text cell of every table, as a dump would carry it. */
-async function dumpText(database: TestDatabase, except: string[] = []): Promise<string> {
-  const tables = ((await database.db.execute(sql`select tablename from pg_tables where schemaname = 'public'`)) as unknown as Array<{ tablename: string }>).filter(({ tablename }) => !except.includes(tablename));
-  const parts: string[] = [];
-  for (const { tablename } of tables) parts.push(...((await database.db.execute(sql`select t::text as row from ${sql.identifier(tablename)} t`)) as unknown as Array<{ row: string }>).map((row) => row.row));
-  return parts.join('\n');
-}
 
 describe('/privacy delete', () => {
   let database: TestDatabase;
@@ -71,10 +64,10 @@ describe('/privacy delete', () => {
     const [audit] = await database.db.select().from(auditLog).where(eq(auditLog.action, 'privacy.delete'));
     expect(audit).toMatchObject({ actorKind: 'system', targetKind: 'member', targetId: placeholder!.id });
 
-    const dump = await dumpText(database);
+    const dump = await dumpText(database.db);
     for (const trace of ['Zoe Quillfeather', 'zoe-7731', 'Wallaby Way', 'cus_zoe-7731']) expect(dump, trace).not.toContain(trace);
     // The append-only audit log keeps the old id in what was done (a gift to them), pointing at no row any more.
-    expect(await dumpText(database, ['audit_log'])).not.toContain(memberId);
+    expect(await dumpText(database.db, ['audit_log'])).not.toContain(memberId);
     expect(await database.db.select().from(members).where(eq(members.id, memberId))).toEqual([]);
   });
 

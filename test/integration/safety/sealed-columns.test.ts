@@ -11,6 +11,7 @@ import { CONSOLE_SPACE_ID, consolePersonas, seedDemoCommunity } from '../../../c
 import { defaultClassifier } from '../../../core/support/intents/default-classifier.ts';
 import { commandDeps } from '../../support/core-deps.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { dumpText } from '../../support/dump.ts';
 import { TEST_DATA_KEY_TEXT } from '../../support/data-keys.ts';
 
 const persona = (role: keyof typeof consolePersonas): Caller => ({ platform: 'console', userId: consolePersonas[role].userId, displayName: consolePersonas[role].displayName, locale: 'en', spaceId: CONSOLE_SPACE_ID });
@@ -19,17 +20,6 @@ const keysOf = (text: string) => {
   if ('error' in keys) throw new Error(keys.error);
   return keys;
 };
-
-/** Every text cell of every table in the database, as a dump would carry it. */
-async function dumpText(database: TestDatabase): Promise<string> {
-  const tables = (await database.db.execute(sql`select tablename from pg_tables where schemaname = 'public'`)) as unknown as Array<{ tablename: string }>;
-  const parts: string[] = [];
-  for (const { tablename } of tables) {
-    const rows = (await database.db.execute(sql`select t::text as row from ${sql.identifier(tablename)} t`)) as unknown as Array<{ row: string }>;
-    parts.push(...rows.map((row) => row.row));
-  }
-  return parts.join('\n');
-}
 
 describe('sealed columns', () => {
   let database: TestDatabase;
@@ -52,7 +42,7 @@ describe('sealed columns', () => {
   });
 
   it('stores support messages, ticket subjects, resolutions and transcripts sealed, and reads them back', async () => {
-    const dump = await dumpText(database);
+    const dump = await dumpText(database.db);
     for (const secret of secrets) expect(dump).not.toContain(secret);
     expect(dump).not.toContain('charged twice');
     const raw = (await database.db.execute(sql`select body from support_messages`)) as unknown as Array<{ body: string }>;
@@ -99,7 +89,7 @@ describe('sealed columns', () => {
     expect(bodies).toEqual(expect.arrayContaining([secrets[0], secrets[2]]));
     const listed = await handleCommand(deps, persona('staff'), 'tickets', {});
     expect(listed.error).toBeUndefined();
-    const dump = await dumpText(database);
+    const dump = await dumpText(database.db);
     for (const secret of [...secrets, 'cus_legacy_plain']) expect(dump).not.toContain(secret);
   });
 });
