@@ -1,8 +1,9 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandDeps } from '../../../core/commands/index.ts';
-import { auditLog, courses, ledgerEntries, orders, platformIdentities, productGrants, products } from '../../../core/db/schema/index.ts';
-import { handleCommand, handleMessage } from '../../../core/dispatch.ts';
+import { auditLog, courses, ledgerEntries, lessons, orders, platformIdentities, productGrants, products } from '../../../core/db/schema/index.ts';
+import { handleAction, handleCommand, handleMessage } from '../../../core/dispatch.ts';
+import { encodeAction } from '../../../core/actions.ts';
 import type { Caller } from '../../../core/members/actor.ts';
 import { seedDemoActivity } from '../../../core/seed/demo-activity.ts';
 import { CONSOLE_SPACE_ID, consolePersonas, seedDemoCommunity } from '../../../core/seed/seed-demo.ts';
@@ -31,8 +32,14 @@ describe('/privacy export', () => {
     const [order] = await database.db.select().from(orders).where(eq(orders.communityId, communityId)).orderBy(desc(orders.createdAt)).limit(1);
     await database.db.insert(ledgerEntries).values({ communityId, orderId: order!.id, provider: order!.provider, kind: 'charge', amount: order!.amount, currency: order!.currency, providerRef: `pay_${order!.id}`, occurredAt: now });
     expect((await handleCommand(deps, persona('creator'), 'grant', { member: 'Mia', product: 'python-bootcamp', days: 30 })).error).toBeUndefined();
-    const [owned] = await database.db.select({ title: courses.title }).from(productGrants).innerJoin(products, eq(products.id, productGrants.productId)).innerJoin(courses, eq(courses.id, productGrants.courseId)).where(and(eq(products.communityId, communityId), eq(products.slug, 'python-bootcamp'))).limit(1);
+    const [owned] = await database.db.select({ id: courses.id, title: courses.title }).from(productGrants).innerJoin(products, eq(products.id, productGrants.productId)).innerJoin(courses, eq(courses.id, productGrants.courseId)).where(and(eq(products.communityId, communityId), eq(products.slug, 'python-bootcamp'))).limit(1);
     expect((await handleCommand(deps, persona('member'), 'rate', { course: owned!.title, score: 4, review: 'Clear and to the point' })).error).toBeUndefined();
+    // She opens the course's first lesson, marks it done, comments on it, and asks for a person (a ticket).
+    expect((await handleAction(deps, persona('member'), encodeAction({ type: 'lesson.open', courseId: owned!.id, position: 1 }))).error).toBeUndefined();
+    const [lesson] = await database.db.select({ id: lessons.id }).from(lessons).where(and(eq(lessons.courseId, owned!.id), eq(lessons.position, 1)));
+    expect((await handleAction(deps, persona('member'), encodeAction({ type: 'lesson.done', courseId: owned!.id, lessonId: lesson!.id }))).error).toBeUndefined();
+    expect((await handleCommand(deps, persona('member'), 'comment', { action: 'add', lesson: lesson!.id, text: 'Where do I find the worksheet?' })).error).toBeUndefined();
+    await handleMessage(deps, persona('member'), 'talk to a human please');
     // Mia is also a member of another community, with a conversation of her own there.
     otherSpace = (await createCommunity(database.db, { name: 'Elsewhere' })).spaceId;
     await handleMessage(deps, persona('member', otherSpace), 'Only Elsewhere may know this: 12 Grimmauld Place');
@@ -51,13 +58,14 @@ describe('/privacy export', () => {
     const { outcome, document } = await exportOf(persona('member'));
     expect(outcome.reply).toMatchObject({ ephemeral: true, confidential: true });
     const { tables } = document;
-    for (const table of ['members', 'platform_identities', 'memberships', 'orders', 'entitlements', 'ledger_entries', 'enrollments', 'course_ratings', 'behaviour_events', 'support_conversations', 'support_messages']) {
+    for (const table of ['members', 'platform_identities', 'memberships', 'orders', 'entitlements', 'ledger_entries', 'enrollments', 'lesson_progress', 'lesson_comments', 'course_ratings', 'behaviour_events', 'support_conversations', 'support_messages', 'support_tickets']) {
       expect(tables[table]?.length ?? 0, table).toBeGreaterThan(0);
     }
     expect(tables.members![0]).toMatchObject({ id: document.memberId, display_name: 'Mia' });
     expect(tables.platform_identities![0]).toMatchObject({ platform: 'console', platform_user_id: consolePersonas.member.userId });
     const text = JSON.stringify(tables);
     expect(text).toContain('221B Baker Street');
+    expect(text).toContain('Where do I find the worksheet?');
     expect(text).not.toContain('lyc1:');
     expect(text).not.toContain('Grimmauld');
     for (const [table, rows] of Object.entries(tables)) {
