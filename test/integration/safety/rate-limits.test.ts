@@ -68,6 +68,12 @@ describe('rate limits in core, counted in Redis', () => {
     const staff = await Promise.all([run(persona('creator'), 'sales'), run(persona('staff'), 'tickets'), run(persona('creator'), 'sales'), run(persona('owner'), 'sales'), run(persona('staff'), 'tickets')]);
     expect(tally(staff)).toEqual({ ran: 3, told: 1, silent: 1 });
 
+    // Sends to members count against `announce` (2 an hour here), whoever of the team sends them; a member's refused try does not.
+    expect((await run(persona('member'), 'live', { action: 'schedule', title: 'Nope', at: 'in 1d' })).error).toMatchObject({ code: 'forbidden' });
+    const sessions = [];
+    for (const title of ['Office hours', 'Q&A', 'Demo day']) sessions.push(await run(persona('owner'), 'live', { action: 'schedule', title, at: 'in 1d' }, { ...deps, limits: createRedisRateLimiter(redis, `${prefix}live`, silentLog) }));
+    expect(sessions.map((outcome) => outcome.error?.code)).toEqual([undefined, undefined, 'rate_limited']);
+
     const reset = await run(persona('owner'), 'settings', { rate_limits: 'default' }, { ...deps, limits: undefined });
     expect(reset.error).toBeUndefined();
     const [after] = await database.db.select({ settings: communities.settings }).from(communities).where(eq(communities.id, communityId));
