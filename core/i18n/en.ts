@@ -60,7 +60,7 @@ export const en = {
   'role.member': 'member',
   'console.welcome': 'Lyceum console: {community}. You are {name} ({role}).',
   'console.usage':
-    'Commands: /courses [category:<name>] [query], /course <name>, /recommend, /buy [product], /my, /help. Creators: /product, /sales, /refund, /faq. Staff: /tickets, /claim, /handback, /close <resolution> (while you hold a ticket, what you type goes to the member). Console: /as <owner|creator|staff|member>, /lang <en|zh>, /time +3d (move the demo clock), /quit. Type a key in [brackets] to press that button, or just write to the support assistant ("which course for sql beginners?", "退款", "talk to a human").',
+    'Commands: /courses [category:<name>] [query], /course <name>, /recommend, /buy [product], /my, /privacy export|delete, /help. Creators: /product, /sales, /refund, /faq. Owners: /audit. Staff: /tickets, /claim, /handback, /close <resolution> (while you hold a ticket, what you type goes to the member). Console: /as <owner|creator|staff|member>, /lang <en|zh>, /time +3d (move the demo clock), /quit. Type a key in [brackets] to press that button, or just write to the support assistant ("which course for sql beginners?", "退款", "talk to a human").',
   'console.persona': 'You are now {name} ({role}).',
   'console.language': 'Language set to English.',
   'console.unknownCommand': 'Unknown command {command}. Type /help.',

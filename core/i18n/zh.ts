@@ -61,7 +61,7 @@ export const zh: Record<MessageKey, string> = {
   'role.member': '成员',
   'console.welcome': 'Lyceum 控制台：{community}。你现在是 {name}（{role}）。',
   'console.usage':
-    '命令：/courses [category:<分类>] [关键词]、/course <名称>、/recommend、/buy [商品]、/my、/help。创作者：/product、/sales、/refund、/faq。员工：/tickets、/claim、/handback、/close <结果>（认领工单后，你输入的内容会发给成员）。控制台：/as <owner|creator|staff|member>、/lang <en|zh>、/time +3d（调整演示时钟）、/quit。输入方括号中的键即可按下对应按钮，或直接给客服助手写消息（“sql 新手学哪门？”、“退款”、“转人工”）。',
+    '命令：/courses [category:<分类>] [关键词]、/course <名称>、/recommend、/buy [商品]、/my、/privacy export|delete、/help。创作者：/product、/sales、/refund、/faq。所有者：/audit。员工：/tickets、/claim、/handback、/close <结果>（认领工单后，你输入的内容会发给成员）。控制台：/as <owner|creator|staff|member>、/lang <en|zh>、/time +3d（调整演示时钟）、/quit。输入方括号中的键即可按下对应按钮，或直接给客服助手写消息（“sql 新手学哪门？”、“退款”、“转人工”）。',
   'console.persona': '你现在是 {name}（{role}）。',
   'console.language': '已切换为中文。',
   'console.unknownCommand': '未知命令 {command}。输入 /help 查看帮助。',
