@@ -21,12 +21,17 @@ export const privacyInput = withDefaultAction('export', z.discriminatedUnion('ac
 
 type Deps = Pick<CoreDeps, 'db' | 'files' | 'clock'>;
 
-/** The member a confirmation button names, checked again when pressed: the presser, or a member here whom they may manage. */
+/**
+ * The member a confirmation button names, checked again when pressed: the presser, or a member
+ * of this community whom they may act for. The team's own data is theirs to export or erase:
+ * a creator cannot do it to an owner, nor to another of the team.
+ */
 async function confirmedSubject(deps: Pick<CoreDeps, 'db'>, actor: Actor, memberId: string): Promise<Result<{ self: boolean }, DomainError>> {
   if (memberId === actor.memberId) return ok({ self: true });
   if (!can(actor.role, 'privacy.manage')) return err({ code: 'forbidden', permission: 'privacy.manage' });
-  const [member] = await deps.db.select({ id: memberships.memberId }).from(memberships).where(and(eq(memberships.communityId, actor.communityId), eq(memberships.memberId, memberId)));
-  return member ? ok({ self: false }) : err({ code: 'member_not_found' });
+  const [member] = await deps.db.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.communityId, actor.communityId), eq(memberships.memberId, memberId)));
+  if (!member) return err({ code: 'member_not_found' });
+  return member.role === 'member' ? ok({ self: false }) : err({ code: 'forbidden', permission: 'privacy.manage' });
 }
 
 /** Whose data: the actor's own, or (owners and creators, on a member's request) the named member's. */
@@ -34,7 +39,9 @@ async function subjectOf(deps: Deps, actor: Actor, ref: string | undefined): Pro
   if (!ref) return ok({ memberId: actor.memberId, self: true });
   if (!can(actor.role, 'privacy.manage')) return err({ code: 'forbidden', permission: 'privacy.manage' });
   const found = await findMember(deps.db, { communityId: actor.communityId, platform: actor.platform, ref });
-  return found ? ok({ memberId: found.memberId, self: found.memberId === actor.memberId }) : err({ code: 'member_not_found' });
+  if (!found) return err({ code: 'member_not_found' });
+  const checked = await confirmedSubject(deps, actor, found.memberId);
+  return checked.ok ? ok({ memberId: found.memberId, self: checked.value.self }) : checked;
 }
 
 /**

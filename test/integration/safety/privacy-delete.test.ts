@@ -81,6 +81,11 @@ describe('/privacy delete', () => {
     const forged = encodeAction({ type: 'privacy.erase', memberId });
     expect((await handleAction(deps, caller(consolePersonas.member.userId, 'Mia'), forged)).error).toMatchObject({ code: 'forbidden' });
     expect((await handleCommand(deps, caller(consolePersonas.staff.userId, 'Sam'), 'privacy', { action: 'delete', member: 'Kai Brightwater' })).error).toMatchObject({ code: 'forbidden' });
+    // Nor can a creator erase (or export) an owner: the team's data is theirs alone.
+    expect((await handleCommand(deps, creator, 'privacy', { action: 'delete', member: 'Olivia' })).error).toMatchObject({ code: 'forbidden' });
+    expect((await handleCommand(deps, creator, 'privacy', { action: 'export', member: 'Olivia' })).error).toMatchObject({ code: 'forbidden' });
+    const owner = (await memberIdOf(consolePersonas.owner.userId))!;
+    expect((await handleAction(deps, creator, encodeAction({ type: 'privacy.erase', memberId: owner }))).error).toMatchObject({ code: 'forbidden' });
 
     const [order] = await database.db.select().from(orders).where(eq(orders.memberId, memberId));
     const [subscription] = await database.db.insert(subscriptions).values({ communityId, memberId, productId: order!.productId, provider: 'sandbox', providerSubscriptionId: 'sub_kai', orderId: order!.id, status: 'active' }).returning();
