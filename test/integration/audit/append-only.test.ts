@@ -5,7 +5,10 @@ import { auditLog, communities, members } from '../../../core/db/schema/index.ts
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { createCommunity } from '../../support/fixtures.ts';
 
-/** The audit log keeps what it was told: the application's role can add rows, never change or remove them. */
+/**
+ * The audit log keeps what it was told: the application's role can add rows, never change or
+ * remove them; each row says which platform its actor acted from.
+ */
 describe('the audit log', () => {
   let database: TestDatabase;
   let communityId: string;
@@ -38,5 +41,14 @@ describe('the audit log', () => {
     expect(row).toMatchObject({ action: 'product.created', actorMemberId: null });
     await database.db.delete(communities).where(eq(communities.id, communityId));
     expect(await database.db.select().from(auditLog).where(eq(auditLog.communityId, communityId))).toEqual([]);
+  });
+
+  it('keeps the actor’s platform, and null for an act of the system', async () => {
+    const other = (await createCommunity(database.db)).id;
+    const owner = (await database.db.insert(members).values({ displayName: 'Owner' }).returning())[0]!.id;
+    await recordAudit(database.db, { communityId: other, actorMemberId: owner, platform: 'telegram', action: 'coupon.create' });
+    await recordAudit(database.db, { communityId: other, action: 'space.migrated' });
+    const rows = await database.db.select().from(auditLog).where(eq(auditLog.communityId, other)).orderBy(auditLog.id);
+    expect(rows.map((row) => [row.action, row.actorKind, row.platform])).toEqual([['coupon.create', 'member', 'telegram'], ['space.migrated', 'system', null]]);
   });
 });
