@@ -11,8 +11,6 @@ import {
   ledgerEntries,
   orders,
   platformIdentities,
-  platformSpaces,
-  productGrants,
   products,
   subscriptions,
 } from '../../core/db/schema/index.ts';
@@ -56,10 +54,7 @@ describe('Telegram Stars checkout', () => {
     // Link the group to the demo community and make the bootcamp grant a seat in it.
     await sim.user(admin).sendText(groupId, `/setup@lyceum_test_bot ${await world.linkCode()}`);
     await sim.waitForBotMessage(groupId);
-    const db = world.database.db;
-    const [space] = await db.select().from(platformSpaces).where(eq(platformSpaces.externalId, String(groupId)));
-    const [bootcamp] = await db.select().from(products).where(eq(products.slug, 'python-bootcamp'));
-    await db.insert(productGrants).values({ communityId: world.communityId, productId: bootcamp!.id, kind: 'telegram_chat', spaceId: space!.id, resourceId: String(groupId) });
+    await world.sellTelegramChat(groupId);
   });
   afterAll(async () => {
     await bot?.close();

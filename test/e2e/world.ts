@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { encodeAction } from '../../core/actions.ts';
 import { createLinkCode } from '../../core/communities/link-codes.ts';
-import { memberships, platformIdentities } from '../../core/db/schema/index.ts';
+import { memberships, platformIdentities, platformSpaces, productGrants, products } from '../../core/db/schema/index.ts';
 import type { MemberRole } from '../../core/members/rbac.ts';
 import { seedDemoCommunity } from '../../core/seed/seed-demo.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -37,6 +37,13 @@ export async function createWorld() {
     linkCode: async () => (await createLinkCode(database.db, { communityId: demo.communityId, memberId: owner.memberId, now: clock.now() })).code,
     /** Fixture: a platform user (who has talked to the bot) becomes a creator of the demo community. */
     makeCreator: (platform: 'discord' | 'telegram', userId: string) => setRole(platform, userId, 'creator'),
+    /** Fixture: a linked Telegram group becomes a seat that buying the product grants. */
+    sellTelegramChat: async (chatId: number, productSlug = 'python-bootcamp') => {
+      const [space] = await database.db.select().from(platformSpaces).where(and(eq(platformSpaces.platform, 'telegram'), eq(platformSpaces.externalId, String(chatId))));
+      const [product] = await database.db.select().from(products).where(and(eq(products.communityId, demo.communityId), eq(products.slug, productSlug)));
+      if (!space || !product) throw new Error(`chat ${chatId} is not linked, or there is no product ${productSlug}`);
+      await database.db.insert(productGrants).values({ communityId: demo.communityId, productId: product.id, kind: 'telegram_chat', spaceId: space.id, resourceId: String(chatId) });
+    },
     /** Fixture: a platform user (who has talked to the bot) gets this role in the demo community. */
     setRole: (platform: 'discord' | 'telegram', userId: string, role: MemberRole) => setRole(platform, userId, role),
   };
