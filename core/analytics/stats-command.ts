@@ -9,7 +9,7 @@ import type { Actor } from '../members/actor.ts';
 import { can } from '../members/rbac.ts';
 import { type Reply, type ReplyFile, replyLimits, truncate } from '../reply.ts';
 import { err, ok, type Result } from '../result.ts';
-import { toCsv } from './csv.ts';
+import { storeCsv } from './csv.ts';
 import { parsePeriod, type Period } from './period.ts';
 import { buildReport, type Report, type ReportView } from './report.ts';
 
@@ -62,9 +62,7 @@ export async function runStats(deps: Deps, actor: Actor, input: StatsInput): Pro
   const { report, period } = resolved.value;
   const span = t(actor.locale, 'stats.period', { from: period.fromDay, to: period.toDay, zone: period.timeZone });
   if (input.action === 'export') {
-    const bytes = new TextEncoder().encode(toCsv(report.table));
-    const stored = await deps.files.put(bytes, { maxBytes: MAX_EXPORT_BYTES });
-    const file: ReplyFile = { sha256: stored.sha256, name: `${input.metric}-${period.fromDay}-${period.toDay}.csv`, kind: 'document', mime: 'text/csv', size: stored.size };
+    const file = await storeCsv(deps.files, `${input.metric}-${period.fromDay}-${period.toDay}.csv`, report.table, MAX_EXPORT_BYTES);
     return ok({ title: t(actor.locale, 'stats.exported', { metric: input.metric }), body: t(actor.locale, 'stats.exportBody', { rows: report.table.rows.length }), footer: span, files: [file], ephemeral: true, confidential: true });
   }
   const files: ReplyFile[] = [];

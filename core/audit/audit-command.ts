@@ -1,7 +1,7 @@
 import { and, count, desc, eq, gte, like, lt, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Action } from '../actions.ts';
-import { toCsv } from '../analytics/csv.ts';
+import { storeCsv } from '../analytics/csv.ts';
 import { parsePeriod, type Period } from '../analytics/period.ts';
 import { withDefaultAction } from '../commands/default-action.ts';
 import { auditLog, members } from '../db/schema/index.ts';
@@ -17,6 +17,7 @@ import { err, ok, type Result } from '../result.ts';
 
 const PAGE_SIZE = 10;
 const MAX_EXPORT_ROWS = 50_000;
+const MAX_EXPORT_BYTES = 64 * 1024 * 1024;
 const filters = {
   member: z.string().trim().min(1).max(100).optional(),
   /** An action (`access.grant`) or every action under a prefix (`access.`). */
@@ -63,8 +64,8 @@ export async function runAudit(deps: Deps, actor: Actor, input: AuditInput): Pro
   if (input.action === 'export') {
     const rows = await query().limit(MAX_EXPORT_ROWS);
     const table = { columns: ['id', 'at', 'actor', 'actor_member_id', 'platform', 'action', 'target_kind', 'target_id', 'details'], rows: rows.map((row) => [row.id, row.at.toISOString(), row.actor ?? 'system', row.actorMemberId ?? '', row.platform ?? '', row.action, row.targetKind ?? '', row.targetId ?? '', JSON.stringify(row.details)]) };
-    const stored = await deps.files.put(new TextEncoder().encode(toCsv(table)), { maxBytes: 64 * 1024 * 1024 });
-    return ok({ title: t(actor.locale, 'auditLog.exported'), body: t(actor.locale, 'stats.exportBody', { rows: rows.length }), footer: span, files: [{ sha256: stored.sha256, name: `audit-${period.fromDay}-${period.toDay}.csv`, kind: 'document', mime: 'text/csv', size: stored.size }], ephemeral: true, confidential: true });
+    const file = await storeCsv(deps.files, `audit-${period.fromDay}-${period.toDay}.csv`, table, MAX_EXPORT_BYTES);
+    return ok({ title: t(actor.locale, 'auditLog.exported'), body: t(actor.locale, 'stats.exportBody', { rows: rows.length }), footer: span, files: [file], ephemeral: true, confidential: true });
   }
   const [total] = await deps.db.select({ n: count() }).from(auditLog).where(where);
   const pages = Math.max(1, Math.ceil((total?.n ?? 0) / PAGE_SIZE));
