@@ -80,6 +80,8 @@ function mainOption(command: string, freeText: string, action: string | undefine
       return 'resolution';
     case 'tickets':
       return 'view';
+    case 'audit':
+      return 'what';
     default:
       return undefined;
   }
@@ -88,9 +90,10 @@ function mainOption(command: string, freeText: string, action: string | undefine
 const LIVE_ACTIONS = new Set(['schedule', 'list', 'cancel']);
 const STATS_ACTIONS = new Set(['overview', 'revenue', 'members', 'courses', 'course', 'announcements', 'export']);
 const ANNOUNCE_ACTIONS = new Set(['send', 'pause', 'resume', 'cancel', 'status']);
+const AUDIT_ACTIONS = new Set(['list', 'export']);
 const COURSE_ACTIONS = new Set(['show', 'new', 'edit', 'submit', 'import', 'export', 'archive']);
 
-/** `/course edit sql-basics`, `/coupon create SPRING percent:20`, `/lesson move sql-basics 3 to:1`, `/review changes sql-basics needs a summary`, `/rate sql-basics 5 great`. */
+/** `/course edit sql-basics`, `/coupon create SPRING percent:20`, `/lesson move sql-basics 3 to:1`, `/privacy delete @mia`, `/audit export access.`, `/review changes sql-basics needs a summary`, `/rate sql-basics 5 great`. */
 function leadingOptions(command: string, words: string[], options: Record<string, string>): string[] {
   if (command === 'course') return COURSE_ACTIONS.has(words[0] ?? '') || options.action ? ['action'] : [];
   if (command === 'lesson') return (options.action ?? words[0]) === 'add' ? ['action', 'course'] : ['action', 'course', 'lesson'];
@@ -102,6 +105,8 @@ function leadingOptions(command: string, words: string[], options: Record<string
   if (command === 'product' || command === 'access') return ['action'];
   if (command === 'coupon') return ['action', 'code'];
   if (command === 'dashboard') return ['action'];
+  if (command === 'privacy') return ['action', 'member'];
+  if (command === 'audit') return AUDIT_ACTIONS.has(words[0] ?? '') || options.action ? ['action'] : [];
   if (command === 'stats') {
     if (!STATS_ACTIONS.has(words[0] ?? '') && !options.action) return [];
     const action = options.action ?? words[0];

@@ -12,6 +12,10 @@ describe('parseTextOptions', () => {
     expect(parseTextOptions('refund', '1a2b3c4d changed my mind')).toEqual({ order: '1a2b3c4d', reason: 'changed my mind' });
     expect(parseTextOptions('grant', '@mia pro days:7')).toEqual({ member: '@mia', product: 'pro', days: '7' });
     expect(parseTextOptions('revoke', 'Mia pro shared the files')).toEqual({ member: 'Mia', product: 'pro', reason: 'shared the files' });
+    expect(parseTextOptions('privacy', 'delete')).toEqual({ action: 'delete' });
+    expect(parseTextOptions('privacy', 'export @mia')).toEqual({ action: 'export', member: '@mia' });
+    expect(parseTextOptions('audit', 'export access. period:7d')).toEqual({ action: 'export', what: 'access.', period: '7d' });
+    expect(parseTextOptions('audit', 'access.grant member:@mia')).toEqual({ what: 'access.grant', member: '@mia' });
     expect(parseTextOptions('access', 'status @mia')).toEqual({ action: 'status', member: '@mia' });
     expect(parseTextOptions('access', 'audit apply')).toEqual({ action: 'audit', mode: 'apply' });
     expect(parseTextOptions('access', 'audit undo')).toEqual({ action: 'audit', mode: 'undo' });
