@@ -102,7 +102,7 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
     { info: (m) => log.info(m), warn: (m) => log.warn(m) },
   );
   cleanups.push(() => services.stop());
-  await migrateDatabase(services.databaseUrl);
+  await migrateDatabase(config.databaseDirectUrl ?? services.databaseUrl);
   const database = connectDatabase(services.databaseUrl);
   cleanups.push(() => database.close());
 

@@ -36,6 +36,8 @@ const envSchema = z
     }).default('info'),
     DATA_DIR: z.string().min(1, 'must be a directory path').default('.data'),
     DATABASE_URL: url(['postgres:', 'postgresql:'], 'a postgres:// or postgresql:// URL').optional(),
+    /** Postgres itself when DATABASE_URL is a transaction-mode pooler: migrations hold a session lock. */
+    DATABASE_DIRECT_URL: url(['postgres:', 'postgresql:'], 'a postgres:// or postgresql:// URL of the server itself (not a pooler)').optional(),
     REDIS_URL: url(['redis:', 'rediss:'], 'a redis:// or rediss:// URL').optional(),
     HTTP_HOST: z.string().min(1, 'must be a host name or IP address').default('127.0.0.1'),
     HTTP_PORT: z.coerce
@@ -92,6 +94,7 @@ const envSchema = z
       ctx.addIssue({ code: 'custom', path: ['DATA_ENCRYPTION_KEY'], message: 'must be set in production (the key that seals support messages and customer ids)' });
     }
     const pairs: Array<[keyof typeof env, keyof typeof env]> = [
+      ['DATABASE_DIRECT_URL', 'DATABASE_URL'],
       ['DISCORD_TOKEN', 'DISCORD_APP_ID'],
       ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'],
       ['S3_BUCKET', 'S3_ACCESS_KEY_ID'],
@@ -120,6 +123,8 @@ export type Config = {
   logLevel: Env['LOG_LEVEL'];
   dataDir: string;
   databaseUrl: string | undefined;
+  /** Where migrations run: Postgres itself, bypassing a pooler; DATABASE_URL when unset. */
+  databaseDirectUrl: string | undefined;
   redisUrl: string | undefined;
   http: { host: string; port: number; publicUrl: string | undefined };
   workers: { concurrency: number; queuePrefix: string; lockMs: number };
@@ -157,6 +162,7 @@ export function loadConfig(source: Record<string, string | undefined>): Result<C
     logLevel: env.LOG_LEVEL,
     dataDir: env.DATA_DIR,
     databaseUrl: env.DATABASE_URL,
+    databaseDirectUrl: env.DATABASE_DIRECT_URL,
     redisUrl: env.REDIS_URL,
     http: { host: env.HTTP_HOST, port: env.HTTP_PORT, publicUrl: env.PUBLIC_URL },
     workers: { concurrency: env.WORKER_CONCURRENCY, queuePrefix: env.QUEUE_PREFIX, lockMs: env.WORKER_LOCK_MS },

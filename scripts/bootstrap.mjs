@@ -76,6 +76,15 @@ function ensureChromium() {
   ensureDebianPackage('chromium', 'chromium', 'chromium is not installed: install Chromium (e.g. `apt-get install chromium`) and make `chromium` runnable, for the dashboard tests.');
 }
 
+/** The tests reach Postgres through PgBouncer in transaction mode, as a production deployment does. */
+function ensurePgBouncer() {
+  if (['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer', '/usr/local/bin/pgbouncer'].some((file) => existsSync(file))) return;
+  // Debian puts it in /usr/sbin, which a non-root PATH often lacks.
+  ensureDebianPackage('/usr/sbin/pgbouncer', 'pgbouncer', 'pgbouncer is not installed: install PgBouncer >= 1.18 (e.g. `apt-get install pgbouncer`), for the tests.');
+  // Debian's package starts a system-wide PgBouncer where it can; the tests run their own.
+  spawnSync('sh', ['-c', 'service pgbouncer stop >/dev/null 2>&1 || true'], { stdio: 'ignore' });
+}
+
 function loadDotEnv() {
   const file = path.join(root, '.env');
   if (existsSync(file)) process.loadEnvFile(file);
@@ -101,6 +110,7 @@ switch (mode) {
   case 'test': {
     ensureDependencies();
     ensureRedisServer();
+    ensurePgBouncer();
     ensureChromium();
     runChild(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...rest]);
     break;

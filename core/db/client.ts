@@ -8,9 +8,13 @@ export type Queryable = Pick<Database, 'select' | 'selectDistinct' | 'selectDist
 
 export type DatabaseConnection = { db: Database; sql: postgres.Sql; close(): Promise<void> };
 
-/** One pool per process. `max` bounds connections; Postgres notices are dropped, not logged. */
+/**
+ * One pool per process. `max` bounds connections; Postgres notices are dropped, not logged.
+ * No named prepared statements: behind PgBouncer in transaction mode (before 1.21) the next
+ * query may reach a server connection that never saw the statement.
+ */
 export function connectDatabase(url: string, options: { max?: number } = {}): DatabaseConnection {
-  const sql = postgres(url, { max: options.max ?? 10, onnotice: () => {}, connection: { application_name: 'lyceum' } });
+  const sql = postgres(url, { max: options.max ?? 10, prepare: false, onnotice: () => {}, connection: { application_name: 'lyceum' } });
   const db = drizzle(sql, { schema });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };
 }

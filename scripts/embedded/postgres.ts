@@ -80,7 +80,7 @@ async function loadBinaries(): Promise<Binaries> {
   }
 }
 
-async function ensurePostgresUser(log: ServiceLog): Promise<{ uid: number; gid: number }> {
+export async function ensurePostgresUser(log: ServiceLog): Promise<{ uid: number; gid: number }> {
   const ids = async () => ({
     uid: Number((await run('id', ['-u', 'postgres'])).stdout.trim()),
     gid: Number((await run('id', ['-g', 'postgres'])).stdout.trim()),

@@ -4,7 +4,8 @@ import { inject } from 'vitest';
 import { connectDatabase, type DatabaseConnection } from '../../core/db/client.ts';
 import { installTestDataKeys } from './data-keys.ts';
 
-export type TestDatabase = DatabaseConnection & { url: string; name: string; drop(): Promise<void> };
+/** `url` goes through the run's PgBouncer; `directUrl` reaches Postgres itself (migrations). */
+export type TestDatabase = DatabaseConnection & { url: string; directUrl: string; name: string; drop(): Promise<void> };
 
 const withDatabase = (url: string, name: string) => {
   const parsed = new URL(url);
@@ -27,11 +28,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   } finally {
     await admin.end();
   }
-  const url = withDatabase(templateUrl, name);
+  const url = withDatabase(inject('pooledDatabaseUrl'), name);
   const connection = connectDatabase(url, { max: 5 });
   return {
     ...connection,
     url,
+    directUrl: directUrlOf(url),
     name,
     async drop() {
       await connection.close();
@@ -43,4 +45,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       }
     },
   };
+}
+
+/** The same database on Postgres itself, for what needs a session (migrations' advisory lock). */
+export function directUrlOf(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.host !== new URL(inject('pooledDatabaseUrl')).host) return url;
+  return withDatabase(inject('templateDatabaseUrl'), parsed.pathname.slice(1));
 }

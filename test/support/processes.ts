@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { TEST_DATA_KEY_TEXT } from './data-keys.ts';
+import { directUrlOf } from './database.ts';
 
 export const projectRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -21,6 +22,7 @@ export type LyceumProcess = {
 export function processEnv(test: { databaseUrl: string; queuePrefix: string; name: string }, extra: Record<string, string> = {}): Record<string, string> {
   return {
     DATABASE_URL: test.databaseUrl,
+    DATABASE_DIRECT_URL: directUrlOf(test.databaseUrl),
     REDIS_URL: inject('redisUrl'),
     QUEUE_PREFIX: test.queuePrefix,
     HTTP_PORT: '0',

@@ -122,12 +122,13 @@ describe('startWorkers', () => {
       return job && job.attemptsMade >= 2 ? job : undefined;
     });
 
-    // Bring it back complete: build it under another name, then rename it into place.
+    // Bring it back complete: build it under another name, then rename it into place. On
+    // Postgres itself: a rename waits for no connection left, and PgBouncer keeps idle ones.
     const template = new URL(inject('templateDatabaseUrl')).pathname.slice(1);
-    const adminUrl = Object.assign(new URL(database.url), { pathname: '/postgres' }).toString();
+    const adminUrl = Object.assign(new URL(database.directUrl), { pathname: '/postgres' }).toString();
     const admin = connectDatabase(adminUrl, { max: 1 });
     await admin.sql.unsafe(`create database "${name}_staging" template "${template}"`);
-    const staging = connectDatabase(Object.assign(new URL(database.url), { pathname: `/${name}_staging` }).toString(), {
+    const staging = connectDatabase(Object.assign(new URL(database.directUrl), { pathname: `/${name}_staging` }).toString(), {
       max: 1,
     });
     await seedDemoCommunity(staging.db, new Date());
