@@ -207,6 +207,8 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
       apiUrl: config.discord.apiUrl,
       deps: botDeps,
       log,
+      shards: config.discord.shards,
+      coordination: { redis, prefix: config.workers.queuePrefix },
     });
     cleanups.push(() => discord.close());
   }

@@ -59,6 +59,20 @@ const envSchema = z
     DISCORD_API_URL: url(['https:', 'http:'], 'an http(s):// URL of the Discord REST API').optional(),
     /** Unsolicited DMs (opted-in announcements, lessons) per minute: Discord quarantines bots that mass-DM. */
     DISCORD_DMS_PER_MINUTE: positiveInt(10, 3_000),
+    /** The bot's total shard count, or `auto` (what GET /gateway/bot recommends, all in this process). */
+    DISCORD_SHARDS: z
+      .union([z.literal('auto'), z.coerce.number().int().min(1).max(16_384)], { error: 'must be auto or a whole number of shards from 1 to 16384' })
+      .default('auto'),
+    /** The shards this process runs, e.g. `0-3` or `0,2`; all of DISCORD_SHARDS when unset. */
+    DISCORD_SHARD_IDS: z
+      .string()
+      .transform((text, ctx) => {
+        const ids = parseShardIds(text);
+        if (ids) return ids;
+        ctx.addIssue({ code: 'custom', message: 'must be shard ids and ranges such as 0-3 or 0,2,5' });
+        return z.NEVER;
+      })
+      .optional(),
     TELEGRAM_BOT_TOKEN: z
       .string()
       .regex(/^\d+:[\w-]{20,}$/, 'must be a bot token from @BotFather, like 123456:ABC-DEF...')
@@ -93,6 +107,13 @@ const envSchema = z
     if (env.NODE_ENV === 'production' && !env.DATA_ENCRYPTION_KEY) {
       ctx.addIssue({ code: 'custom', path: ['DATA_ENCRYPTION_KEY'], message: 'must be set in production (the key that seals support messages and customer ids)' });
     }
+    if (env.DISCORD_SHARD_IDS) {
+      if (env.DISCORD_SHARDS === 'auto') {
+        ctx.addIssue({ code: 'custom', path: ['DISCORD_SHARDS'], message: 'must be the total shard count when DISCORD_SHARD_IDS is set' });
+      } else if (env.DISCORD_SHARD_IDS.some((id) => id >= (env.DISCORD_SHARDS as number))) {
+        ctx.addIssue({ code: 'custom', path: ['DISCORD_SHARD_IDS'], message: `must be ids below DISCORD_SHARDS (${env.DISCORD_SHARDS})` });
+      }
+    }
     const pairs: Array<[keyof typeof env, keyof typeof env]> = [
       ['DATABASE_DIRECT_URL', 'DATABASE_URL'],
       ['DISCORD_TOKEN', 'DISCORD_APP_ID'],
@@ -117,6 +138,25 @@ const envSchema = z
 
 type Env = z.infer<typeof envSchema>;
 
+/** `auto`: every shard Discord recommends, in this process; else this process's part of `count`. */
+export type DiscordShards = 'auto' | { count: number; ids: number[] };
+
+const range = (count: number) => Array.from({ length: count }, (_, id) => id);
+
+/** `0-3,8` -> [0, 1, 2, 3, 8]; undefined when malformed, reversed or repeated. */
+function parseShardIds(text: string): number[] | undefined {
+  const ids: number[] = [];
+  for (const part of text.split(',').map((piece) => piece.trim())) {
+    const match = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(part);
+    if (!match) return undefined;
+    const first = Number(match[1]);
+    const last = match[2] === undefined ? first : Number(match[2]);
+    if (last < first) return undefined;
+    for (let id = first; id <= last; id += 1) ids.push(id);
+  }
+  return new Set(ids).size === ids.length ? ids : undefined;
+}
+
 /** The validated, typed configuration of one process. Holds secrets: never log it. */
 export type Config = {
   env: Env['NODE_ENV'];
@@ -129,7 +169,7 @@ export type Config = {
   http: { host: string; port: number; publicUrl: string | undefined };
   workers: { concurrency: number; queuePrefix: string; lockMs: number };
   shutdownTimeoutMs: number;
-  discord: { token: string; appId: string; apiUrl: string | undefined; dmsPerMinute: number } | undefined;
+  discord: { token: string; appId: string; apiUrl: string | undefined; dmsPerMinute: number; shards: DiscordShards } | undefined;
   telegram: { token: string; webhookSecret: string | undefined; apiRoot: string | undefined } | undefined;
   stripe: { secretKey: string; webhookSecret: string; apiUrl: string | undefined } | undefined;
   openai: { apiKey: string; baseUrl: string | undefined; model: string } | undefined;
@@ -169,7 +209,13 @@ export function loadConfig(source: Record<string, string | undefined>): Result<C
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     discord:
       env.DISCORD_TOKEN && env.DISCORD_APP_ID
-        ? { token: env.DISCORD_TOKEN, appId: env.DISCORD_APP_ID, apiUrl: env.DISCORD_API_URL, dmsPerMinute: env.DISCORD_DMS_PER_MINUTE }
+        ? {
+            token: env.DISCORD_TOKEN,
+            appId: env.DISCORD_APP_ID,
+            apiUrl: env.DISCORD_API_URL,
+            dmsPerMinute: env.DISCORD_DMS_PER_MINUTE,
+            shards: env.DISCORD_SHARDS === 'auto' ? 'auto' : { count: env.DISCORD_SHARDS, ids: env.DISCORD_SHARD_IDS ?? range(env.DISCORD_SHARDS) },
+          }
         : undefined,
     telegram: env.TELEGRAM_BOT_TOKEN
       ? { token: env.TELEGRAM_BOT_TOKEN, webhookSecret: env.TELEGRAM_WEBHOOK_SECRET, apiRoot: env.TELEGRAM_API_ROOT }

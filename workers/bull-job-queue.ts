@@ -28,6 +28,14 @@ export function jobOptions(queue: QueueName): JobsOptions {
   };
 }
 
+/**
+ * BullMQ's key prefix for QUEUE_PREFIX. The braces are a Redis Cluster hash tag: every queue key
+ * lands in one slot, as BullMQ's scripts (which touch several keys of a queue) need.
+ */
+export function bullPrefix(prefix: string): string {
+  return `{${prefix}}`;
+}
+
 const BULK_PRIORITY = 100;
 
 /**
@@ -45,7 +53,7 @@ export class BullJobQueue implements JobQueue {
   queue(name: QueueName): Queue {
     let queue = this.#queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: this.connection, prefix: this.prefix, defaultJobOptions: jobOptions(name) });
+      queue = new Queue(name, { connection: this.connection, prefix: bullPrefix(this.prefix), defaultJobOptions: jobOptions(name) });
       this.#queues.set(name, queue);
     }
     return queue;

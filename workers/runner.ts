@@ -12,7 +12,7 @@ import {
   schedules,
 } from '../core/queue/contract.ts';
 import type { BullJobQueue } from './bull-job-queue.ts';
-import { jobOptions } from './bull-job-queue.ts';
+import { bullPrefix, jobOptions } from './bull-job-queue.ts';
 import { type JobDeps, type JobHandler, RetryLater } from './define-job.ts';
 import type { JobMetrics } from './metrics.ts';
 import { jobRegistry } from './registry.ts';
@@ -47,7 +47,7 @@ export async function startWorkers(given: JobDeps, producer: BullJobQueue, optio
   const workers = queuesWithJobs.map((queue) => {
     const worker = new Worker(queue, createProcessor(queue, deps, options), {
       connection: options.connection,
-      prefix: options.prefix,
+      prefix: bullPrefix(options.prefix),
       concurrency: Math.max(1, Math.round(options.concurrency * queuePolicies[queue].concurrencyShare)),
       ...(options.lockMs ? { lockDuration: options.lockMs, stalledInterval: options.lockMs } : {}),
     });

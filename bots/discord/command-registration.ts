@@ -1,22 +1,69 @@
+import { createHash } from 'node:crypto';
 import { type Client, Events, type Guild, Routes } from 'discord.js';
+import type { Redis } from 'ioredis';
 import type { BotContext } from './context.ts';
 import { guildCommands } from './command-definitions.ts';
 
 /**
- * Registers the slash commands in every guild the bot joins (a bulk overwrite: idempotent, so
- * a restart changes nothing). Returns the registration of the guilds already present at start,
- * for the ready step.
+ * Which guilds already have this version of the commands, shared by every bots process: a
+ * restart, or a shard moving to another process, registers nothing again; new definitions (a
+ * new version) or the bot rejoining a guild do.
  */
-export function mountCommandRegistration(client: Client, context: BotContext, applicationId: string): (guild: Guild) => Promise<void> {
+export type RegistrationMarks = {
+  /** True when the caller should register: no process holds this version for the guild. */
+  claim(guildId: string, version: string): Promise<boolean>;
+  /** Gives a failed claim back, so the next start tries again. */
+  release(guildId: string, version: string): Promise<void>;
+  forget(guildId: string): Promise<void>;
+};
+
+export function redisRegistrationMarks(redis: Redis, prefix: string): RegistrationMarks {
+  const key = (guildId: string) => `${prefix}:discord:commands:${guildId}`;
+  return {
+    // SET ... GET swaps in one step: of two processes claiming at once, only one sees another version.
+    claim: async (guildId, version) => (await redis.set(key(guildId), version, 'GET')) !== version,
+    release: async (guildId, version) => {
+      await redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0", 1, key(guildId), version);
+    },
+    forget: async (guildId) => {
+      await redis.del(key(guildId));
+    },
+  };
+}
+
+/** Without shared marks (one process, tests): every start registers, as a bulk overwrite allows. */
+const alwaysRegister: RegistrationMarks = { claim: async () => true, release: async () => {}, forget: async () => {} };
+
+export const commandsVersion = createHash('sha256').update(JSON.stringify(guildCommands)).digest('hex').slice(0, 16);
+
+/**
+ * Registers the slash commands in every guild the bot joins (a bulk overwrite: idempotent), once
+ * per version across the deployment. Returns the registration of the guilds already present at
+ * start, for the ready step.
+ */
+export function mountCommandRegistration(
+  client: Client,
+  context: BotContext,
+  applicationId: string,
+  marks: RegistrationMarks = alwaysRegister,
+): (guild: Guild) => Promise<void> {
   const register = async (guild: Guild) => {
+    try {
+      if (!(await marks.claim(guild.id, commandsVersion))) return;
+    } catch (error) {
+      context.log.error({ err: error, guildId: guild.id }, 'could not check the guild commands registration; registering anyway');
+    }
     try {
       await client.rest.put(Routes.applicationGuildCommands(applicationId, guild.id), { body: guildCommands });
       context.log.info({ guildId: guild.id }, 'registered guild commands');
     } catch (error) {
       // Typically 50001 Missing Access: the bot was invited without the applications.commands scope.
       context.log.error({ err: error, guildId: guild.id }, 'could not register guild commands');
+      await marks.release(guild.id, commandsVersion).catch(() => {});
     }
   };
   client.on(Events.GuildCreate, (guild) => void register(guild));
+  // Removed from the guild (not an outage): its commands go with it, so a re-invite registers again.
+  client.on(Events.GuildDelete, (guild) => void marks.forget(guild.id).catch(() => {}));
   return register;
 }

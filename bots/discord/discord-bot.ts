@@ -1,8 +1,11 @@
-import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Partials, Status } from 'discord.js';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { DiscordShards } from '../../core/config.ts';
 import type { CommandDeps } from '../../core/commands/index.ts';
 import { mountAutocomplete } from './autocomplete.ts';
-import { mountCommandRegistration } from './command-registration.ts';
+import { mountCommandRegistration, redisRegistrationMarks } from './command-registration.ts';
+import { RedisIdentifyThrottler } from './identify-throttler.ts';
 import { mountComponents } from './components.ts';
 import { mountForms } from './forms.ts';
 import type { BotContext } from './context.ts';
@@ -22,12 +25,21 @@ export type DiscordBotOptions = {
    * is deferred first (the user sees "thinking...") and the answer edited in when ready.
    */
   deferAfterMs?: number;
+  /** This process's shards; `auto` (the default): every shard Discord recommends. */
+  shards?: DiscordShards;
+  /**
+   * Shared by every bots process of the deployment: identify pacing across processes and
+   * registering commands once per guild. Without it this process assumes it is alone.
+   */
+  coordination?: { redis: Redis; prefix: string };
 };
 
 export type DiscordBot = {
   client: Client;
   /** Resolves once connected and the commands of every guild present at start are registered. */
   ready: Promise<void>;
+  /** This process's shards and which of them are connected now (for /readyz). */
+  shardStatus(): { expected: number[]; connected: number[] };
   close(): Promise<void>;
 };
 
@@ -41,6 +53,7 @@ const DEFAULT_DEFER_AFTER_MS = 2_000;
  */
 export async function startDiscordBot(options: DiscordBotOptions): Promise<DiscordBot> {
   const log = options.log.child({ platform: 'discord' });
+  const coordination = options.coordination;
   const context: BotContext = { deps: options.deps, log, deferAfterMs: options.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS };
   const client = new Client({
     // DMs arrive on uncached channels, hence the Channel partial. GuildMembers (privileged: turn
@@ -50,9 +63,12 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers, GatewayIntentBits.DirectMessages, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
     partials: [Partials.Channel, Partials.GuildMember],
     ...(options.apiUrl ? { rest: { api: options.apiUrl } } : {}),
+    ...shardOptions(options.shards ?? 'auto'),
+    ...(coordination ? { ws: { buildIdentifyThrottler: (manager) => RedisIdentifyThrottler.build(manager, coordination.redis, coordination.prefix) } } : {}),
   });
 
-  const register = mountCommandRegistration(client, context, options.applicationId);
+  const marks = coordination ? redisRegistrationMarks(coordination.redis, coordination.prefix) : undefined;
+  const register = mountCommandRegistration(client, context, options.applicationId, marks);
   mountSlashCommands(client, context);
   mountComponents(client, context);
   mountForms(client, context);
@@ -64,7 +80,7 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
 
   const ready = new Promise<void>((resolve) => {
     client.once(Events.ClientReady, async (ready) => {
-      log.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'connected to Discord');
+      log.info({ user: ready.user.tag, guilds: ready.guilds.cache.size, shards: client.options.shards, shardCount: client.options.shardCount }, 'connected to Discord');
       for (const guild of ready.guilds.cache.values()) await register(guild);
       resolve();
     });
@@ -73,8 +89,16 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   return {
     client,
     ready,
+    shardStatus: () => ({
+      expected: Array.isArray(client.options.shards) ? client.options.shards : [],
+      connected: [...client.ws.shards.values()].filter((shard) => shard.status === Status.Ready).map((shard) => shard.id),
+    }),
     close: async () => {
       await client.destroy();
     },
   };
+}
+
+function shardOptions(shards: DiscordShards): { shards: 'auto' | number[]; shardCount?: number } {
+  return shards === 'auto' ? { shards: 'auto' } : { shards: shards.ids, shardCount: shards.count };
 }

@@ -16,7 +16,7 @@ export function createTestQueues(): TestQueues {
     queue,
     async close() {
       await queue.close();
-      const keys = await redis.keys(`${prefix}:*`);
+      const keys = [...(await redis.keys(`{${prefix}}:*`)), ...(await redis.keys(`${prefix}:*`))];
       if (keys.length) await redis.del(...keys);
       await redis.quit();
     },

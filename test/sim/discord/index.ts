@@ -30,11 +30,12 @@ import { createGuild, createRole, createTextChannel, deleteRole, type GuildInput
 import { publicEvent, subscribe } from './scheduled-events.ts';
 import { scriptedUser } from './scripted-user.ts';
 import { sendRate } from './send-rate.ts';
-import { World } from './state.ts';
+import { shardOf, World } from './state.ts';
 import { guildThreads } from './threads.ts';
 import type {
   DiscordSimOptions,
   FailRule,
+  GatewayViolation,
   RecordedCall,
   RegisteredCommand,
   ScriptedDiscordUser,
@@ -86,6 +87,21 @@ export class DiscordSim {
   }
   get apiUrl(): string {
     return this.world.apiUrl;
+  }
+  /** Every accepted IDENTIFY (shard, time), and those refused for breaking a gateway limit. */
+  get identifies(): ReadonlyArray<{ shard: [number, number]; at: number }> {
+    return this.world.identifies;
+  }
+  get gatewayViolations(): readonly GatewayViolation[] {
+    return this.world.gatewayViolations;
+  }
+  /** The shard of a guild for a shard count: (guild_id >> 22) % count. */
+  shardOf(guildId: string, shardCount: number): number {
+    return shardOf(guildId, shardCount);
+  }
+  /** The shards connected now, by id (a shard connected twice appears twice). */
+  connectedShards(): number[] {
+    return [...this.world.sessions].filter((session) => session.ready).map((session) => session.shard[0]).sort((a, b) => a - b);
   }
 
   async listen(): Promise<void> {
@@ -279,6 +295,6 @@ export class DiscordSim {
   }
 
   async waitForConnection(timeoutMs = 10_000): Promise<void> {
-    await this.world.waitUntil(timeoutMs, 'the bot to connect', () => (this.world.session?.ready ? true : undefined));
+    await this.world.waitUntil(timeoutMs, 'the bot to connect', () => (this.world.connected ? true : undefined));
   }
 }

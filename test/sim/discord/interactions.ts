@@ -80,7 +80,7 @@ export async function interact(
   locale?: string,
   message?: SimMessage,
 ): Promise<InteractionHandle> {
-  if (!world.session?.ready) throw new Error('discord sim: no bot is connected');
+  if (!world.sessionsFor(guild?.id).some((session) => session.ready)) throw new Error(`discord sim: no bot is connected on the shard of ${guild ? `guild ${guild.id}` : 'DMs'}`);
   const id = world.snowflake();
   const token = Buffer.from(`interaction:${id}:${randomBytes(48).toString('base64url')}`).toString('base64url');
   const interaction: Interaction = {
@@ -92,6 +92,7 @@ export async function interact(
     ...(guild ? { guildId: guild.id } : {}),
     ...(message ? { componentMessageId: message.id } : {}),
     createdAt: Date.now(),
+    deliveredTo: world.sessionsFor(guild?.id).map((session) => session.shard[0]),
     failed: false,
     acknowledged: false,
     originalEdited: false,
@@ -145,6 +146,7 @@ function handleFor(world: World, interaction: Interaction): InteractionHandle {
     id,
     token: interaction.token,
     callbacks: interaction.callbacks,
+    deliveredTo: interaction.deliveredTo,
     get failed() {
       return interaction.failed;
     },

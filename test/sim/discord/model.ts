@@ -96,7 +96,8 @@ export type ScheduledEvent = {
   subscribers: Set<string>;
 };
 export type Guild = SimGuild & { preferredLocale: string; roles: Map<string, Role>; members: Map<string, Member>; channels: string[]; commandOverrides: Set<string> };
-export type Session = { socket: WebSocket; sequence: number; ready: boolean; intents: number };
+/** One gateway connection: shard `shard[0]` of `shard[1]`. */
+export type Session = { socket: WebSocket; sequence: number; ready: boolean; intents: number; shard: [number, number] };
 export type Interaction = {
   id: string;
   token: string;
@@ -106,6 +107,8 @@ export type Interaction = {
   guildId?: string;
   componentMessageId?: string;
   createdAt: number;
+  /** The shard ids of the sessions INTERACTION_CREATE went to (one, unless a shard runs twice). */
+  deliveredTo: number[];
   failed: boolean;
   acknowledged: boolean;
   responseMessageId?: string;

@@ -71,8 +71,8 @@ export function messagePayload(world: World, message: SimMessage, canReadContent
  * `channel_type`.
  */
 export function messageCreatePayload(world: World, message: SimMessage): Record<string, unknown> {
-  const payload = messagePayload(world, message, Boolean((world.session?.intents ?? 0) & Intent.MessageContent));
   const channel = world.channels.get(message.channelId);
+  const payload = messagePayload(world, message, Boolean(world.intentsFor(channel?.guild_id ?? undefined) & Intent.MessageContent));
   const guild = channel?.guild_id ? world.guilds.get(channel.guild_id) : undefined;
   const partialMember = (id: string) => {
     if (!guild?.members.has(id)) return {};
@@ -129,7 +129,7 @@ export function guildPayload(world: World, guild: Guild, withState = true): Reco
           member_count: guild.members.size,
           // Without the GuildMembers intent a guild arrives with the bot's own member only.
           members: [...guild.members.keys()]
-            .filter((id) => id === world.botUser.id || (world.session?.intents ?? 0) & Intent.GuildMembers)
+            .filter((id) => id === world.botUser.id || world.intentsFor(guild.id) & Intent.GuildMembers)
             .map((id) => memberPayload(world, guild, id)),
           channels: guild.channels.map((id) => channelPayload(world, world.channels.get(id)!)),
           // Active threads the bot can see, with its thread member (without id and user_id) where it joined.

@@ -41,7 +41,7 @@ export function createGuild(world: World, input: GuildInput): SimGuild {
   };
   world.guilds.set(id, guild);
   world.channels.set(channelId, { id: channelId, type: 0, guild_id: id, name: 'general', parent_id: null });
-  if (world.session?.ready) world.dispatch('GUILD_CREATE', guildPayload(world, guild));
+  world.dispatch('GUILD_CREATE', guildPayload(world, guild));
   return publicGuild(guild);
 }
 

@@ -30,7 +30,11 @@ export const appRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/gateway/bot',
-    handle: ({ world }) => ({ status: 200, body: { url: world.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } } }),
+    handle: ({ world }) => {
+      const { recommendedShards, sessionStartLimit, maxConcurrency } = world.gatewayLimits;
+      const session_start_limit = { total: sessionStartLimit, remaining: world.sessionStartsLeft, reset_after: 86_400_000, max_concurrency: maxConcurrency };
+      return { status: 200, body: { url: world.gatewayUrl, shards: recommendedShards, session_start_limit } };
+    },
   },
   { method: 'GET', pattern: '/users/@me', handle: ({ world }) => ({ status: 200, body: { ...userPayload(world.botUser), bot: true } }) },
   ...['/applications/@me', '/oauth2/applications/@me'].map((pattern): Route => ({

@@ -19,8 +19,13 @@ import {
   type StoredFile,
   type Thread,
 } from './model.ts';
-import type { DiscordSimOptions, FailRule, RecordedCall, RegisteredCommand, SimMessage, SimUser } from './types.ts';
+import type { DiscordSimOptions, FailRule, GatewayViolation, RecordedCall, RegisteredCommand, SimMessage, SimUser } from './types.ts';
 import { ApiError, failure } from './wire.ts';
+
+/** Discord's sharding formula. */
+export function shardOf(guildId: string, shardCount: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+}
 
 export class World {
   readonly applicationId: string;
@@ -60,7 +65,13 @@ export class World {
   readonly urlTtlMs: number;
   /** Signs CDN urls (`hm`). */
   readonly cdnSecret = randomBytes(32);
-  session: Session | undefined;
+  /** The open gateway sessions. Two sessions of one shard both get its events, as on Discord. */
+  readonly sessions = new Set<Session>();
+  readonly gatewayLimits: Required<NonNullable<DiscordSimOptions['gateway']>>;
+  /** Every accepted IDENTIFY, in order; `sessionStartsLeft` counts them down. */
+  readonly identifies: Array<{ shard: [number, number]; at: number }> = [];
+  readonly gatewayViolations: GatewayViolation[] = [];
+  sessionStartsLeft: number;
   closed = false;
   /** Sends a gateway event to the connected bot (set by the gateway). */
   dispatch: (event: string, data: unknown) => void = () => {};
@@ -78,6 +89,35 @@ export class World {
     this.privilegedIntents = options.privilegedIntents ?? PRIVILEGED_INTENTS;
     this.uploadLimit = options.uploadLimitBytes ?? 25 * 1024 * 1024;
     this.urlTtlMs = options.attachmentUrlTtlMs ?? 24 * 3_600_000;
+    this.gatewayLimits = {
+      recommendedShards: options.gateway?.recommendedShards ?? 1,
+      requiredShards: options.gateway?.requiredShards ?? 1,
+      maxConcurrency: options.gateway?.maxConcurrency ?? 1,
+      identifyIntervalMs: options.gateway?.identifyIntervalMs ?? 5_000,
+      sessionStartLimit: options.gateway?.sessionStartLimit ?? 1_000,
+    };
+    this.sessionStartsLeft = this.gatewayLimits.sessionStartLimit;
+  }
+
+  /**
+   * The sessions that receive a guild's events: Discord's rule, shard = (guild_id >> 22) %
+   * shard_count, each session by the shard count it identified with; DMs (no guild) go to shard 0.
+   */
+  sessionsFor(guildId: string | undefined): Session[] {
+    return [...this.sessions].filter((session) => session.shard[0] === (guildId ? shardOf(guildId, session.shard[1]) : 0));
+  }
+
+  /** The intents of whoever receives the guild's events (shards of one bot identify alike). */
+  intentsFor(guildId: string | undefined): number {
+    return this.sessionsFor(guildId)[0]?.intents ?? 0;
+  }
+
+  /** True when every shard of the bot's shard count has connected and received its guilds. */
+  get connected(): boolean {
+    const shardCount = this.sessions.values().next().value?.shard[1];
+    if (shardCount === undefined) return false;
+    const ready = new Set([...this.sessions].filter((session) => session.ready).map((session) => session.shard[0]));
+    return ready.size === shardCount;
   }
 
   /** The CDN's origin (the sim serves it next to the API). */

@@ -123,6 +123,8 @@ export type InteractionHandle = {
   reply(timeoutMs?: number): Promise<SimMessage>;
   followUps(): SimMessage[];
   readonly callbacks: Array<{ type: number; data?: unknown }>;
+  /** The shard ids of the gateway sessions the interaction went to. */
+  readonly deliveredTo: readonly number[];
   /** True once the deadline passed unacknowledged: the user saw "The application did not respond". */
   readonly failed: boolean;
   /** The modal the bot answered with (callback type 9), once it did; rejects when it answered otherwise. */
@@ -203,4 +205,22 @@ export type DiscordSimOptions = {
   uploadLimitBytes?: number;
   /** How long a signed CDN url stays valid (its `ex`); default 24 hours. 0 makes every url expired at once. */
   attachmentUrlTtlMs?: number;
+  /** Sharding, as `GET /gateway/bot` reports it and IDENTIFY enforces it. */
+  gateway?: GatewayLimits;
 };
+
+export type GatewayLimits = {
+  /** `shards` in `GET /gateway/bot`; default 1. */
+  recommendedShards?: number;
+  /** Fewer shards than this closes IDENTIFY with 4011 (Discord: past 2,500 guilds a shard); default 1. */
+  requiredShards?: number;
+  /** Identifies per window across all connections, in buckets `shard_id % max_concurrency`; default 1. */
+  maxConcurrency?: number;
+  /** The identify window of one bucket; Discord's is 5 s. */
+  identifyIntervalMs?: number;
+  /** `session_start_limit.total`: identifies a day; default 1000. */
+  sessionStartLimit?: number;
+};
+
+/** An IDENTIFY the gateway refused for breaking a limit (Discord would rate limit or reset the token). */
+export type GatewayViolation = { shard: [number, number]; reason: 'identify_concurrency' | 'session_start_limit'; at: number };

@@ -51,6 +51,23 @@ describe('loadConfig', () => {
     expect(loaded.ok && loaded.value.dataKeys?.map((entry) => entry.id)).toEqual(['k1', 'k0']);
   });
 
+  it('reads the Discord shard range of this process, or auto', () => {
+    const bot = { DISCORD_TOKEN: 'token', DISCORD_APP_ID: '123456789012345678' };
+    const shardsOf = (extra: Record<string, string>) => {
+      const loaded = loadConfig({ ...bot, ...extra });
+      return loaded.ok ? loaded.value.discord?.shards : loaded.error;
+    };
+    expect(shardsOf({})).toBe('auto');
+    expect(shardsOf({ DISCORD_SHARDS: '4' })).toEqual({ count: 4, ids: [0, 1, 2, 3] });
+    expect(shardsOf({ DISCORD_SHARDS: '8', DISCORD_SHARD_IDS: '0-2, 6' })).toEqual({ count: 8, ids: [0, 1, 2, 6] });
+    expect(shardsOf({ DISCORD_SHARDS: '4', DISCORD_SHARD_IDS: '2-5' })).toEqual([{ variable: 'DISCORD_SHARD_IDS', expected: 'must be ids below DISCORD_SHARDS (4)' }]);
+    expect(shardsOf({ DISCORD_SHARD_IDS: '0-1' })).toEqual([{ variable: 'DISCORD_SHARDS', expected: 'must be the total shard count when DISCORD_SHARD_IDS is set' }]);
+    for (const ids of ['3-1', '1,1', 'a', '0-']) {
+      expect(shardsOf({ DISCORD_SHARDS: '4', DISCORD_SHARD_IDS: ids })).toMatchObject([{ variable: 'DISCORD_SHARD_IDS' }]);
+    }
+    expect(shardsOf({ DISCORD_SHARDS: '0' })).toMatchObject([{ variable: 'DISCORD_SHARDS' }]);
+  });
+
   it('treats empty values as unset, as .env files leave them', () => {
     const result = loadConfig({ DATABASE_URL: '', HTTP_PORT: ' ' });
     expect(result.ok && result.value.databaseUrl).toBeUndefined();
