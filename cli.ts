@@ -184,7 +184,11 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
           log,
           webhook:
             config.http.publicUrl && config.telegram.webhookSecret
-              ? { url: new URL(WEBHOOK_PATH, config.http.publicUrl).href, secret: config.telegram.webhookSecret }
+              ? {
+                  url: new URL(WEBHOOK_PATH, config.http.publicUrl).href,
+                  secret: config.telegram.webhookSecret,
+                  queue: { redis, prefix: config.workers.queuePrefix, lockMs: config.workers.lockMs, concurrency: config.workers.concurrency * 8 },
+                }
               : undefined,
           onFatal: () => void shutdown('telegram polling stopped', 1),
         })

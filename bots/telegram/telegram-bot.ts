@@ -1,6 +1,8 @@
 import type { Hono } from 'hono';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Telegraf } from 'telegraf';
+import type { Update } from 'telegraf/types';
 import type { CommandDeps } from '../../core/commands/index.ts';
 import { mountButtons } from './buttons.ts';
 import { mountChatMembers } from './chat-members.ts';
@@ -16,6 +18,7 @@ import { reportFailure } from './replies.ts';
 import { mountSetup } from './setup.ts';
 import { mountSupport } from './support.ts';
 import { updateSchema } from './update-schema.ts';
+import { createTelegramUpdateQueue, type TelegramUpdateQueue } from './update-queue.ts';
 import { mountWebhook } from './webhook.ts';
 
 export type TelegramBotOptions = {
@@ -24,8 +27,11 @@ export type TelegramBotOptions = {
   apiRoot?: string | undefined;
   deps: CommandDeps;
   log: Logger;
-  /** Webhook mode: Telegram POSTs updates to `url`, signed with `secret`. Polling when unset. */
-  webhook?: { url: string; secret: string } | undefined;
+  /**
+   * Webhook mode: Telegram POSTs updates to `url`, signed with `secret`, and they are handled
+   * through the Redis queue that every replica drains (see update-queue.ts). Polling when unset.
+   */
+  webhook?: { url: string; secret: string; queue: { redis: Redis; prefix: string; lockMs: number; concurrency: number } } | undefined;
   /** Called when polling stops on an error it cannot recover from (revoked token, a second poller). */
   onFatal?: (error: unknown) => void;
 };
@@ -57,6 +63,8 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
   const inFlight = new Set<Promise<unknown>>();
   const serial = inOrderPerKey();
   const context: BotContext = { deps: options.deps, log, bot };
+  // Updates the queue hands over: handled before handleUpdate resolves (the queue keeps their order).
+  const queued = new WeakSet<object>();
 
   // Updates are checked first, then handled without holding up the next ones: one slow chat
   // must not stall every community the bot serves. close() waits for what is in flight.
@@ -71,6 +79,7 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
     // Side by side across chats, but in arrival order within one chat (a member's messages to staff keep their order).
     const chatId = ctx.chat?.id;
     const run = () => next().catch((error: unknown) => reportFailure(context, ctx, error));
+    if (queued.has(ctx.update)) return run();
     const handling = chatId === undefined ? run() : serial(String(chatId), run);
     inFlight.add(handling);
     void handling.finally(() => inFlight.delete(handling));
@@ -85,10 +94,21 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
   mountForms(bot, context);
   mountSupport(bot, context);
 
+  const updates: TelegramUpdateQueue | undefined = options.webhook
+    ? createTelegramUpdateQueue({
+        ...options.webhook.queue,
+        log,
+        handle: async (update) => {
+          queued.add(update);
+          await bot.handleUpdate(update as unknown as Update);
+        },
+      })
+    : undefined;
+
   return {
     bot,
     mount(app) {
-      if (options.webhook) mountWebhook(app, bot, options.webhook.secret, log);
+      if (options.webhook && updates) mountWebhook(app, updates.accept, options.webhook.secret, log);
     },
     async start() {
       bot.botInfo = await bot.telegram.getMe();
@@ -98,6 +118,7 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
           secret_token: options.webhook.secret,
           allowed_updates: [...ALLOWED_UPDATES],
         });
+        updates?.run();
         log.info({ username: bot.botInfo.username }, 'connected to Telegram (webhook)');
         return;
       }
@@ -116,6 +137,7 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
       } catch {
         // Not polling (webhook mode or never started): nothing to stop.
       }
+      await updates?.close();
       await Promise.allSettled([...inFlight]);
     },
   };

@@ -67,3 +67,5 @@ export const updateSchema = z.looseObject({
     .looseObject({ id: z.string().min(1).max(64), from: user, currency: z.string().max(8), total_amount: z.number().int(), invoice_payload: z.string().max(128) })
     .optional(),
 });
+
+export type ParsedUpdate = z.infer<typeof updateSchema>;

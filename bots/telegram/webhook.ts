@@ -1,14 +1,16 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
-import type { Telegraf } from 'telegraf';
-import type { Update } from 'telegraf/types';
-import { updateSchema } from './update-schema.ts';
+import { type ParsedUpdate, updateSchema } from './update-schema.ts';
 
 export const WEBHOOK_PATH = '/telegram/webhook';
 
-/** Webhook mode: updates POSTed by Telegram, dropped unless they carry the secret header. */
-export function mountWebhook(app: Hono, bot: Telegraf, secret: string, log: Logger): void {
+/**
+ * Webhook mode: updates POSTed by Telegram, dropped unless they carry the secret header. The
+ * answer is 200 only once `accept` has stored the update; anything else makes Telegram send it
+ * again (to whichever replica it reaches).
+ */
+export function mountWebhook(app: Hono, accept: (update: ParsedUpdate) => Promise<void>, secret: string, log: Logger): void {
   const expected = Buffer.from(secret);
   app.post(WEBHOOK_PATH, async (c) => {
     const given = Buffer.from(c.req.header('x-telegram-bot-api-secret-token') ?? '');
@@ -19,7 +21,7 @@ export function mountWebhook(app: Hono, bot: Telegraf, secret: string, log: Logg
     const body: unknown = await c.req.json().catch(() => undefined);
     const parsed = updateSchema.safeParse(body);
     if (!parsed.success) return c.json({ error: 'not a Telegram update' }, 400);
-    await bot.handleUpdate(parsed.data as unknown as Update);
+    await accept(parsed.data);
     return c.json({ ok: true });
   });
 }

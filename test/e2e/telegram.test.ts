@@ -6,7 +6,7 @@ import { createTelegramBot, type TelegramBot, WEBHOOK_PATH } from '../../bots/te
 import { platformSpaces, productGrants, products } from '../../core/db/schema/index.ts';
 import { DEMO_COMMUNITY_SLUG } from '../../core/seed/seed-demo.ts';
 import { silentLog } from '../support/fakes.ts';
-import { eventually } from '../support/queues.ts';
+import { createTestQueues, eventually, type TestQueues } from '../support/queues.ts';
 import { type SimTgMessage, startTelegramSim, type TelegramSim } from '../sim/telegram/index.ts';
 import { createWorld, forgedCourseButton, type World } from './world.ts';
 
@@ -233,6 +233,7 @@ describe('Telegram front door in webhook mode', () => {
   let bot: TelegramBot;
   let server: ServerType;
   let webhookUrl: string;
+  let queues: TestQueues;
   const secret = 'e2e-webhook-secret-0123456789';
 
   beforeAll(async () => {
@@ -245,18 +246,20 @@ describe('Telegram front door in webhook mode', () => {
     server = listening;
     const address = server.address();
     webhookUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}${WEBHOOK_PATH}`;
+    queues = createTestQueues();
     bot = createTelegramBot({
       token: sim.token,
       apiRoot: sim.apiRoot,
       deps: world.deps,
       log: silentLog,
-      webhook: { url: webhookUrl, secret },
+      webhook: { url: webhookUrl, secret, queue: { redis: queues.redis, prefix: queues.prefix, lockMs: 5_000, concurrency: 8 } },
     });
     bot.mount(app);
     await bot.start();
   });
   afterAll(async () => {
     await bot?.close();
+    await queues?.close();
     await new Promise((resolve) => server?.close(resolve));
     await sim?.close();
     await world?.database.drop();

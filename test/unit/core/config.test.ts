@@ -121,7 +121,7 @@ describe('loadConfig', () => {
       DISCORD_APP_ID: '123456789012345678',
       OPENAI_API_KEY: 'sk-test',
     });
-    expect(result.ok && result.value.discord).toEqual({ token: 'token', appId: '123456789012345678', apiUrl: undefined, dmsPerMinute: 10 });
+    expect(result.ok && result.value.discord).toEqual({ token: 'token', appId: '123456789012345678', apiUrl: undefined, dmsPerMinute: 10, shards: 'auto' });
     expect(result.ok && result.value.openai?.model).toBe('gpt-4o-mini');
   });
 });
