@@ -14,7 +14,8 @@ import { ConsoleSupportGateway } from './bots/console/support-gateway.ts';
 import { createDiscordSupportGateway } from './bots/discord/support-gateway.ts';
 import { startDiscordBot } from './bots/discord/discord-bot.ts';
 import { CHECKOUT_RETURN_PATH, mountCheckoutReturn } from './bots/http/checkout-return.ts';
-import { type HttpServer, startHttpServer } from './bots/http/server.ts';
+import { watchDependencies } from './bots/http/dependency-watch.ts';
+import { type HttpServer, type ReadinessCheck, startHttpServer } from './bots/http/server.ts';
 import { createStripeClient, createStripeGateway } from './bots/stripe/stripe-gateway.ts';
 import { mountStripeWebhook } from './bots/stripe/webhook-route.ts';
 import { createTelegramAccessGateway } from './bots/telegram/access-gateway.ts';
@@ -32,6 +33,7 @@ import { installDataKeys, sealingKeyId } from './core/safety/sealed-values.ts';
 import { connectDatabase, type DatabaseConnection, isConnectionLoss } from './core/db/client.ts';
 import { migrateDatabase } from './core/db/migrate.ts';
 import type { CoreDeps } from './core/deps.ts';
+import { queueNames } from './core/queue/contract.ts';
 import { openFileStore } from './bots/files/open-file-store.ts';
 import { createVegaCharts } from './bots/charts/vega-charts.ts';
 import { mountDashboard } from './bots/http/dashboard.ts';
@@ -195,9 +197,16 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
       : undefined;
 
   let http: HttpServer | undefined;
+  // /readyz and the dependency watch read this list; the Discord gateway joins it once started.
+  const readiness: ReadinessCheck[] = [
+    { name: 'postgres', check: () => database.db.execute(sql`select 1`) },
+    { name: 'redis', check: () => redis.ping() },
+  ];
+  let workers: WorkerRuntime | undefined;
   if (runsQueue) {
-    const runtime = await startWorkersAndHttp(role, config, coreDeps, { redis, queue, database, cleanups, telegram });
+    const runtime = await startWorkersAndHttp(role, config, coreDeps, { redis, queue, database, cleanups, telegram, readiness });
     http = runtime.http;
+    workers = runtime.workers;
   }
   if (telegram) {
     // Registered before start: a start that fails half-way still stops polling on shutdown.
@@ -215,6 +224,24 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
       coordination: { redis, prefix: config.workers.queuePrefix },
     });
     cleanups.push(() => discord.close());
+    readiness.push({ name: 'discord', check: async () => shardsConnected(discord.shardStatus()) });
+  }
+  if (runsQueue) {
+    // Without Postgres every job would fail and use up its retries: pause until it is back.
+    // (Without Redis nothing is taken anyway; BullMQ waits for the reconnect.)
+    const postgresCheck = readiness.filter((check) => check.name === 'postgres');
+    const watch = watchDependencies({
+      checks: postgresCheck,
+      intervalMs: 1_000,
+      log,
+      onDown: async () => {
+        await Promise.all([workers?.pause(), telegram?.pause()]);
+      },
+      onUp: async () => {
+        await Promise.all([workers?.resume(), telegram?.resume()]);
+      },
+    });
+    cleanups.push(async () => watch.stop());
   }
   if (interactive) {
     if (http) process.stdout.write(`Lyceum is running. Health and metrics: ${http.url}/readyz ${http.url}/metrics\n`);
@@ -245,9 +272,10 @@ async function startWorkersAndHttp(
     database: DatabaseConnection;
     cleanups: Array<() => Promise<unknown>>;
     telegram: TelegramBot | undefined;
+    readiness: ReadinessCheck[];
   },
 ) {
-  const { redis, queue, database, cleanups, telegram } = parts;
+  const { redis, queue, cleanups, telegram, readiness } = parts;
   const { log } = deps;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -263,16 +291,14 @@ async function startWorkersAndHttp(
     );
     const running = workers;
     cleanups.push(() => running.close(config.shutdownTimeoutMs));
+    readiness.push({ name: 'queues', check: () => queuesFlowing(queue) });
   }
   const http = await startHttpServer({
     host: config.http.host,
     port: config.http.port,
     log,
     registry,
-    checks: [
-      { name: 'postgres', check: () => database.db.execute(sql`select 1`) },
-      { name: 'redis', check: () => redis.ping() },
-    ],
+    checks: readiness,
     mount: (app) => {
       telegram?.mount(app);
       mountCheckoutReturn(app);
@@ -287,6 +313,25 @@ async function startWorkersAndHttp(
   cleanups.push(() => http.close());
   if (!config.http.publicUrl && deps.web) deps.web.baseUrl = http.url;
   return { http, workers };
+}
+
+/** Throws unless every shard this process runs is connected to the gateway. */
+function shardsConnected(status: { expected: number[]; connected: number[] }): void {
+  const missing = status.expected.filter((id) => !status.connected.includes(id));
+  if (!status.expected.length || missing.length) throw new Error(`shards not connected: ${missing.length ? missing.join(', ') : 'starting'}`);
+}
+
+/** A job ready to run but left waiting this long means no worker is taking from its queue. */
+const QUEUE_STALLED_MS = 5 * 60_000;
+
+async function queuesFlowing(queue: BullJobQueue): Promise<void> {
+  const now = Date.now();
+  const stalled: string[] = [];
+  for (const name of queueNames) {
+    const [oldest] = await queue.queue(name).getJobs(['wait'], 0, 0, true);
+    if (oldest && now - (oldest.timestamp + (oldest.delay ?? 0)) > QUEUE_STALLED_MS) stalled.push(name);
+  }
+  if (stalled.length) throw new Error(`stalled: ${stalled.join(', ')}`);
 }
 
 /** The address people and providers reach this server at: PUBLIC_URL, else the local one. */

@@ -37,6 +37,9 @@ export type WorkerRuntime = {
   workers: Worker[];
   /** Stops taking jobs and waits for in-flight ones; after `timeoutMs` releases them to be retried. */
   close(timeoutMs: number): Promise<void>;
+  /** Takes no new jobs (in-flight ones finish or fail on their own) until `resume`. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
 };
 
 /** One Worker per queue that has jobs, each routing on `job.name` through the registry. */
@@ -71,6 +74,12 @@ export async function startWorkers(given: JobDeps, producer: BullJobQueue, optio
   options.log.info({ queues: queuesWithJobs }, 'workers started');
   return {
     workers,
+    pause: async () => {
+      await Promise.all(workers.map((worker) => worker.pause(true)));
+    },
+    resume: async () => {
+      await Promise.all(workers.map((worker) => worker.resume()));
+    },
     async close(timeoutMs) {
       const graceful = Promise.all(workers.map((worker) => worker.close()));
       const timer = new Promise<'timeout'>((resolve) => setTimeout(resolve, timeoutMs, 'timeout').unref());

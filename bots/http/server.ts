@@ -60,7 +60,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   };
 }
 
-async function probe(check: () => Promise<unknown>): Promise<string> {
+/** "ok", or why the check failed (its message, or "timed out" after CHECK_TIMEOUT_MS). */
+export async function probe(check: () => Promise<unknown>): Promise<string> {
   try {
     await Promise.race([
       check(),

@@ -42,6 +42,9 @@ export type TelegramBot = {
   mount(app: Hono): void;
   /** Learns the bot's identity, publishes its commands, then polls or sets the webhook. */
   start(): Promise<void>;
+  /** Webhook mode: stop and restart draining queued updates (a dependency down and back). */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -107,6 +110,12 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
 
   return {
     bot,
+    pause: async () => {
+      await updates?.pause();
+    },
+    resume: async () => {
+      await updates?.resume();
+    },
     mount(app) {
       if (options.webhook && updates) mountWebhook(app, updates.accept, options.webhook.secret, log);
     },

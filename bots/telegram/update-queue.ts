@@ -32,6 +32,9 @@ export type TelegramUpdateQueue = {
   accept(update: ParsedUpdate): Promise<void>;
   /** Starts draining (once the bot knows who it is). */
   run(): void;
+  /** Drains no new chats until `resume` (a dependency is down); webhooks are still stored. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -114,6 +117,10 @@ export function createTelegramUpdateQueue(options: TelegramUpdateQueueOptions): 
 
   return {
     accept,
+    pause: () => worker.pause(true),
+    resume: async () => {
+      await worker.resume();
+    },
     run: () => void worker.run().catch((error: unknown) => log.error({ err: error }, 'telegram update worker stopped')),
     async close() {
       closing = true;

@@ -213,6 +213,41 @@ describe('access under faults', () => {
     expect(worker.child.exitCode).toBeNull();
   }, 120_000);
 
+  it('turns /readyz red while Postgres, then Redis, is down and green again by itself, under a workers and a bots process', async () => {
+    const worker = await startWorker();
+    const bots = startLyceum('bots', env);
+    running.push(bots);
+    await bots.waitFor('connected to Discord', 60_000);
+    const readiness = async (process: LyceumProcess) => {
+      const response = await fetch(`http://127.0.0.1:${listeningPort(process)}/readyz`).catch(() => undefined);
+      return { status: response?.status, checks: (await response?.json().catch(() => ({}))) as { checks?: Record<string, string> } };
+    };
+    const until = (process: LyceumProcess, status: number) => eventually(async () => ((await readiness(process)).status === status ? true : undefined), 30_000);
+    await Promise.all([until(worker, 200), until(bots, 200)]);
+    expect((await readiness(worker)).checks.checks).toEqual({ postgres: 'ok', redis: 'ok', queues: 'ok' });
+    expect((await readiness(bots)).checks.checks).toEqual({ postgres: 'ok', redis: 'ok', discord: 'ok' });
+
+    const beforePostgres = await newBuyers(4);
+    for (const buyer of beforePostgres) await deliver(buyer, 'charge');
+    await pg.stop();
+    await Promise.all([until(worker, 503), until(bots, 503)]);
+    expect((await readiness(worker)).checks.checks?.postgres).not.toBe('ok');
+    await worker.waitFor('a dependency is down: taking no new work until it is back');
+    pg = await startPostgres();
+    await Promise.all([until(worker, 200), until(bots, 200)]);
+    await worker.waitFor('dependencies are back: taking work again');
+    await expectConverged();
+
+    await redisServer.stop();
+    await Promise.all([until(worker, 503), until(bots, 503)]);
+    expect((await readiness(bots)).checks.checks?.redis).toBe('timed out');
+    redisServer = await startRedis();
+    await Promise.all([until(worker, 200), until(bots, 200)]);
+    const afterRedis = await newBuyers(3);
+    for (const buyer of afterRedis) await deliver(buyer, 'charge');
+    await expectConverged();
+  }, 180_000);
+
   it('retries through a Discord outage of 503s without applying anything twice', async () => {
     await startWorker();
     sim.failNext({ path: ROLE_PATH, status: 503 }, 8);
@@ -225,3 +260,10 @@ describe('access under faults', () => {
     expect(statuses.filter((status) => status === 204)).toHaveLength(3);
   }, 120_000);
 });
+
+function listeningPort(process: LyceumProcess): number {
+  const line = process.output().split('\n').find((text) => text.includes('http server listening'));
+  const port = line ? (JSON.parse(line) as { port?: number }).port : undefined;
+  if (!port) throw new Error(`no listening port in the output:\n${process.output()}`);
+  return port;
+}
