@@ -100,7 +100,7 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
 
   const runsQueue = role !== 'migrate' && role !== 'seed' && role !== 'console' && role !== 'keys-rotate';
   const services = await provideServices(
-    { dataDir: config.dataDir, databaseUrl: config.databaseUrl, redisUrl: config.redisUrl },
+    { dataDir: config.dataDir, databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, redisElsewhere: Boolean(config.redisSentinel) },
     { info: (m) => log.info(m), warn: (m) => log.warn(m) },
   );
   cleanups.push(() => services.stop());
@@ -128,7 +128,7 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
 
   const runsBots = role === 'all' || role === 'bots';
   // Every remaining role enqueues jobs (a purchase, a refund), so each has a Redis producer.
-  const redis = connectRedis(services.redisUrl, role);
+  const redis = connectRedis(config.redisSentinel ?? services.redisUrl, role);
   const queue = new BullJobQueue(redis, config.workers.queuePrefix);
   cleanups.push(() => redis.quit(), () => queue.close());
   const telegramRest = config.telegram ? createTelegramAccessGateway({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, log }) : undefined;

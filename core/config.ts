@@ -39,6 +39,21 @@ const envSchema = z
     /** Postgres itself when DATABASE_URL is a transaction-mode pooler: migrations hold a session lock. */
     DATABASE_DIRECT_URL: url(['postgres:', 'postgresql:'], 'a postgres:// or postgresql:// URL of the server itself (not a pooler)').optional(),
     REDIS_URL: url(['redis:', 'rediss:'], 'a redis:// or rediss:// URL').optional(),
+    /** Redis through Sentinel instead of REDIS_URL: the sentinels' host:port list, comma-separated. */
+    REDIS_SENTINELS: z
+      .string()
+      .transform((text, ctx) => {
+        const sentinels = text.split(',').map((entry) => /^([\w.-]+):(\d{1,5})$/.exec(entry.trim()));
+        if (sentinels.every((match) => match && Number(match[2]) <= 65535)) return sentinels.map((match) => ({ host: match![1]!, port: Number(match![2]) }));
+        ctx.addIssue({ code: 'custom', message: 'must be host:port of each sentinel, comma-separated' });
+        return z.NEVER;
+      })
+      .optional(),
+    /** The master's name the sentinels monitor (`sentinel monitor <name> ...`). */
+    REDIS_SENTINEL_NAME: z.string().regex(/^[\w.-]{1,64}$/, 'must be the monitored master name').default('lyceum'),
+    /** The password of the Redis master and replicas behind the sentinels (and of the sentinels, unless REDIS_SENTINEL_PASSWORD). */
+    REDIS_PASSWORD: secret('the Redis password').optional(),
+    REDIS_SENTINEL_PASSWORD: secret('the sentinels\' password').optional(),
     HTTP_HOST: z.string().min(1, 'must be a host name or IP address').default('127.0.0.1'),
     HTTP_PORT: z.coerce
       .number({ error: 'must be a TCP port from 0 to 65535' })
@@ -107,6 +122,9 @@ const envSchema = z
     if (env.NODE_ENV === 'production' && !env.DATA_ENCRYPTION_KEY) {
       ctx.addIssue({ code: 'custom', path: ['DATA_ENCRYPTION_KEY'], message: 'must be set in production (the key that seals support messages and customer ids)' });
     }
+    if (env.REDIS_SENTINELS && env.REDIS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_SENTINELS'], message: 'must not be set together with REDIS_URL (one way to reach Redis)' });
+    }
     if (env.DISCORD_SHARD_IDS) {
       if (env.DISCORD_SHARDS === 'auto') {
         ctx.addIssue({ code: 'custom', path: ['DISCORD_SHARDS'], message: 'must be the total shard count when DISCORD_SHARD_IDS is set' });
@@ -138,6 +156,13 @@ const envSchema = z
 
 type Env = z.infer<typeof envSchema>;
 
+export type RedisSentinel = {
+  sentinels: Array<{ host: string; port: number }>;
+  name: string;
+  password: string | undefined;
+  sentinelPassword: string | undefined;
+};
+
 /** `auto`: every shard Discord recommends, in this process; else this process's part of `count`. */
 export type DiscordShards = 'auto' | { count: number; ids: number[] };
 
@@ -166,6 +191,8 @@ export type Config = {
   /** Where migrations run: Postgres itself, bypassing a pooler; DATABASE_URL when unset. */
   databaseDirectUrl: string | undefined;
   redisUrl: string | undefined;
+  /** Redis through Sentinel (BullMQ's documented high-availability setup), when set. */
+  redisSentinel: RedisSentinel | undefined;
   http: { host: string; port: number; publicUrl: string | undefined };
   workers: { concurrency: number; queuePrefix: string; lockMs: number };
   shutdownTimeoutMs: number;
@@ -204,6 +231,9 @@ export function loadConfig(source: Record<string, string | undefined>): Result<C
     databaseUrl: env.DATABASE_URL,
     databaseDirectUrl: env.DATABASE_DIRECT_URL,
     redisUrl: env.REDIS_URL,
+    redisSentinel: env.REDIS_SENTINELS
+      ? { sentinels: env.REDIS_SENTINELS, name: env.REDIS_SENTINEL_NAME, password: env.REDIS_PASSWORD, sentinelPassword: env.REDIS_SENTINEL_PASSWORD ?? env.REDIS_PASSWORD }
+      : undefined,
     http: { host: env.HTTP_HOST, port: env.HTTP_PORT, publicUrl: env.PUBLIC_URL },
     workers: { concurrency: env.WORKER_CONCURRENCY, queuePrefix: env.QUEUE_PREFIX, lockMs: env.WORKER_LOCK_MS },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

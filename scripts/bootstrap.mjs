@@ -103,7 +103,7 @@ switch (mode) {
   case 'app': {
     loadDotEnv();
     ensureDependencies();
-    if (!process.env.REDIS_URL) ensureRedisServer();
+    if (!process.env.REDIS_URL && !process.env.REDIS_SENTINELS) ensureRedisServer();
     runChild(process.execPath, ['--import', 'tsx', 'cli.ts', ...(rest.length ? rest : ['all'])]);
     break;
   }

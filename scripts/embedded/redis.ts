@@ -13,9 +13,13 @@ export type EmbeddedRedisOptions = {
   appendOnly?: boolean;
   /** A fixed port (a restart that clients reconnect to); a free one when unset. */
   port?: number;
+  /** The password to require, instead of one generated into `credentials.json` (servers of one replica set share it). */
+  password?: string;
+  /** More config lines, e.g. `replicaof 127.0.0.1 6379` and `masterauth ...` for a replica. */
+  extraConfig?: string[];
 };
 
-export type RunningRedis = { url: string; pid: number; stop(): Promise<void> };
+export type RunningRedis = { url: string; pid: number; port: number; stop(): Promise<void> };
 
 /** Finds `redis-server`, or explains how to get it. The bootstrap installs it on Debian/Ubuntu. */
 export async function findRedisServer(): Promise<string> {
@@ -41,7 +45,7 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
   const pidFile = path.join(options.dir, 'redis.pid');
   await stopLeftover(pidFile, options.log);
 
-  const password = await loadPassword(path.join(options.dir, 'credentials.json'));
+  const password = options.password ?? (await loadPassword(path.join(options.dir, 'credentials.json')));
   const port = options.port ?? (await freePort());
   const logFile = path.join(options.dir, 'redis.log');
   const logHandle = await open(logFile, 'a');
@@ -57,6 +61,7 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
     'save ""',
     'daemonize no',
     `requirepass ${password}`,
+    ...(options.extraConfig ?? []),
   ].join('\n');
   const child = spawn(binary, args, { detached: true, stdio: ['pipe', logHandle.fd, logHandle.fd] });
   child.stdin?.end(config);
@@ -68,7 +73,7 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
   const url = `redis://:${encodeURIComponent(password)}@127.0.0.1:${port}`;
   await waitUntilReady(url, pid, logFile);
   options.log.info(`embedded Redis ready on 127.0.0.1:${port} (data in ${options.dir})`);
-  return { url, pid, stop: () => terminate(pid, 'SIGTERM', 10_000) };
+  return { url, pid, port, stop: () => terminate(pid, 'SIGTERM', 10_000) };
 }
 
 async function stopLeftover(pidFile: string, log: ServiceLog): Promise<void> {

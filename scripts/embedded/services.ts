@@ -6,6 +6,7 @@ import { startEmbeddedRedis } from './redis.ts';
 
 export type LocalServices = {
   databaseUrl: string;
+  /** Empty when Redis is reached some other way (`redisElsewhere`: Sentinel). */
   redisUrl: string;
   /** True when this process started the embedded servers and must stop them. */
   owner: boolean;
@@ -21,11 +22,12 @@ type OwnerFile = { pid: number; ready: boolean; databaseUrl?: string; redisUrl?:
  * restarting them, and a dead owner's servers are restarted cleanly.
  */
 export async function provideServices(
-  options: { dataDir: string; databaseUrl?: string | undefined; redisUrl?: string | undefined },
+  options: { dataDir: string; databaseUrl?: string | undefined; redisUrl?: string | undefined; redisElsewhere?: boolean },
   log: ServiceLog,
 ): Promise<LocalServices> {
-  if (options.databaseUrl && options.redisUrl) {
-    return { databaseUrl: options.databaseUrl, redisUrl: options.redisUrl, owner: false, stop: async () => {} };
+  const redisGiven = options.redisUrl ?? (options.redisElsewhere ? '' : undefined);
+  if (options.databaseUrl && redisGiven !== undefined) {
+    return { databaseUrl: options.databaseUrl, redisUrl: redisGiven, owner: false, stop: async () => {} };
   }
   const ownerFile = path.join(options.dataDir, 'owner.json');
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
@@ -33,7 +35,7 @@ export async function provideServices(
   if (attached) {
     return {
       databaseUrl: options.databaseUrl ?? required(attached.databaseUrl, 'database'),
-      redisUrl: options.redisUrl ?? required(attached.redisUrl, 'redis'),
+      redisUrl: redisGiven ?? required(attached.redisUrl, 'redis'),
       owner: false,
       stop: async () => {},
     };
@@ -51,8 +53,8 @@ export async function provideServices(
       stops.push(pg.stop);
       databaseUrl = pg.url;
     }
-    let redisUrl = options.redisUrl;
-    if (!redisUrl) {
+    let redisUrl = redisGiven;
+    if (redisUrl === undefined) {
       const redis = await startEmbeddedRedis({ dir: path.join(options.dataDir, 'redis'), log });
       stops.push(redis.stop);
       redisUrl = redis.url;

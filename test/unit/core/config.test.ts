@@ -68,6 +68,18 @@ describe('loadConfig', () => {
     expect(shardsOf({ DISCORD_SHARDS: '0' })).toMatchObject([{ variable: 'DISCORD_SHARDS' }]);
   });
 
+  it('reaches Redis through Sentinel when REDIS_SENTINELS is set, and not together with REDIS_URL', () => {
+    const loaded = loadConfig({ REDIS_SENTINELS: '10.0.0.1:26379, sentinel-2:26380', REDIS_PASSWORD: 'pw' });
+    expect(loaded.ok && loaded.value.redisSentinel).toEqual({
+      sentinels: [{ host: '10.0.0.1', port: 26379 }, { host: 'sentinel-2', port: 26380 }],
+      name: 'lyceum',
+      password: 'pw',
+      sentinelPassword: 'pw',
+    });
+    expect(loadConfig({ REDIS_SENTINELS: 'nohost' })).toMatchObject({ ok: false, error: [{ variable: 'REDIS_SENTINELS' }] });
+    expect(loadConfig({ REDIS_SENTINELS: 'a:1', REDIS_URL: 'redis://x' })).toMatchObject({ ok: false, error: [{ variable: 'REDIS_SENTINELS', expected: expect.stringContaining('REDIS_URL') }] });
+  });
+
   it('treats empty values as unset, as .env files leave them', () => {
     const result = loadConfig({ DATABASE_URL: '', HTTP_PORT: ' ' });
     expect(result.ok && result.value.databaseUrl).toBeUndefined();
