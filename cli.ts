@@ -107,6 +107,8 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
   await migrateDatabase(config.databaseDirectUrl ?? services.databaseUrl);
   const database = connectDatabase(services.databaseUrl);
   cleanups.push(() => database.close());
+  const replica = config.databaseReplicaUrl ? connectDatabase(config.databaseReplicaUrl, { max: 5 }) : undefined;
+  if (replica) cleanups.push(() => replica.close());
 
   if (role === 'migrate') return shutdown('done');
   if (role === 'keys-rotate') {
@@ -140,6 +142,7 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
   const files = openFileStore(config);
   const coreDeps: CoreDeps = {
     db: database.db,
+    ...(replica ? { analyticsDb: replica.db } : {}),
     queue,
     clock: demoClock ?? systemClock,
     log,

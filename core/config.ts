@@ -37,6 +37,8 @@ const envSchema = z
     DATA_DIR: z.string().min(1, 'must be a directory path').default('.data'),
     DATABASE_URL: url(['postgres:', 'postgresql:'], 'a postgres:// or postgresql:// URL').optional(),
     /** Postgres itself when DATABASE_URL is a transaction-mode pooler: migrations hold a session lock. */
+    /** A read-only replica (streaming replication) the reports read from; DATABASE_URL when unset. */
+    DATABASE_REPLICA_URL: url(['postgres:', 'postgresql:'], 'a postgres:// or postgresql:// URL of a read-only replica').optional(),
     DATABASE_DIRECT_URL: url(['postgres:', 'postgresql:'], 'a postgres:// or postgresql:// URL of the server itself (not a pooler)').optional(),
     REDIS_URL: url(['redis:', 'rediss:'], 'a redis:// or rediss:// URL').optional(),
     /** Redis through Sentinel instead of REDIS_URL: the sentinels' host:port list, comma-separated. */
@@ -134,6 +136,7 @@ const envSchema = z
     }
     const pairs: Array<[keyof typeof env, keyof typeof env]> = [
       ['DATABASE_DIRECT_URL', 'DATABASE_URL'],
+      ['DATABASE_REPLICA_URL', 'DATABASE_URL'],
       ['DISCORD_TOKEN', 'DISCORD_APP_ID'],
       ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'],
       ['S3_BUCKET', 'S3_ACCESS_KEY_ID'],
@@ -188,6 +191,8 @@ export type Config = {
   logLevel: Env['LOG_LEVEL'];
   dataDir: string;
   databaseUrl: string | undefined;
+  /** Where the reports read: a read-only replica, when there is one. */
+  databaseReplicaUrl: string | undefined;
   /** Where migrations run: Postgres itself, bypassing a pooler; DATABASE_URL when unset. */
   databaseDirectUrl: string | undefined;
   redisUrl: string | undefined;
@@ -230,6 +235,7 @@ export function loadConfig(source: Record<string, string | undefined>): Result<C
     dataDir: env.DATA_DIR,
     databaseUrl: env.DATABASE_URL,
     databaseDirectUrl: env.DATABASE_DIRECT_URL,
+    databaseReplicaUrl: env.DATABASE_REPLICA_URL,
     redisUrl: env.REDIS_URL,
     redisSentinel: env.REDIS_SENTINELS
       ? { sentinels: env.REDIS_SENTINELS, name: env.REDIS_SENTINEL_NAME, password: env.REDIS_PASSWORD, sentinelPassword: env.REDIS_SENTINEL_PASSWORD ?? env.REDIS_PASSWORD }

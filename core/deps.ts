@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { ChartRenderer } from './analytics/chart.ts';
 import type { AccessGateways } from './access/access-gateway.ts';
 import type { PaymentProviders } from './commerce/providers.ts';
-import type { Database } from './db/client.ts';
+import type { Database, Queryable } from './db/client.ts';
 import type { FileStore } from './files/file-store.ts';
 import type { DeliveryGateways } from './delivery/delivery-gateway.ts';
 import type { Pacer } from './delivery/pacer.ts';
@@ -14,6 +14,12 @@ import type { SupportGateways } from './support/support-gateway.ts';
 /** Everything a use case may need, built once per process by the entry point. */
 export type CoreDeps = {
   db: Database;
+  /**
+   * A read-only replica for the reports (/stats, the dashboard, weekly summaries): their scans
+   * stay off the primary. Unset: the reports read `db`. A replica lags a little; reports say
+   * "as of" their period, not this second.
+   */
+  analyticsDb?: Queryable;
   queue: JobQueue;
   clock: Clock;
   log: Logger;

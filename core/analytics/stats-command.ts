@@ -31,7 +31,7 @@ export const statsInput = withDefaultAction('overview', z.discriminatedUnion('ac
 ]));
 export type StatsInput = z.infer<typeof statsInput>;
 
-type Deps = Pick<CoreDeps, 'db' | 'clock' | 'files' | 'charts'>;
+type Deps = Pick<CoreDeps, 'db' | 'analyticsDb' | 'clock' | 'files' | 'charts'>;
 
 /** The view, its period and course as a request names them, checked: what /stats and the dashboard read. */
 export async function resolveReport(deps: Deps, actor: Pick<Actor, 'communityId' | 'locale'>, request: { view: ReportView; period?: string | undefined; course?: string | undefined }): Promise<Result<{ report: Report; period: Period }, DomainError>> {
@@ -45,7 +45,7 @@ export async function resolveReport(deps: Deps, actor: Pick<Actor, 'communityId'
     courseId = await findCourseIdByName(deps.db, { communityId: actor.communityId, name: request.course, statuses: ['published', 'archived'] });
     if (!courseId) return err({ code: 'course_not_found' });
   }
-  const report = await buildReport(request.view, { db: deps.db, communityId: actor.communityId, period: parsed.period, locale: actor.locale, now, courseId });
+  const report = await buildReport(request.view, { db: deps.analyticsDb ?? deps.db, communityId: actor.communityId, period: parsed.period, locale: actor.locale, now, courseId });
   return ok({ report, period: parsed.period });
 }
 

@@ -20,7 +20,7 @@ const MAX_CHART_BYTES = 5 * 1024 * 1024;
 /** Telegram first, then the console (npm start), then Discord: as announcements choose. */
 const PLATFORM_ORDER: Platform[] = ['telegram', 'console', 'discord'];
 
-type Deps = Pick<CoreDeps, 'db' | 'clock' | 'queue' | 'files' | 'charts' | 'log'>;
+type Deps = Pick<CoreDeps, 'db' | 'analyticsDb' | 'clock' | 'queue' | 'files' | 'charts' | 'log'>;
 
 /**
  * The week a community's weekly message is due for at `now`: from Monday `hour` (the summary's
@@ -85,7 +85,7 @@ export async function planWeeklySummaries(deps: Deps): Promise<{ planned: number
 
 async function summaryMessages(deps: Deps, params: { communityId: string; communityName: string; week: Period; locale: Locale; now: Date }): Promise<Reply[]> {
   const { locale, week } = params;
-  const reports = await weeklySummary(deps.db, params);
+  const reports = await weeklySummary(deps.analyticsDb ?? deps.db, params);
   const unsubscribe = { buttons: [{ label: t(locale, 'notifications.unsubscribe'), action: { type: 'notifications.off' as const, kind: 'summary' as const } }] };
   const first = await asMessage(deps, reports.week, { name: `week-${week.fromDay}.png`, footer: t(locale, 'summary.footer', { community: params.communityName }) });
   const replies: Reply[] = [{ ...first, actions: [unsubscribe] }];

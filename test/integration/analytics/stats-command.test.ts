@@ -1,4 +1,7 @@
 import { and, eq } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from '../../../core/db/schema/index.ts';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVegaCharts } from '../../../bots/charts/vega-charts.ts';
@@ -85,6 +88,20 @@ describe('/stats', () => {
     const course = await handleCommand(deps, creator(), 'stats', { action: 'course', course: 'Course 1', period: '12m' });
     expect(course.reply.title).toBe('Course: Course 1');
     expect(course.reply.fields?.map((field) => field.name)).toEqual(['Enrolments', 'Completion rate', 'Median time to complete', 'Largest drop-off']);
+  });
+
+  it('reads its reports from the read replica when one is configured, writing nothing there', async () => {
+    // A read-only session stands in for a streaming replica: any write through it would fail.
+    const replica = postgres(database.directUrl, { max: 2, prepare: false, onnotice: () => {}, connection: { default_transaction_read_only: true } });
+    const onReplica = { ...deps, analyticsDb: drizzle(replica, { schema }) };
+    const primary = await handleCommand(deps, creator(), 'stats', { action: 'revenue', period: '90d' });
+    const replicated = await handleCommand(onReplica, creator(), 'stats', { action: 'revenue', period: '90d' });
+    expect(primary.reply.fields?.length).toBeGreaterThan(0);
+    expect(replicated.reply.fields).toEqual(primary.reply.fields);
+    await replica.end();
+    // Gone, the replica takes the report with it: proof it was the one read.
+    const without = await handleCommand(onReplica, creator(), 'stats', { action: 'revenue', period: '90d' }).catch((error: unknown) => error);
+    expect(without).toBeInstanceOf(Error);
   });
 
   it('writes Chinese labels with real glyphs, not boxes', async () => {
