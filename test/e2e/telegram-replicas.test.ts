@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { type LyceumProcess, processEnv, startLyceum } from '../support/processes.ts';
+import { listeningPort, type LyceumProcess, processEnv, startLyceum } from '../support/processes.ts';
 import { createTestQueues, type TestQueues } from '../support/queues.ts';
 import { startTelegramSim, type TelegramSim } from '../sim/telegram/index.ts';
 
@@ -112,13 +112,6 @@ function updatesInHand(replica: LyceumProcess): Set<string> {
     if (entry.msg === 'telegram update done') inHand.delete(key);
   }
   return inHand;
-}
-
-function listeningPort(replica: LyceumProcess): number {
-  const line = replica.output().split('\n').find((text) => text.includes('http server listening'));
-  const port = line ? (JSON.parse(line) as { port?: number }).port : undefined;
-  if (!port) throw new Error(`no listening port in the output:\n${replica.output()}`);
-  return port;
 }
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<void> {

@@ -74,3 +74,11 @@ export function startLyceum(role: string, env: Record<string, string>): LyceumPr
     },
   };
 }
+
+/** The HTTP port a process logged on start-up ("http server listening"). */
+export function listeningPort(process: LyceumProcess): number {
+  const line = process.output().split('\n').find((text) => text.includes('http server listening'));
+  const port = line ? (JSON.parse(line) as { port?: number }).port : undefined;
+  if (!port) throw new Error(`no listening port in the output:\n${process.output()}`);
+  return port;
+}

@@ -12,7 +12,7 @@ import { freePort } from '../../../scripts/embedded/processes.ts';
 import { type RunningRedis, startEmbeddedRedis } from '../../../scripts/embedded/redis.ts';
 import { BullJobQueue } from '../../../workers/bull-job-queue.ts';
 import { type DiscordSim, startDiscordSim } from '../../sim/discord/index.ts';
-import { type LyceumProcess, startLyceum } from '../../support/processes.ts';
+import { listeningPort, type LyceumProcess, startLyceum } from '../../support/processes.ts';
 import { eventually } from '../../support/queues.ts';
 
 const quiet = { info: () => {}, warn: (message: string) => console.warn(message) };
@@ -260,10 +260,3 @@ describe('access under faults', () => {
     expect(statuses.filter((status) => status === 204)).toHaveLength(3);
   }, 120_000);
 });
-
-function listeningPort(process: LyceumProcess): number {
-  const line = process.output().split('\n').find((text) => text.includes('http server listening'));
-  const port = line ? (JSON.parse(line) as { port?: number }).port : undefined;
-  if (!port) throw new Error(`no listening port in the output:\n${process.output()}`);
-  return port;
-}
