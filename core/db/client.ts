@@ -10,11 +10,14 @@ export type DatabaseConnection = { db: Database; sql: postgres.Sql; close(): Pro
 
 /**
  * One pool per process. `max` bounds connections; Postgres notices are dropped, not logged.
- * No named prepared statements: behind PgBouncer in transaction mode (before 1.21) the next
- * query may reach a server connection that never saw the statement.
+ * Behind PgBouncer in transaction mode the pool must send one query at a time per connection:
+ * no named prepared statements (the next query may reach a server connection that never saw
+ * the statement), and no pipelining (PgBouncer 1.18 hands the server back at the first
+ * ReadyForQuery and drops the replies to the queries queued behind it, which then hang).
+ * `max_pipeline: 0` needs the patch in patches/ to keep transactions working.
  */
 export function connectDatabase(url: string, options: { max?: number } = {}): DatabaseConnection {
-  const sql = postgres(url, { max: options.max ?? 10, prepare: false, onnotice: () => {}, connection: { application_name: 'lyceum' } });
+  const sql = postgres(url, { max: options.max ?? 10, prepare: false, max_pipeline: 0, onnotice: () => {}, connection: { application_name: 'lyceum' } });
   const db = drizzle(sql, { schema });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };
 }
