@@ -18,10 +18,11 @@ import { findDifferences } from '../core/access/find-differences.ts';
 import { reconcileAll } from '../core/access/reconcile.ts';
 import { repairDifferences } from '../core/access/repair-differences.ts';
 import type { CoreDeps } from '../core/deps.ts';
-import { accessGrants, communities, members, memberships, platformIdentities, platformSpaces, productGrants, products } from '../core/db/schema/index.ts';
+import { accessGrants } from '../core/db/schema/index.ts';
 import { systemClock } from '../core/ports.ts';
 import { startEmbeddedRedis } from '../scripts/embedded/redis.ts';
 import { startDiscordSim } from '../test/sim/discord/index.ts';
+import { createDriftedDiscordServer } from '../test/support/drifted-discord-server.ts';
 import { BullJobQueue } from '../workers/bull-job-queue.ts';
 import { startWorkers } from '../workers/runner.ts';
 import { benchDatabase } from './support.ts';
@@ -31,7 +32,6 @@ const concurrency = Number(process.env.WORKER_CONCURRENCY ?? 8);
 const drifted = Math.max(2, Math.round(count / 100));
 const log = pino({ level: 'silent' });
 const quiet = { info: () => {}, warn: (message: string) => console.warn(message) };
-const CHUNK = 1_000;
 
 const database = await benchDatabase();
 const redisDir = await mkdtemp('/tmp/lyceum-bench-redis-');
@@ -41,35 +41,7 @@ const queue = new BullJobQueue(redis, 'bench');
 const sim = await startDiscordSim();
 try {
   const db = database.db;
-  const owner = sim.createUser({ username: 'owner' }).id;
-  const guildId = sim.createGuild({ name: 'Big Guild', ownerId: owner }).id;
-  const roleId = sim.createRole(guildId, { name: 'Members' }).id;
-  const [community] = await db.insert(communities).values({ slug: 'bench', name: 'Bench Academy' }).returning();
-  const communityId = community!.id;
-  const [space] = await db.insert(platformSpaces).values({ communityId, platform: 'discord', kind: 'discord_guild', externalId: guildId }).returning();
-  const [product] = await db.insert(products).values({ communityId, slug: 'club', name: 'Club', kind: 'one_time', priceAmount: 900, currency: 'USD' }).returning();
-  await db.insert(productGrants).values({ communityId, productId: product!.id, kind: 'discord_role', spaceId: space!.id, resourceId: roleId });
-
-  // The server and the ledger's projection, in sync (not timed): every entitled member holds the role.
-  const userIds: string[] = [];
-  for (let index = 0; index < count; index += 1) userIds.push(sim.createUser({ username: `member${index}` }).id);
-  const entitled = userIds.slice(0, count - drifted / 2);
-  for (const userId of entitled) sim.addMember(guildId, userId, [roleId]);
-  for (const userId of userIds.slice(count - drifted / 2)) sim.addMember(guildId, userId);
-  for (let start = 0; start < userIds.length; start += CHUNK) {
-    const chunk = userIds.slice(start, start + CHUNK);
-    const rows = await db.insert(members).values(chunk.map((userId) => ({ displayName: `member ${userId}` }))).returning({ id: members.id });
-    await db.insert(platformIdentities).values(rows.map((row, index) => ({ memberId: row.id, platform: 'discord' as const, platformUserId: chunk[index]! })));
-    await db.insert(memberships).values(rows.map((row) => ({ communityId, memberId: row.id })));
-    const granted = rows.filter((_row, index) => start + index < entitled.length);
-    if (granted.length) {
-      await db.insert(accessGrants).values(granted.map((row) => ({ communityId, memberId: row.id, spaceId: space!.id, resourceKind: 'discord_role' as const, resourceId: roleId, desired: 'present' as const, observed: 'present' as const })));
-    }
-  }
-  // The drift: roles taken from entitled members, and given to members who never paid.
-  for (const userId of entitled.slice(0, drifted / 2)) sim.setMemberRoles(guildId, userId, []);
-  for (const userId of userIds.slice(count - drifted / 2)) sim.setMemberRoles(guildId, userId, [roleId]);
-
+  const { communityId, guildId, roleId, userIds, entitledCount } = await createDriftedDiscordServer(db, sim, { count, drifted });
   const discord = createDiscordAccessGateway({ token: sim.botToken, apiUrl: sim.apiUrl, log });
   const deps: CoreDeps = { db, queue, clock: systemClock, log, files: createLocalFileStore(path.join(redisDir, 'files')), payments: { sandbox: false }, access: { discord } };
   const workers = await startWorkers(deps, queue, { connection: redis, prefix: 'bench', concurrency, log, schedulers: false });
@@ -96,7 +68,7 @@ try {
   const byRoute = new Map<string, number>();
   for (const call of sim.calls.slice(callsBefore + auditCalls)) byRoute.set(`${call.method} ${call.route}`, (byRoute.get(`${call.method} ${call.route}`) ?? 0) + 1);
 
-  const inSync = userIds.every((userId, index) => sim.memberRoles(guildId, userId).includes(roleId) === index < entitled.length);
+  const inSync = userIds.every((userId, index) => sim.memberRoles(guildId, userId).includes(roleId) === index < entitledCount);
   const scheduledStarted = performance.now();
   const callsBeforeScheduled = sim.calls.length;
   const scheduled = await reconcileAll(deps);

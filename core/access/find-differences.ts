@@ -24,6 +24,8 @@ export type AccessDifference = {
   name: string;
   /** Lyceum's grant behind it, when there is one. */
   grantId?: string;
+  /** That grant's `updatedAt` when read, before the platform was: a repair applies only if it is unchanged. */
+  grantVersion?: Date;
   /** Why: the grant's last error, or what the platform refused. */
   detail?: string;
 };
@@ -54,7 +56,7 @@ export async function findDifferences(deps: Deps, communityId: string, options: 
 
 async function grantsIn(deps: Deps, space: ObservedSpace, platform: 'discord' | 'telegram', resourceId?: string) {
   return deps.db
-    .select({ id: accessGrants.id, userId: platformIdentities.platformUserId, name: members.displayName, resourceId: accessGrants.resourceId, desired: accessGrants.desired, endAction: accessGrants.endAction, observed: accessGrants.observed, blockedAt: accessGrants.blockedAt, lastError: accessGrants.lastError })
+    .select({ id: accessGrants.id, version: accessGrants.updatedAt, userId: platformIdentities.platformUserId, name: members.displayName, resourceId: accessGrants.resourceId, desired: accessGrants.desired, endAction: accessGrants.endAction, observed: accessGrants.observed, blockedAt: accessGrants.blockedAt, lastError: accessGrants.lastError })
     .from(accessGrants)
     .innerJoin(members, eq(members.id, accessGrants.memberId))
     .innerJoin(platformIdentities, and(eq(platformIdentities.memberId, accessGrants.memberId), eq(platformIdentities.platform, platform)))
@@ -63,13 +65,14 @@ async function grantsIn(deps: Deps, space: ObservedSpace, platform: 'discord' | 
 
 async function guildDifferences(deps: Deps, space: ObservedSpace, soldRoles: Set<string>, options: { fresh: boolean }, result: Differences) {
   const base = { platform: 'discord' as const, spaceId: space.id, place: space.externalId };
+  // Grants first: one changed after this read (another repair) has a newer version and is left alone.
+  const grants = await grantsIn(deps, space, 'discord');
   const observed = await observeGuild(deps, deps.access?.discord, space, options);
   if ('blocked' in observed) {
     result.differences.push({ ...base, kind: 'bot_lacks_permission', resourceId: '', userId: '', name: '', detail: observed.blocked });
     return;
   }
   result.checked += observed.members.size;
-  const grants = await grantsIn(deps, space, 'discord');
   const wanted = new Set<string>();
   const grantOf = new Map(grants.map((grant) => [`${grant.userId}/${grant.resourceId}`, grant]));
   for (const grant of grants) {
@@ -77,7 +80,7 @@ async function guildDifferences(deps: Deps, space: ObservedSpace, soldRoles: Set
     if (grant.desired === 'absent' && grant.endAction === 'keep') wanted.add(`${grant.userId}/${grant.resourceId}`);
     if (grant.desired !== 'present') continue;
     wanted.add(`${grant.userId}/${grant.resourceId}`);
-    const line = { ...base, resourceId: grant.resourceId, userId: grant.userId, name: grant.name, grantId: grant.id, ...(grant.blockedAt && grant.lastError ? { detail: grant.lastError } : {}) };
+    const line = { ...base, resourceId: grant.resourceId, userId: grant.userId, name: grant.name, grantId: grant.id, grantVersion: grant.version, ...(grant.blockedAt && grant.lastError ? { detail: grant.lastError } : {}) };
     const held = observed.members.get(grant.userId);
     if (!held) result.differences.push({ ...line, kind: 'member_left' });
     else if (!held.includes(grant.resourceId)) result.differences.push({ ...line, kind: 'missing_role' });
@@ -88,8 +91,8 @@ async function guildDifferences(deps: Deps, space: ObservedSpace, soldRoles: Set
   }
   const names = await namesOf(deps, unexplained.map(([userId]) => userId));
   for (const [userId, roleId] of unexplained) {
-    const grantId = grantOf.get(`${userId}/${roleId}`)?.id;
-    result.differences.push({ ...base, kind: 'role_without_entitlement', resourceId: roleId, userId, name: names.get(userId) ?? userId, ...(grantId ? { grantId } : {}) });
+    const grant = grantOf.get(`${userId}/${roleId}`);
+    result.differences.push({ ...base, kind: 'role_without_entitlement', resourceId: roleId, userId, name: names.get(userId) ?? userId, ...(grant ? { grantId: grant.id, grantVersion: grant.version } : {}) });
   }
 }
 
@@ -105,7 +108,7 @@ async function chatDifferences(deps: Deps, space: ObservedSpace, chatId: string,
   for (const grant of grants) {
     const member = observed.members.get(grant.userId);
     if (!member) continue;
-    const line = { ...base, userId: grant.userId, name: grant.name, grantId: grant.id, ...(grant.blockedAt && grant.lastError ? { detail: grant.lastError } : {}) };
+    const line = { ...base, userId: grant.userId, name: grant.name, grantId: grant.id, grantVersion: grant.version, ...(grant.blockedAt && grant.lastError ? { detail: grant.lastError } : {}) };
     if (grant.desired === 'present' && !member.present) {
       result.differences.push({ ...line, kind: grant.observed === 'invited' || grant.observed === 'unknown' ? 'invite_never_used' : 'member_left' });
     } else if (grant.desired === 'absent' && grant.endAction !== 'keep' && member.present && member.status !== 'administrator' && member.status !== 'creator') {

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueGrants } from '../commerce/project-access.ts';
@@ -40,10 +40,15 @@ export async function repairDifferences(
   await deps.db.transaction(async (tx) => {
     for (const difference of differences.filter(isRepairable)) {
       const grantId = difference.grantId ?? (await adoptHolder(tx, communityId, difference));
-      await tx
+      if (!grantId) continue;
+      // A grant changed since the audit read it (a reconciliation or payment got there first)
+      // knows better than the audit: marking it out of sync again would repeat the repair.
+      const [marked] = await tx
         .update(accessGrants)
         .set({ ...observedBefore(difference.kind), attempts: 0, lastError: null, blockedAt: null })
-        .where(and(eq(accessGrants.id, grantId), eq(accessGrants.communityId, communityId)));
+        .where(and(eq(accessGrants.id, grantId), eq(accessGrants.communityId, communityId), ...(difference.grantVersion ? [unchangedSince(difference.grantVersion)] : [])))
+        .returning({ id: accessGrants.id });
+      if (!marked) continue;
       repaired.push({ kind: difference.kind, platform: difference.platform, place: difference.place, resourceId: difference.resourceId, userId: difference.userId, grantId });
     }
     if (repaired.length) await recordAudit(tx, { communityId, actorMemberId: by.actorMemberId, action: 'access.audit_apply', details: { repaired } });
@@ -64,15 +69,21 @@ function observedBefore(kind: Repairable['kind']) {
   }
 }
 
-/** Someone holds a sold role Lyceum never granted them: from now on a grant says they should not. */
-async function adoptHolder(tx: Queryable, communityId: string, difference: Repairable): Promise<string> {
+/** Postgres keeps microseconds, a JS Date milliseconds: compare at the coarser of the two. */
+const unchangedSince = (version: Date) => sql`date_trunc('milliseconds', ${accessGrants.updatedAt}) = ${version.toISOString()}::timestamptz`;
+
+/**
+ * Someone holds a sold role Lyceum never granted them: from now on a grant says they should not.
+ * Undefined if a grant appeared since the audit (whoever made it decided).
+ */
+async function adoptHolder(tx: Queryable, communityId: string, difference: Repairable): Promise<string | undefined> {
   const identity = await ensureIdentity(tx, { platform: difference.platform, userId: difference.userId, displayName: difference.name });
   await tx.insert(memberships).values({ communityId, memberId: identity.memberId }).onConflictDoNothing();
   const resourceKind = difference.platform === 'discord' ? ('discord_role' as const) : ('telegram_chat' as const);
   const [grant] = await tx
     .insert(accessGrants)
     .values({ communityId, memberId: identity.memberId, spaceId: difference.spaceId, resourceKind, resourceId: difference.resourceId, desired: 'absent', observed: 'present', reason: `audit: ${difference.kind}` })
-    .onConflictDoUpdate({ target: [accessGrants.communityId, accessGrants.memberId, accessGrants.resourceKind, accessGrants.resourceId], set: { observed: 'present' } })
+    .onConflictDoNothing({ target: [accessGrants.communityId, accessGrants.memberId, accessGrants.resourceKind, accessGrants.resourceId] })
     .returning({ id: accessGrants.id });
-  return grant!.id;
+  return grant?.id;
 }
