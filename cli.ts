@@ -45,9 +45,12 @@ import { seedDemoCommunity } from './core/seed/seed-demo.ts';
 import { createRedisRateLimiter } from './bots/rate-limiter.ts';
 import { localDataKeys } from './scripts/embedded/data-keys.ts';
 import { provideServices } from './scripts/embedded/services.ts';
+import { whenPaced } from './core/delivery/pacer.ts';
+import { discordBuckets } from './core/delivery/platform-limits.ts';
 import { BullJobQueue } from './workers/bull-job-queue.ts';
 import { registerJobMetrics } from './workers/metrics.ts';
 import { connectRedis } from './workers/redis.ts';
+import { createRedisPacer } from './workers/redis-pacer.ts';
 import { startWorkers, type WorkerRuntime } from './workers/runner.ts';
 
 const roles = ['all', 'bots', 'workers', 'migrate', 'seed', 'console', 'keys-rotate'] as const;
@@ -132,6 +135,7 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
   // Every remaining role enqueues jobs (a purchase, a refund), so each has a Redis producer.
   const redis = connectRedis(config.redisSentinel ?? services.redisUrl, role);
   const queue = new BullJobQueue(redis, config.workers.queuePrefix);
+  const pacer = createRedisPacer(redis, config.workers.queuePrefix);
   cleanups.push(() => redis.quit(), () => queue.close());
   const telegramRest = config.telegram ? createTelegramAccessGateway({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, log }) : undefined;
   const telegramSupport = config.telegram ? createTelegramSupportGateway({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, log }) : undefined;
@@ -144,6 +148,7 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
     db: database.db,
     ...(replica ? { analyticsDb: replica.db } : {}),
     queue,
+    pacer,
     clock: demoClock ?? systemClock,
     log,
     files,
@@ -160,7 +165,7 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
     },
     access: {
       telegram: telegramRest,
-      discord: config.discord ? createDiscordAccessGateway({ token: config.discord.token, apiUrl: config.discord.apiUrl, log }) : undefined,
+      discord: config.discord ? createDiscordAccessGateway({ token: config.discord.token, apiUrl: config.discord.apiUrl, log, pace: () => whenPaced(pacer, discordBuckets('channel')) }) : undefined,
     },
     delivery: {
       telegram: config.telegram

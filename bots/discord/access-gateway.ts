@@ -2,6 +2,7 @@ import {
   type APIGuildMember,
   type APIRole,
   type APIUser,
+  DefaultRestOptions,
   PermissionFlagsBits,
   REST,
   RESTJSONErrorCodes,
@@ -19,6 +20,11 @@ export type DiscordAccessGatewayOptions = {
   /** REST base, e.g. a simulator's `http://127.0.0.1:PORT/api`; Discord's own when unset. */
   apiUrl?: string | undefined;
   log: Logger;
+  /**
+   * Waits for the bot's global rate before each request goes on the wire (after discord.js's own
+   * per-route queue), so every process together stays under Discord's limit (see the pacer).
+   */
+  pace?: () => Promise<unknown>;
 };
 
 const done: AccessOutcome = { kind: 'done' };
@@ -33,7 +39,11 @@ const blocked = (reason: string): AccessOutcome => ({ kind: 'blocked', reason })
  * GUILD_MEMBER_ADD (core/access/member-presence) applies their grants when they join.
  */
 export function createDiscordAccessGateway(options: DiscordAccessGatewayOptions): AccessGateway {
-  const rest = new REST(options.apiUrl ? { api: options.apiUrl } : {}).setToken(options.token);
+  const { pace } = options;
+  const rest = new REST({
+    ...(options.apiUrl ? { api: options.apiUrl } : {}),
+    ...(pace ? { makeRequest: async (url: string, init: RequestInit) => (await pace(), DefaultRestOptions.makeRequest(url, init)) } : {}),
+  }).setToken(options.token);
   const log = options.log.child({ platform: 'discord', component: 'access-gateway' });
   rest.on('rateLimited', (info) => log.warn({ route: info.route, retryAfter: info.retryAfter }, 'rate limited by Discord'));
   let botUser: Promise<APIUser> | undefined;

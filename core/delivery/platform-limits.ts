@@ -43,6 +43,7 @@ function evenly(key: string, perSecond: number): Bucket {
 export function discordBuckets(target: 'channel' | 'dm', dmsPerMinute: number = platformLimits.discord.dmsPerMinute): Bucket[] {
   return [
     { key: 'discord:global', limit: platformLimits.discord.perSecond, windowMs: 1_000 },
+    evenly('discord:global:spacing', platformLimits.discord.perSecond),
     ...(target === 'dm' ? [{ key: 'discord:dm', limit: dmsPerMinute, windowMs: 60_000 }] : []),
   ];
 }
