@@ -2,30 +2,63 @@ import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { recordPaymentEvent } from '../../../core/commerce/payment-events.ts';
-import { entitlements, ledgerEntries, members, orders, paymentEvents, products } from '../../../core/db/schema/index.ts';
+import { createTelegramBot, type TelegramBot } from '../../../bots/telegram/telegram-bot.ts';
+import { announcements, communities, deliveries, entitlements, ledgerEntries, paymentEvents } from '../../../core/db/schema/index.ts';
+import { platformLimits } from '../../../core/delivery/platform-limits.ts';
 import { seedDemoCommunity } from '../../../core/seed/seed-demo.ts';
 import { type RunningSentinelSet, startSentinelSet } from '../../../scripts/embedded/sentinel.ts';
 import { BullJobQueue } from '../../../workers/bull-job-queue.ts';
 import { connectRedis } from '../../../workers/redis.ts';
+import { startTelegramSim, type TelegramSim } from '../../sim/telegram/index.ts';
+import { createAnnounceWorld } from '../../support/announce-world.ts';
+import { commandDeps } from '../../support/core-deps.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { silentLog } from '../../support/fakes.ts';
 import { type LyceumProcess, processEnv, startLyceum } from '../../support/processes.ts';
 import { eventually } from '../../support/queues.ts';
+import { sandboxOrders } from '../../support/sandbox-payments.ts';
+import { expectRetryAfterObeyed, sendsPerChat } from '../../support/telegram-pacing.ts';
 
 const PAYMENTS = 60;
+/** Past the paid-broadcast threshold, so the broadcast is fast enough to fail over in its middle. */
+const RECIPIENTS = 3_000;
 const quiet = { info: () => {}, warn: (message: string) => console.warn(message) };
 
 /**
  * Redis as a highly available deployment runs it: a master, a replica and Sentinel. Two worker
- * processes and the producer find the master through the sentinel; a failover half-way through
- * the payments moves them all to the former replica, and every payment is applied exactly once.
+ * processes and the producer find the master through the sentinel; a failover in the middle of
+ * the work moves them all to the former replica, and nothing is lost or done twice: every
+ * payment applied once, every member of a broadcast reached once.
  */
 describe('workers behind Redis Sentinel', () => {
   let database: TestDatabase;
   let set: RunningSentinelSet;
   let redis: Redis;
   let queue: BullJobQueue;
+  let telegram: TelegramSim;
+  let bot: TelegramBot;
   const running: LyceumProcess[] = [];
+
+  const startWorkers = async (extra: Record<string, string> = {}) => {
+    const { REDIS_URL: _unused, ...env } = processEnv({ databaseUrl: database.url, queuePrefix: 'sentinel', name: 'sentinel-test' }, {
+      REDIS_SENTINELS: set.target.sentinels.map(({ host, port }) => `${host}:${port}`).join(','),
+      REDIS_SENTINEL_NAME: set.target.name,
+      REDIS_PASSWORD: set.target.password!,
+      WORKER_LOCK_MS: '2000',
+      ...extra,
+    });
+    for (let count = 0; count < 2; count += 1) {
+      const worker = startLyceum('workers', env);
+      running.push(worker);
+      await worker.waitFor('"msg":"workers started"', 60_000);
+    }
+  };
+  const stopWorkers = async () => {
+    for (const worker of running.splice(0)) {
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toBe(0);
+    }
+  };
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -37,6 +70,8 @@ describe('workers behind Redis Sentinel', () => {
   }, 60_000);
   afterAll(async () => {
     for (const worker of running) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
+    await bot?.close();
+    await telegram?.close();
     await queue?.close();
     redis?.disconnect();
     await set?.stop();
@@ -45,33 +80,8 @@ describe('workers behind Redis Sentinel', () => {
 
   it('applies every payment once through a failover, with two worker processes', async () => {
     const db = database.db;
-    const [bootcamp] = await db.select().from(products).where(eq(products.slug, 'python-bootcamp'));
-    const orderIds: string[] = [];
-    for (let index = 0; index < PAYMENTS; index += 1) {
-      const [member] = await db.insert(members).values({ displayName: `Buyer ${index}` }).returning();
-      const [order] = await db.insert(orders).values({ communityId: bootcamp!.communityId, memberId: member!.id, productId: bootcamp!.id, provider: 'sandbox', amount: 9900, currency: 'USD' }).returning();
-      orderIds.push(order!.id);
-    }
-    const { REDIS_URL: _unused, ...env } = processEnv({ databaseUrl: database.url, queuePrefix: 'sentinel', name: 'sentinel-test' }, {
-      REDIS_SENTINELS: set.target.sentinels.map(({ host, port }) => `${host}:${port}`).join(','),
-      REDIS_SENTINEL_NAME: set.target.name,
-      REDIS_PASSWORD: set.target.password!,
-      WORKER_LOCK_MS: '2000',
-    });
-    for (let count = 0; count < 2; count += 1) {
-      const worker = startLyceum('workers', env);
-      running.push(worker);
-      await worker.waitFor('"msg":"workers started"', 60_000);
-    }
-    const deliver = (orderId: string) =>
-      recordPaymentEvent({ db, queue }, {
-        provider: 'sandbox',
-        providerEventId: `sbx_${orderId}_paid`,
-        type: 'sandbox.paid',
-        orderId,
-        communityId: bootcamp!.communityId,
-        payload: { facts: [{ kind: 'charge', ref: `sbx_${orderId}`, amount: 9900, currency: 'USD', occurredAt: new Date().toISOString() }] },
-      });
+    const { orderIds, deliver, processed } = await sandboxOrders({ db, queue }, PAYMENTS);
+    await startWorkers();
     const formerMaster = await set.masterPort();
     await Promise.all(orderIds.slice(0, PAYMENTS / 2).flatMap((id) => [deliver(id), deliver(id)]));
     const failover = set.failover();
@@ -80,15 +90,56 @@ describe('workers behind Redis Sentinel', () => {
     await failover;
     expect(await set.masterPort()).not.toBe(formerMaster);
 
-    await eventually(async () => {
-      const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(paymentEvents).where(sql`${paymentEvents.processedAt} is not null`);
-      return row?.count === PAYMENTS ? true : undefined;
-    }, 90_000);
+    await eventually(async () => ((await processed()) === PAYMENTS ? true : undefined), 90_000);
     const [ledger] = await db.select({ count: sql<number>`count(*)::int` }).from(ledgerEntries);
     const [owned] = await db.select({ count: sql<number>`count(*)::int` }).from(entitlements).where(eq(entitlements.source, 'order'));
     expect([ledger?.count, owned?.count]).toEqual([PAYMENTS, PAYMENTS]);
     expect(await db.select().from(paymentEvents)).toHaveLength(PAYMENTS);
     expect(await queue.queue('payments').getJobCounts('failed', 'waiting', 'active')).toEqual({ failed: 0, waiting: 0, active: 0 });
     for (const worker of running) expect(worker.child.exitCode).toBeNull();
+    await stopWorkers();
   }, 180_000);
+
+  it('reaches every member of a broadcast once through a failover in its middle', async () => {
+    const db = database.db;
+    telegram = await startTelegramSim({ botUsername: 'lyceum_sentinel_bot', floodLimits: true, botStarBalance: RECIPIENTS });
+    const creator = telegram.createUser({ firstName: 'Chloe', languageCode: 'en', startedBot: true }).id;
+    const world = await createAnnounceWorld(db, {
+      platform: 'telegram',
+      count: RECIPIENTS,
+      creatorUserId: String(creator),
+      userIdOf: (index) => String(telegram.createUser({ firstName: `M${index}`, startedBot: true }).id),
+    });
+    await db.update(communities).set({ settings: { paidBroadcast: true } }).where(eq(communities.id, world.communityId));
+    await startWorkers({ TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot });
+    bot = createTelegramBot({ token: telegram.token, apiRoot: telegram.apiRoot, deps: { ...commandDeps(db, { queue }), log: silentLog }, log: silentLog });
+    await bot.start();
+
+    await telegram.user(creator).sendPrivate('/announce The **spring cohort** opens on Monday.');
+    const preview = await telegram.waitForBotMessage(creator, { predicate: (message) => /spring cohort/.test(message.text ?? ''), timeoutMs: 10_000 });
+    const confirm = preview.reply_markup!.inline_keyboard.flat().find((candidate) => /Confirm/.test(candidate.text)) as unknown as { callback_data: string };
+    await telegram.user(creator).pressButton(preview, confirm.callback_data);
+    const audience = new Set(world.audience.map((member) => member.userId));
+    const delivered = () => [...sendsPerChat(telegram)].filter(([chat]) => audience.has(chat)).length;
+
+    await eventually(async () => (delivered() >= RECIPIENTS / 4 ? true : undefined), 120_000);
+    const formerMaster = await set.masterPort();
+    await set.failover();
+    expect(await set.masterPort()).not.toBe(formerMaster);
+    const afterFailover = delivered();
+
+    const [announcement] = await db.select().from(announcements).where(eq(announcements.communityId, world.communityId));
+    await eventually(async () => ((await db.select({ status: announcements.status }).from(announcements).where(eq(announcements.id, announcement!.id)))[0]?.status === 'sent' ? true : undefined), 180_000);
+    expect(afterFailover).toBeLessThan(RECIPIENTS);
+    const perChat = sendsPerChat(telegram);
+    expect(world.audience.filter((member) => perChat.get(member.userId) !== 1)).toEqual([]);
+    const [counts] = await db.select({ sent: sql<number>`(count(*) filter (where ${deliveries.status} = 'sent'))::int`, all: sql<number>`count(*)::int` }).from(deliveries).where(eq(deliveries.announcementId, announcement!.id));
+    expect(counts).toEqual({ sent: RECIPIENTS, all: RECIPIENTS });
+    const rate = telegram.sendRate();
+    expect(rate.maxPerSecondOverall).toBeLessThanOrEqual(platformLimits.telegram.paidPlatformPerSecond);
+    expect(rate.maxPerSecondInOneChat).toBeLessThanOrEqual(1);
+    expectRetryAfterObeyed(telegram, audience);
+    expect(await queue.queue('delivery').getJobCounts('failed')).toEqual({ failed: 0 });
+    for (const worker of running) expect(worker.child.exitCode).toBeNull();
+  }, 240_000);
 });

@@ -1,11 +1,11 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordPaymentEvent } from '../../../core/commerce/payment-events.ts';
-import { entitlements, ledgerEntries, members, orders, paymentEvents, products } from '../../../core/db/schema/index.ts';
+import { entitlements, ledgerEntries, orders, paymentEvents } from '../../../core/db/schema/index.ts';
 import { seedDemoCommunity } from '../../../core/seed/seed-demo.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { type LyceumProcess, processEnv, startLyceum } from '../../support/processes.ts';
 import { createTestQueues, eventually, type TestQueues } from '../../support/queues.ts';
+import { sandboxOrders } from '../../support/sandbox-payments.ts';
 
 const PAYMENTS = 40;
 
@@ -34,39 +34,18 @@ describe('two worker processes on the same queues', () => {
 
   it('applies every payment exactly once, duplicates and a stopped process included', async () => {
     const db = database.db;
-    const [bootcamp] = await db.select().from(products).where(eq(products.slug, 'python-bootcamp'));
-    const orderIds: string[] = [];
-    for (let index = 0; index < PAYMENTS; index += 1) {
-      const [member] = await db.insert(members).values({ displayName: `Buyer ${index}` }).returning();
-      const [order] = await db
-        .insert(orders)
-        .values({ communityId: bootcamp!.communityId, memberId: member!.id, productId: bootcamp!.id, provider: 'sandbox', amount: 9900, currency: 'USD' })
-        .returning();
-      orderIds.push(order!.id);
-    }
+    const { orderIds, deliver, processed } = await sandboxOrders({ db, queue: queues.queue }, PAYMENTS);
     for (let count = 0; count < 2; count += 1) {
       const worker = startLyceum('workers', env);
       running.push(worker);
       await worker.waitFor('"msg":"workers started"');
     }
-    const deliver = (orderId: string) =>
-      recordPaymentEvent({ db, queue: queues.queue }, {
-        provider: 'sandbox',
-        providerEventId: `sbx_${orderId}_paid`,
-        type: 'sandbox.paid',
-        orderId,
-        communityId: bootcamp!.communityId,
-        payload: { facts: [{ kind: 'charge', ref: `sbx_${orderId}`, amount: 9900, currency: 'USD', occurredAt: new Date().toISOString() }] },
-      });
     // Every event twice, the copies racing each other; the first process stops half-way.
     await Promise.all(orderIds.slice(0, PAYMENTS / 2).flatMap((id) => [deliver(id), deliver(id)]));
     running[0]!.child.kill('SIGTERM');
     await Promise.all(orderIds.slice(PAYMENTS / 2).flatMap((id) => [deliver(id), deliver(id)]));
 
-    await eventually(async () => {
-      const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(paymentEvents).where(sql`${paymentEvents.processedAt} is not null`);
-      return row?.count === PAYMENTS ? true : undefined;
-    }, 60_000);
+    await eventually(async () => ((await processed()) === PAYMENTS ? true : undefined), 60_000);
     expect(await running[0]!.exited).toBe(0);
     const [ledger] = await db.select({ count: sql<number>`count(*)::int` }).from(ledgerEntries);
     const [owned] = await db.select({ count: sql<number>`count(*)::int` }).from(entitlements).where(eq(entitlements.source, 'order'));
