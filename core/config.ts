@@ -36,9 +36,9 @@ const envSchema = z
     }).default('info'),
     DATA_DIR: z.string().min(1, 'must be a directory path').default('.data'),
     DATABASE_URL: url(['postgres:', 'postgresql:'], 'a postgres:// or postgresql:// URL').optional(),
-    /** Postgres itself when DATABASE_URL is a transaction-mode pooler: migrations hold a session lock. */
     /** A read-only replica (streaming replication) the reports read from; DATABASE_URL when unset. */
     DATABASE_REPLICA_URL: url(['postgres:', 'postgresql:'], 'a postgres:// or postgresql:// URL of a read-only replica').optional(),
+    /** Postgres itself when DATABASE_URL is a transaction-mode pooler: migrations hold a session lock. */
     DATABASE_DIRECT_URL: url(['postgres:', 'postgresql:'], 'a postgres:// or postgresql:// URL of the server itself (not a pooler)').optional(),
     REDIS_URL: url(['redis:', 'rediss:'], 'a redis:// or rediss:// URL').optional(),
     /** Redis through Sentinel instead of REDIS_URL: the sentinels' host:port list, comma-separated. */
