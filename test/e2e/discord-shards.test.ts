@@ -3,7 +3,7 @@ import { platformSpaces } from '../../core/db/schema/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { createCommunity } from '../support/fixtures.ts';
 import { type LyceumProcess, processEnv, startLyceum } from '../support/processes.ts';
-import { createTestQueues, type TestQueues } from '../support/queues.ts';
+import { createTestQueues, eventually, type TestQueues } from '../support/queues.ts';
 import { type DiscordSim, startDiscordSim } from '../sim/discord/index.ts';
 
 const GUILDS = 1_000;
@@ -77,7 +77,7 @@ describe('two bots processes with two shards each', () => {
     const second = startBots('2,3', 'shards-b');
     await Promise.all([first.waitFor('connected to Discord', 60_000), second.waitFor('connected to Discord', 60_000)]);
     expect(sim.connectedShards()).toEqual([0, 1, 2, 3]);
-    await waitFor(() => registrations().size === GUILDS, 60_000);
+    await eventually(() => (registrations().size === GUILDS ? true : undefined), 60_000);
     expect(new Set(registrations().values())).toEqual(new Set([1]));
 
     const handles = [];
@@ -114,11 +114,3 @@ describe('two bots processes with two shards each', () => {
     expect(sim.identifies).toHaveLength(6);
   }, 180_000);
 });
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

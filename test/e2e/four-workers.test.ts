@@ -7,19 +7,19 @@ import { createLocalFileStore } from '../../bots/files/local-file-store.ts';
 import { createTelegramBot, type TelegramBot } from '../../bots/telegram/telegram-bot.ts';
 import { findDifferences } from '../../core/access/find-differences.ts';
 import { repairDifferences } from '../../core/access/repair-differences.ts';
-import { accessGrants, announcements, communities, deliveries } from '../../core/db/schema/index.ts';
+import { accessGrants, announcements, deliveries } from '../../core/db/schema/index.ts';
 import type { CoreDeps } from '../../core/deps.ts';
 import { platformLimits } from '../../core/delivery/platform-limits.ts';
 import { systemClock } from '../../core/ports.ts';
 import { type DiscordSim, startDiscordSim } from '../sim/discord/index.ts';
 import { startTelegramSim, type TelegramSim } from '../sim/telegram/index.ts';
-import { createAnnounceWorld } from '../support/announce-world.ts';
 import { commandDeps } from '../support/core-deps.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { createDriftedDiscordServer } from '../support/drifted-discord-server.ts';
 import { silentLog } from '../support/fakes.ts';
 import { type LyceumProcess, processEnv, startLyceum } from '../support/processes.ts';
 import { createTestQueues, eventually, type TestQueues } from '../support/queues.ts';
+import { announceAndConfirm, createTelegramAudience } from '../support/telegram-broadcast.ts';
 import { expectRetryAfterObeyed, sendsPerChat } from '../support/telegram-pacing.ts';
 
 const WORKERS = 4;
@@ -60,14 +60,7 @@ describe('four worker processes under a broadcast and a reconciliation at once',
 
   it('sends each member one message and repairs each difference once, within both platforms’ limits', async () => {
     const db = database.db;
-    const creator = telegram.createUser({ firstName: 'Chloe', languageCode: 'en', startedBot: true }).id;
-    const world = await createAnnounceWorld(db, {
-      platform: 'telegram',
-      count: RECIPIENTS,
-      creatorUserId: String(creator),
-      userIdOf: (index) => String(telegram.createUser({ firstName: `M${index}`, startedBot: true }).id),
-    });
-    await db.update(communities).set({ settings: { paidBroadcast: true } }).where(eq(communities.id, world.communityId));
+    const world = await createTelegramAudience(db, telegram, { count: RECIPIENTS, paidBroadcast: true });
     const server = await createDriftedDiscordServer(db, discord, { count: MEMBERS, drifted: DRIFTED });
 
     const env = processEnv(
@@ -81,10 +74,7 @@ describe('four worker processes under a broadcast and a reconciliation at once',
     await bot.start();
 
     // The broadcast: composed and confirmed by the creator in a private chat.
-    await telegram.user(creator).sendPrivate('/announce The **spring cohort** opens on Monday.');
-    const preview = await telegram.waitForBotMessage(creator, { predicate: (message) => /spring cohort/.test(message.text ?? ''), timeoutMs: 10_000 });
-    const confirm = preview.reply_markup!.inline_keyboard.flat().find((candidate) => /Confirm/.test(candidate.text)) as unknown as { callback_data: string };
-    await telegram.user(creator).pressButton(preview, confirm.callback_data);
+    await announceAndConfirm(telegram, world.creator, 'The **spring cohort** opens on Monday.', /spring cohort/);
 
     // The reconciliation, started as `/access audit` and its repair button start it: a fresh
     // listing of the server, then one repair job per difference for the workers.
@@ -103,7 +93,6 @@ describe('four worker processes under a broadcast and a reconciliation at once',
 
     // Telegram: one message per member, within the paid broadcast limit and one a second per chat.
     const perChat = sendsPerChat(telegram);
-    const audience = new Set(world.audience.map((member) => member.userId));
     expect(world.audience.filter((member) => perChat.get(member.userId) !== 1)).toEqual([]);
     const [counts] = await db.select({ sent: sql<number>`(count(*) filter (where ${deliveries.status} = 'sent'))::int`, all: sql<number>`count(*)::int` }).from(deliveries).where(eq(deliveries.announcementId, announcement!.id));
     expect(counts).toEqual({ sent: RECIPIENTS, all: RECIPIENTS });
@@ -111,7 +100,7 @@ describe('four worker processes under a broadcast and a reconciliation at once',
     expect(telegramRate.paidSends).toBe(RECIPIENTS);
     expect(telegramRate.maxPerSecondOverall).toBeLessThanOrEqual(platformLimits.telegram.paidPlatformPerSecond);
     expect(telegramRate.maxPerSecondInOneChat).toBeLessThanOrEqual(1);
-    expectRetryAfterObeyed(telegram, audience);
+    expectRetryAfterObeyed(telegram, world.members);
 
     // Discord: one role call per difference, the server in line, under the global 50 a second.
     const roleCalls = discord.calls.filter((call) => call.route === ROLE_ROUTE && call.status >= 200 && call.status < 300);

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { listeningPort, type LyceumProcess, processEnv, startLyceum } from '../support/processes.ts';
-import { createTestQueues, type TestQueues } from '../support/queues.ts';
+import { createTestQueues, eventually, type TestQueues } from '../support/queues.ts';
 import { startTelegramSim, type TelegramSim } from '../sim/telegram/index.ts';
 
 const CHATS = 500;
@@ -76,12 +76,12 @@ describe('Telegram webhook replicas behind a round-robin proxy', () => {
     }
     const total = CHATS * UPDATES_PER_CHAT;
     const replies = () => sim.callsTo('sendMessage').filter((call) => call.ok).length;
-    await until(() => replies() >= total / 2, 120_000);
+    await eventually(() => (replies() >= total / 2 ? true : undefined), 120_000, 100);
     replicas[1]!.child.kill('SIGKILL');
     upstreams[1] = undefined;
     const answeredIn = (chatId: number) => sim.messages(chatId).filter((message) => message.fromBot).map((message) => message.reply_to_message?.message_id);
     // A reply sent twice counts twice: wait for every chat's own set, not for a total.
-    await until(() => replies() >= total && chats.every((chat) => new Set(answeredIn(chat.id)).size >= UPDATES_PER_CHAT), 180_000);
+    await eventually(() => (replies() >= total && chats.every((chat) => new Set(answeredIn(chat.id)).size >= UPDATES_PER_CHAT) ? true : undefined), 180_000, 100);
 
     // Telegram has no idempotency key for a message: an update whose reply went out just before
     // the SIGKILL, but which was not yet marked done, is answered again by the replica that
@@ -112,12 +112,4 @@ function updatesInHand(replica: LyceumProcess): Set<string> {
     if (entry.msg === 'telegram update done') inHand.delete(key);
   }
   return inHand;
-}
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }

@@ -5,12 +5,12 @@ import { announcements, deliveries, unreachableTargets } from '../../../core/db/
 import { platformLimits } from '../../../core/delivery/platform-limits.ts';
 import { startTelegramSim, type TelegramSim } from '../../sim/telegram/index.ts';
 import type { SimTgMessage } from '../../sim/telegram/types.ts';
-import { createAnnounceWorld } from '../../support/announce-world.ts';
 import { commandDeps } from '../../support/core-deps.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { silentLog } from '../../support/fakes.ts';
 import { type LyceumProcess, processEnv, startLyceum } from '../../support/processes.ts';
 import { createTestQueues, eventually, type TestQueues } from '../../support/queues.ts';
+import { announceAndConfirm, createTelegramAudience } from '../../support/telegram-broadcast.ts';
 import { expectRetryAfterObeyed, sendsPerChat } from '../../support/telegram-pacing.ts';
 
 const RECIPIENTS = 2_000;
@@ -56,13 +56,8 @@ describe('an announcement fan-out across worker processes', () => {
   });
 
   it('reaches every member once within the limits through a SIGKILL and two processes, but for sends the killed worker left unconfirmed', async () => {
-    const creator = sim.createUser({ firstName: 'Chloe', languageCode: 'en', startedBot: true }).id;
-    const world = await createAnnounceWorld(database.db, {
-      platform: 'telegram',
-      count: RECIPIENTS,
-      creatorUserId: String(creator),
-      userIdOf: (index) => String(sim.createUser({ firstName: `M${index}`, startedBot: true }).id),
-    });
+    const world = await createTelegramAudience(database.db, sim, { count: RECIPIENTS });
+    const { creator } = world;
     const blocked = new Set(world.audience.slice(0, BLOCKED).map((member) => member.userId));
     for (const userId of blocked) sim.user(Number(userId)).blockBot();
     bot = createTelegramBot({ token: sim.token, apiRoot: sim.apiRoot, deps: { ...commandDeps(database.db, { queue: queues.queue }), log: silentLog }, log: silentLog });
@@ -70,12 +65,9 @@ describe('an announcement fan-out across worker processes', () => {
     await startWorker();
     await startWorker();
 
-    await sim.user(creator).sendPrivate('/announce The **spring cohort** opens on Monday.');
-    const preview = await sim.waitForBotMessage(creator, { predicate: (message) => /spring cohort/.test(message.text ?? ''), timeoutMs: 10_000 });
+    const preview = await announceAndConfirm(sim, creator, 'The **spring cohort** opens on Monday.', /spring cohort/);
     expect(preview.text).toMatch(/2000 Telegram private messages/);
-    const confirm = preview.reply_markup!.inline_keyboard.flat().find((candidate) => /Confirm/.test(candidate.text)) as unknown as { callback_data: string };
-    await sim.user(creator).pressButton(preview, confirm.callback_data);
-    const members = new Set(world.audience.map((member) => member.userId));
+    const members = world.members;
     const delivered = () => [...sendsPerChat(sim)].filter(([chat]) => members.has(chat)).length;
 
     await eventually(async () => (delivered() >= RECIPIENTS / 2 ? true : undefined), 120_000);
