@@ -7,6 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { eq, inArray } from 'drizzle-orm';
+import { sandboxPaidEvent } from '../core/commerce/pay-sandbox.ts';
 import { recordPaymentEvent } from '../core/commerce/payment-events.ts';
 import { members, orders, paymentEvents, products } from '../core/db/schema/index.ts';
 import { seedDemoCommunity } from '../core/seed/seed-demo.ts';
@@ -74,14 +75,7 @@ async function drive(context: ScaleContext, processes: number, feed: Feed): Prom
       while (!pool.length) await refill();
       const orderId = pool.shift()!;
       const recorded = Date.now();
-      const { paymentEventId } = await recordPaymentEvent({ db: context.pooledDb, queue }, {
-        provider: 'sandbox',
-        providerEventId: `sbx_${orderId}_paid`,
-        type: 'sandbox.paid',
-        orderId,
-        communityId,
-        payload: { facts: [{ kind: 'charge', ref: `sbx_${orderId}`, amount: 9900, currency: 'USD', occurredAt: new Date().toISOString() }] },
-      });
+      const { paymentEventId } = await recordPaymentEvent({ db: context.pooledDb, queue }, sandboxPaidEvent({ id: orderId, amount: 9900, currency: 'USD', communityId }, new Date()));
       outstanding.set(paymentEventId, recorded);
     } catch {
       failures += 1;

@@ -23,7 +23,6 @@
  * commands, WORKER_CONCURRENCY=4 per workers process, PGBOUNCER=0 to connect directly;
  * DATABASE_URL (with DATABASE_DIRECT_URL behind a pooler) to use your own server).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
@@ -33,9 +32,10 @@ import { installDataKeys, newDataKeyText, parseDataKeys } from '../core/safety/s
 import { type RunningPgBouncer, startEmbeddedPgBouncer } from '../scripts/embedded/pgbouncer.ts';
 import { type RunningPostgres, startEmbeddedPostgres } from '../scripts/embedded/postgres.ts';
 import { type RunningRedis, startEmbeddedRedis } from '../scripts/embedded/redis.ts';
+import { type LyceumProcess, startLyceum } from '../test/support/lyceum-process.ts';
 
 export type Knobs = { durationS: number; warmupS: number; inFlight: number; counts: number[] };
-export type Child = { name: string; child: ChildProcess; tail(): string; waitFor(text: string, timeoutMs?: number): Promise<void>; exited: Promise<number | null> };
+export type Child = LyceumProcess & { name: string };
 /** What a role's run gets: the bench's own database handles, and children started in the shared topology. */
 export type ScaleContext = {
   knobs: Knobs;
@@ -58,7 +58,6 @@ export type RoleResult = { role: string; title: string; rows: Row[] };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 const quiet = { info: () => {}, warn: (message: string) => console.warn(message) };
-const projectRoot = path.resolve(import.meta.dirname, '..');
 const numbers = (text: string) => text.split(',').map((part) => Number(part.trim())).filter((n) => Number.isInteger(n) && n > 0);
 
 const knobs: Knobs = {
@@ -117,46 +116,9 @@ async function startServices() {
 
 /** `cli.ts <role>` as a real child process with exactly `env`, keeping the last 64 kB of its output. */
 function startChild(name: string, role: string, env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli.ts', role], {
-    cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const listeners = new Set<() => void>();
-  const collect = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-65_536);
-    for (const listener of listeners) listener();
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const run: Child = {
-    name,
-    child,
-    tail: () => output,
-    exited,
-    waitFor: (text, timeoutMs = 60_000) =>
-      new Promise<void>((resolve, reject) => {
-        const check = () => {
-          if (!output.includes(text)) return;
-          listeners.delete(check);
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`${name}: timed out waiting for "${text}"; output:\n${output.slice(-4000)}`));
-        }, timeoutMs);
-        listeners.add(check);
-        void exited.then((code) => {
-          if (listeners.delete(check)) reject(new Error(`${name} exited (${code}) before "${text}"; output:\n${output.slice(-4000)}`));
-        });
-        check();
-      }),
-  };
+  const run: Child = { ...startLyceum(role, env, { keepBytes: 65_536 }), name };
   children.add(run);
-  void exited.then(() => children.delete(run));
+  void run.exited.then(() => children.delete(run));
   return run;
 }
 

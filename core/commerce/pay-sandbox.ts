@@ -6,7 +6,7 @@ import { t } from '../i18n/index.ts';
 import type { Actor } from '../members/actor.ts';
 import type { Reply } from '../reply.ts';
 import { err, ok, type Result } from '../result.ts';
-import { recordPaymentEvent } from './payment-events.ts';
+import { type IncomingPaymentEvent, recordPaymentEvent } from './payment-events.ts';
 
 /**
  * The sandbox provider's "Pay" button: the member's own pending sandbox order is paid at the
@@ -26,24 +26,22 @@ export async function paySandboxOrder(
     .where(and(eq(orders.id, input.orderId), eq(orders.communityId, actor.communityId), eq(orders.memberId, actor.memberId), eq(orders.provider, 'sandbox')));
   if (!order) return err({ code: 'order_not_found' });
   if (order.order.status !== 'pending' || !order.productActive) return err({ code: 'order_not_payable' });
-  const { id, amount, currency, communityId } = order.order;
-  const now = deps.clock.now();
-  const facts: object[] = [{ kind: 'charge', ref: `sbx_${id}`, paymentRef: `sbx_${id}`, amount, currency, occurredAt: now.toISOString() }];
-  // A sandbox subscription runs one period and is never renewed: the lifecycle then ends it.
-  if (order.interval) {
-    const periodEnd = addInterval(now, order.interval).toISOString();
-    facts.push({ kind: 'subscription', ref: `sbx_sub_${id}`, status: 'active', currentPeriodEnd: periodEnd, cancelAtPeriodEnd: true, canceledAt: null });
-  }
-  await recordPaymentEvent(deps, {
-    provider: 'sandbox',
-    providerEventId: `sbx_${id}_paid`,
-    type: 'sandbox.paid',
-    objectId: id,
-    communityId,
-    orderId: id,
-    payload: { facts },
-  });
+  await recordPaymentEvent(deps, sandboxPaidEvent(order.order, deps.clock.now(), order.interval));
   return ok({ body: t(actor.locale, 'buy.sandboxPaid'), ephemeral: true });
+}
+
+/**
+ * What the sandbox provider reports when an order is paid, as a real provider's webhook would: a
+ * charge at the order's price and, for a subscription, one period that is never renewed (the
+ * lifecycle then ends it).
+ */
+export function sandboxPaidEvent(order: { id: string; amount: number; currency: string; communityId: string }, now: Date, interval?: 'week' | 'month' | 'year' | null): IncomingPaymentEvent {
+  const { id, amount, currency, communityId } = order;
+  const facts: object[] = [{ kind: 'charge', ref: `sbx_${id}`, paymentRef: `sbx_${id}`, amount, currency, occurredAt: now.toISOString() }];
+  if (interval) {
+    facts.push({ kind: 'subscription', ref: `sbx_sub_${id}`, status: 'active', currentPeriodEnd: addInterval(now, interval).toISOString(), cancelAtPeriodEnd: true, canceledAt: null });
+  }
+  return { provider: 'sandbox', providerEventId: `sbx_${id}_paid`, type: 'sandbox.paid', objectId: id, communityId, orderId: id, payload: { facts } };
 }
 
 /** One billing period after `from`, on the calendar (a month is a month, not 30 days). */

@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import { sandboxPaidEvent } from '../../core/commerce/pay-sandbox.ts';
 import { recordPaymentEvent } from '../../core/commerce/payment-events.ts';
 import type { Database } from '../../core/db/client.ts';
 import { members, orders, paymentEvents, products } from '../../core/db/schema/index.ts';
@@ -20,15 +21,7 @@ export async function sandboxOrders({ db, queue }: { db: Database; queue: JobQue
   }
   return {
     orderIds,
-    deliver: (orderId: string) =>
-      recordPaymentEvent({ db, queue }, {
-        provider: 'sandbox',
-        providerEventId: `sbx_${orderId}_paid`,
-        type: 'sandbox.paid',
-        orderId,
-        communityId,
-        payload: { facts: [{ kind: 'charge', ref: `sbx_${orderId}`, amount: 9900, currency: 'USD', occurredAt: new Date().toISOString() }] },
-      }),
+    deliver: (orderId: string) => recordPaymentEvent({ db, queue }, sandboxPaidEvent({ id: orderId, amount: 9900, currency: 'USD', communityId }, new Date())),
     processed: async () => (await db.select({ count: sql<number>`count(*)::int` }).from(paymentEvents).where(sql`${paymentEvents.processedAt} is not null`))[0]?.count ?? 0,
   };
 }
