@@ -5,7 +5,6 @@
  */
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import { runConsole } from './bots/console/console.ts';
@@ -49,7 +48,7 @@ import { whenPaced } from './core/delivery/pacer.ts';
 import { discordBuckets } from './core/delivery/platform-limits.ts';
 import { BullJobQueue } from './workers/bull-job-queue.ts';
 import { registerJobMetrics } from './workers/metrics.ts';
-import { connectRedis } from './workers/redis.ts';
+import { connectRedis, type RedisConnection } from './workers/redis.ts';
 import { createRedisPacer } from './workers/redis-pacer.ts';
 import { startWorkers, type WorkerRuntime } from './workers/runner.ts';
 
@@ -103,7 +102,7 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
 
   const runsQueue = role !== 'migrate' && role !== 'seed' && role !== 'console' && role !== 'keys-rotate';
   const services = await provideServices(
-    { dataDir: config.dataDir, databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, redisElsewhere: Boolean(config.redisSentinel) },
+    { dataDir: config.dataDir, databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, redisElsewhere: Boolean(config.redisSentinel ?? config.redisCluster) },
     { info: (m) => log.info(m), warn: (m) => log.warn(m) },
   );
   cleanups.push(() => services.stop());
@@ -133,7 +132,7 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
 
   const runsBots = role === 'all' || role === 'bots';
   // Every remaining role enqueues jobs (a purchase, a refund), so each has a Redis producer.
-  const redis = connectRedis(config.redisSentinel ?? services.redisUrl, role);
+  const redis = connectRedis(config.redisSentinel ?? config.redisCluster ?? services.redisUrl, role);
   const queue = new BullJobQueue(redis, config.workers.queuePrefix);
   const pacer = createRedisPacer(redis, config.workers.queuePrefix);
   cleanups.push(() => redis.quit(), () => queue.close());
@@ -275,7 +274,7 @@ async function startWorkersAndHttp(
   config: Config,
   deps: CoreDeps,
   parts: {
-    redis: Redis;
+    redis: RedisConnection;
     queue: BullJobQueue;
     database: DatabaseConnection;
     cleanups: Array<() => Promise<unknown>>;

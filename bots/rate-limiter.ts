@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../workers/redis.ts';
 import type { Logger } from 'pino';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Limit, RateLimiter, Verdict } from '../core/safety/rate-limits.ts';
@@ -9,7 +9,7 @@ import type { Limit, RateLimiter, Verdict } from '../core/safety/rate-limits.ts'
  * count says whether this is the first refusal of the window (the one that is told).
  * Redis being down must not take the bots down with it: a use that cannot be counted is allowed.
  */
-export function createRedisRateLimiter(redis: Redis, prefix: string, log: Logger): RateLimiter {
+export function createRedisRateLimiter(redis: RedisConnection, prefix: string, log: Logger): RateLimiter {
   const limiters = new Map<string, RateLimiterRedis>();
   const limiterFor = ({ points, seconds }: Limit) => {
     const name = `${points}/${seconds}`;

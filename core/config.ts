@@ -14,6 +14,14 @@ const url = (protocols: string[], expected: string) =>
     }, `must be ${expected}`);
 
 const secret = (expected: string) => z.string().trim().min(1, `must be ${expected}`);
+/** `host:port,host:port`: the sentinels, or a cluster's nodes. */
+const hostPorts = (what: string) =>
+  z.string().transform((text, ctx) => {
+    const entries = text.split(',').map((entry) => /^([\w.-]+):(\d{1,5})$/.exec(entry.trim()));
+    if (entries.every((match) => match && Number(match[2]) <= 65535)) return entries.map((match) => ({ host: match![1]!, port: Number(match![2]) }));
+    ctx.addIssue({ code: 'custom', message: `must be host:port of each ${what}, comma-separated` });
+    return z.NEVER;
+  });
 const positiveInt = (fallback: number, max: number) =>
   z.coerce
     .number({ error: `must be a whole number from 1 to ${max}` })
@@ -42,18 +50,12 @@ const envSchema = z
     DATABASE_DIRECT_URL: url(['postgres:', 'postgresql:'], 'a postgres:// or postgresql:// URL of the server itself (not a pooler)').optional(),
     REDIS_URL: url(['redis:', 'rediss:'], 'a redis:// or rediss:// URL').optional(),
     /** Redis through Sentinel instead of REDIS_URL: the sentinels' host:port list, comma-separated. */
-    REDIS_SENTINELS: z
-      .string()
-      .transform((text, ctx) => {
-        const sentinels = text.split(',').map((entry) => /^([\w.-]+):(\d{1,5})$/.exec(entry.trim()));
-        if (sentinels.every((match) => match && Number(match[2]) <= 65535)) return sentinels.map((match) => ({ host: match![1]!, port: Number(match![2]) }));
-        ctx.addIssue({ code: 'custom', message: 'must be host:port of each sentinel, comma-separated' });
-        return z.NEVER;
-      })
-      .optional(),
+    REDIS_SENTINELS: hostPorts('sentinel').optional(),
+    /** A Redis Cluster instead of REDIS_URL: some of its nodes' host:port, comma-separated (the rest are discovered). */
+    REDIS_CLUSTER_NODES: hostPorts('cluster node').optional(),
     /** The master's name the sentinels monitor (`sentinel monitor <name> ...`). */
     REDIS_SENTINEL_NAME: z.string().regex(/^[\w.-]{1,64}$/, 'must be the monitored master name').default('lyceum'),
-    /** The password of the Redis master and replicas behind the sentinels (and of the sentinels, unless REDIS_SENTINEL_PASSWORD). */
+    /** The password of the Redis master and replicas behind the sentinels (and of the sentinels, unless REDIS_SENTINEL_PASSWORD), or of the cluster's nodes. */
     REDIS_PASSWORD: secret('the Redis password').optional(),
     REDIS_SENTINEL_PASSWORD: secret('the sentinels\' password').optional(),
     HTTP_HOST: z.string().min(1, 'must be a host name or IP address').default('127.0.0.1'),
@@ -124,8 +126,9 @@ const envSchema = z
     if (env.NODE_ENV === 'production' && !env.DATA_ENCRYPTION_KEY) {
       ctx.addIssue({ code: 'custom', path: ['DATA_ENCRYPTION_KEY'], message: 'must be set in production (the key that seals support messages and customer ids)' });
     }
-    if (env.REDIS_SENTINELS && env.REDIS_URL) {
-      ctx.addIssue({ code: 'custom', path: ['REDIS_SENTINELS'], message: 'must not be set together with REDIS_URL (one way to reach Redis)' });
+    const redisWays = (['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'] as const).filter((name) => env[name]);
+    if (redisWays.length > 1) {
+      ctx.addIssue({ code: 'custom', path: [redisWays[1]!], message: `must not be set together with ${redisWays[0]} (one way to reach Redis)` });
     }
     if (env.DISCORD_SHARD_IDS) {
       if (env.DISCORD_SHARDS === 'auto') {
@@ -158,6 +161,9 @@ const envSchema = z
   });
 
 type Env = z.infer<typeof envSchema>;
+
+/** A Redis Cluster: the nodes to start from, and the password every node requires. */
+export type RedisClusterNodes = { nodes: Array<{ host: string; port: number }>; password: string | undefined };
 
 export type RedisSentinel = {
   sentinels: Array<{ host: string; port: number }>;
@@ -198,6 +204,7 @@ export type Config = {
   redisUrl: string | undefined;
   /** Redis through Sentinel (BullMQ's documented high-availability setup), when set. */
   redisSentinel: RedisSentinel | undefined;
+  redisCluster: RedisClusterNodes | undefined;
   http: { host: string; port: number; publicUrl: string | undefined };
   workers: { concurrency: number; queuePrefix: string; lockMs: number };
   shutdownTimeoutMs: number;
@@ -240,6 +247,7 @@ export function loadConfig(source: Record<string, string | undefined>): Result<C
     redisSentinel: env.REDIS_SENTINELS
       ? { sentinels: env.REDIS_SENTINELS, name: env.REDIS_SENTINEL_NAME, password: env.REDIS_PASSWORD, sentinelPassword: env.REDIS_SENTINEL_PASSWORD ?? env.REDIS_PASSWORD }
       : undefined,
+    redisCluster: env.REDIS_CLUSTER_NODES ? { nodes: env.REDIS_CLUSTER_NODES, password: env.REDIS_PASSWORD } : undefined,
     http: { host: env.HTTP_HOST, port: env.HTTP_PORT, publicUrl: env.PUBLIC_URL },
     workers: { concurrency: env.WORKER_CONCURRENCY, queuePrefix: env.QUEUE_PREFIX, lockMs: env.WORKER_LOCK_MS },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

@@ -103,7 +103,7 @@ switch (mode) {
   case 'app': {
     loadDotEnv();
     ensureDependencies();
-    if (!process.env.REDIS_URL && !process.env.REDIS_SENTINELS) ensureRedisServer();
+    if (!process.env.REDIS_URL && !process.env.REDIS_SENTINELS && !process.env.REDIS_CLUSTER_NODES) ensureRedisServer();
     runChild(process.execPath, ['--import', 'tsx', 'cli.ts', ...(rest.length ? rest : ['all'])]);
     break;
   }

@@ -1,5 +1,5 @@
 import { type JobsOptions, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis.ts';
 import type { JobQueue } from '../core/ports.ts';
 import {
   businessKeyOf,
@@ -46,7 +46,7 @@ export class BullJobQueue implements JobQueue {
   readonly #queues = new Map<QueueName, Queue>();
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisConnection,
     private readonly prefix: string,
   ) {}
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis.ts';
 import type { Bucket, Pacer, Reservation } from '../core/delivery/pacer.ts';
 
 /**
@@ -53,7 +53,7 @@ end
 return redis.call('ZCARD', KEYS[1])
 `;
 
-export function createRedisPacer(redis: Redis, prefix: string): Pacer {
+export function createRedisPacer(redis: RedisConnection, prefix: string): Pacer {
   // One hash tag for every key: the multi-key script stays in one slot on a Redis Cluster.
   const keyOf = (bucket: string) => `{${prefix}:pace}:${bucket}`;
   let counter = 0;

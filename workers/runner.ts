@@ -1,5 +1,5 @@
+import type { RedisConnection } from './redis.ts';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { createRedisPacer } from './redis-pacer.ts';
 import { pacedAccessGateways } from '../core/access/paced-gateway.ts';
 import type { Logger } from 'pino';
@@ -19,7 +19,7 @@ import type { JobMetrics } from './metrics.ts';
 import { jobRegistry } from './registry.ts';
 
 export type WorkerRuntimeOptions = {
-  connection: Redis;
+  connection: RedisConnection;
   prefix: string;
   concurrency: number;
   log: Logger;

@@ -1,6 +1,6 @@
+import type { RedisConnection } from '../../workers/redis.ts';
 import { createHash } from 'node:crypto';
 import { type Client, Events, type Guild, Routes } from 'discord.js';
-import type { Redis } from 'ioredis';
 import type { BotContext } from './context.ts';
 import { guildCommands } from './command-definitions.ts';
 
@@ -33,7 +33,7 @@ redis.call('set', KEYS[1], 'pending:' .. ARGV[1], 'PX', ARGV[2])
 return 1`;
 const RELEASE = "if redis.call('get', KEYS[1]) == 'pending:' .. ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
 
-export function redisRegistrationMarks(redis: Redis, prefix: string, leaseMs = CLAIM_LEASE_MS): RegistrationMarks {
+export function redisRegistrationMarks(redis: RedisConnection, prefix: string, leaseMs = CLAIM_LEASE_MS): RegistrationMarks {
   const key = (guildId: string) => `${prefix}:discord:commands:${guildId}`;
   return {
     claim: async (guildId, version) => (await redis.eval(CLAIM, 1, key(guildId), version, leaseMs)) === 1,

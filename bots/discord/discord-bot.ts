@@ -1,5 +1,5 @@
+import type { RedisConnection } from '../../workers/redis.ts';
 import { Client, Events, GatewayIntentBits, Partials, Status } from 'discord.js';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { DiscordShards } from '../../core/config.ts';
 import type { CommandDeps } from '../../core/commands/index.ts';
@@ -31,7 +31,7 @@ export type DiscordBotOptions = {
    * Shared by every bots process of the deployment: identify pacing across processes and
    * registering commands once per guild. Without it this process assumes it is alone.
    */
-  coordination?: { redis: Redis; prefix: string };
+  coordination?: { redis: RedisConnection; prefix: string };
 };
 
 export type DiscordBot = {

@@ -1,5 +1,5 @@
+import type { RedisConnection } from '../../workers/redis.ts';
 import type { ClientOptions } from 'discord.js';
-import type { Redis } from 'ioredis';
 
 // @discordjs/ws's types, through discord.js (the package this project depends on).
 type BuildThrottler = NonNullable<NonNullable<ClientOptions['ws']>['buildIdentifyThrottler']>;
@@ -16,12 +16,12 @@ const IDENTIFY_WINDOW_MS = 5_000 + 250;
  */
 export class RedisIdentifyThrottler implements IIdentifyThrottler {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly prefix: string,
     private readonly maxConcurrency: number,
   ) {}
 
-  static async build(manager: WebSocketManager, redis: Redis, prefix: string): Promise<RedisIdentifyThrottler> {
+  static async build(manager: WebSocketManager, redis: RedisConnection, prefix: string): Promise<RedisIdentifyThrottler> {
     const info = await manager.fetchGatewayInformation();
     return new RedisIdentifyThrottler(redis, prefix, info.session_start_limit.max_concurrency);
   }

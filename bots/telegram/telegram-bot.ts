@@ -1,5 +1,5 @@
+import type { RedisConnection } from '../../workers/redis.ts';
 import type { Hono } from 'hono';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
@@ -31,7 +31,7 @@ export type TelegramBotOptions = {
    * Webhook mode: Telegram POSTs updates to `url`, signed with `secret`, and they are handled
    * through the Redis queue that every replica drains (see update-queue.ts). Polling when unset.
    */
-  webhook?: { url: string; secret: string; queue: { redis: Redis; prefix: string; lockMs: number; concurrency: number } } | undefined;
+  webhook?: { url: string; secret: string; queue: { redis: RedisConnection; prefix: string; lockMs: number; concurrency: number } } | undefined;
   /** Called when polling stops on an error it cannot recover from (revoked token, a second poller). */
   onFatal?: (error: unknown) => void;
 };

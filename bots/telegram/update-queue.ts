@@ -1,5 +1,5 @@
 import { type Job, Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../workers/redis.ts';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { bullPrefix } from '../../workers/bull-job-queue.ts';
@@ -16,7 +16,7 @@ const JOB_OPTIONS = { attempts: 1_000, backoff: { type: 'exponential', delay: 50
 const drainJob = z.object({ chat: z.string().min(1).max(40) });
 
 export type TelegramUpdateQueueOptions = {
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   log: Logger;
   /** Handles one update completely (resolves when its replies are sent). */

@@ -6,7 +6,7 @@ import { startEmbeddedRedis } from './redis.ts';
 
 export type LocalServices = {
   databaseUrl: string;
-  /** Empty when Redis is reached some other way (`redisElsewhere`: Sentinel). */
+  /** Empty when Redis is reached some other way (`redisElsewhere`: Sentinel or a cluster). */
   redisUrl: string;
   /** True when this process started the embedded servers and must stop them. */
   owner: boolean;

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTelegramBot, type TelegramBot } from '../../../bots/telegram/telegram-bot.ts';
 import { announcements, deliveries, entitlements, ledgerEntries, paymentEvents } from '../../../core/db/schema/index.ts';
@@ -8,7 +7,7 @@ import { platformLimits } from '../../../core/delivery/platform-limits.ts';
 import { seedDemoCommunity } from '../../../core/seed/seed-demo.ts';
 import { type RunningSentinelSet, startSentinelSet } from '../../../scripts/embedded/sentinel.ts';
 import { BullJobQueue } from '../../../workers/bull-job-queue.ts';
-import { connectRedis } from '../../../workers/redis.ts';
+import { connectRedis, type RedisConnection } from '../../../workers/redis.ts';
 import { startTelegramSim, type TelegramSim } from '../../sim/telegram/index.ts';
 import { commandDeps } from '../../support/core-deps.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
@@ -33,7 +32,7 @@ const quiet = { info: () => {}, warn: (message: string) => console.warn(message)
 describe('workers behind Redis Sentinel', () => {
   let database: TestDatabase;
   let set: RunningSentinelSet;
-  let redis: Redis;
+  let redis: RedisConnection;
   let queue: BullJobQueue;
   let telegram: TelegramSim;
   let bot: TelegramBot;

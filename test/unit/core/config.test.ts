@@ -80,6 +80,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ REDIS_SENTINELS: 'a:1', REDIS_URL: 'redis://x' })).toMatchObject({ ok: false, error: [{ variable: 'REDIS_SENTINELS', expected: expect.stringContaining('REDIS_URL') }] });
   });
 
+  it('reaches a Redis Cluster when REDIS_CLUSTER_NODES is set, and by one way only', () => {
+    const loaded = loadConfig({ REDIS_CLUSTER_NODES: 'node-1:7000,node-2:7001', REDIS_PASSWORD: 'pw' });
+    expect(loaded.ok && loaded.value.redisCluster).toEqual({ nodes: [{ host: 'node-1', port: 7000 }, { host: 'node-2', port: 7001 }], password: 'pw' });
+    expect(loaded.ok && loaded.value.redisSentinel).toBeUndefined();
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'node-1:99999' })).toMatchObject({ ok: false, error: [{ variable: 'REDIS_CLUSTER_NODES', expected: expect.stringContaining('cluster node') }] });
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'a:1', REDIS_SENTINELS: 'b:2' })).toMatchObject({ ok: false, error: [{ variable: 'REDIS_CLUSTER_NODES', expected: expect.stringContaining('REDIS_SENTINELS') }] });
+  });
+
   it('treats empty values as unset, as .env files leave them', () => {
     const result = loadConfig({ DATABASE_URL: '', HTTP_PORT: ' ' });
     expect(result.ok && result.value.databaseUrl).toBeUndefined();
