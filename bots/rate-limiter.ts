@@ -1,7 +1,7 @@
-import type { RedisConnection } from '../workers/redis.ts';
 import type { Logger } from 'pino';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Limit, RateLimiter, Verdict } from '../core/safety/rate-limits.ts';
+import type { RedisConnection } from '../workers/redis.ts';
 
 /**
  * Core's rate limits on Redis (rate-limiter-flexible: one atomic INCR + TTL script per use), so

@@ -1,4 +1,3 @@
-import type { RedisConnection } from './redis.ts';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { createRedisPacer } from './redis-pacer.ts';
 import { pacedAccessGateways } from '../core/access/paced-gateway.ts';
@@ -17,6 +16,7 @@ import { bullPrefix, jobOptions } from './bull-job-queue.ts';
 import { type JobDeps, type JobHandler, RetryLater } from './define-job.ts';
 import type { JobMetrics } from './metrics.ts';
 import { jobRegistry } from './registry.ts';
+import type { RedisConnection } from './redis.ts';
 
 export type WorkerRuntimeOptions = {
   connection: RedisConnection;

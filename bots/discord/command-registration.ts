@@ -1,8 +1,8 @@
-import type { RedisConnection } from '../../workers/redis.ts';
 import { createHash } from 'node:crypto';
 import { type Client, Events, type Guild, Routes } from 'discord.js';
 import type { BotContext } from './context.ts';
 import { guildCommands } from './command-definitions.ts';
+import type { RedisConnection } from '../../workers/redis.ts';
 
 /**
  * Which guilds already have this version of the commands, shared by every bots process: a

@@ -1,4 +1,3 @@
-import type { RedisConnection } from '../../workers/redis.ts';
 import { Client, Events, GatewayIntentBits, Partials, Status } from 'discord.js';
 import type { Logger } from 'pino';
 import type { DiscordShards } from '../../core/config.ts';
@@ -12,6 +11,7 @@ import type { BotContext } from './context.ts';
 import { mountSupportMessages } from './support-messages.ts';
 import { mountMembers } from './members.ts';
 import { mountSlashCommands } from './slash-commands.ts';
+import type { RedisConnection } from '../../workers/redis.ts';
 
 export type DiscordBotOptions = {
   token: string;

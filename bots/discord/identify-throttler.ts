@@ -1,5 +1,5 @@
-import type { RedisConnection } from '../../workers/redis.ts';
 import type { ClientOptions } from 'discord.js';
+import type { RedisConnection } from '../../workers/redis.ts';
 
 // @discordjs/ws's types, through discord.js (the package this project depends on).
 type BuildThrottler = NonNullable<NonNullable<ClientOptions['ws']>['buildIdentifyThrottler']>;

@@ -1,4 +1,3 @@
-import type { RedisConnection } from '../../workers/redis.ts';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { Telegraf } from 'telegraf';
@@ -20,6 +19,7 @@ import { mountSupport } from './support.ts';
 import { updateSchema } from './update-schema.ts';
 import { createTelegramUpdateQueue, type TelegramUpdateQueue } from './update-queue.ts';
 import { mountWebhook } from './webhook.ts';
+import type { RedisConnection } from '../../workers/redis.ts';
 
 export type TelegramBotOptions = {
   token: string;
