@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDiscordAccessGateway } from '../../bots/discord/access-gateway.ts';
@@ -7,9 +7,8 @@ import { createLocalFileStore } from '../../bots/files/local-file-store.ts';
 import { createTelegramBot, type TelegramBot } from '../../bots/telegram/telegram-bot.ts';
 import { findDifferences } from '../../core/access/find-differences.ts';
 import { repairDifferences } from '../../core/access/repair-differences.ts';
-import { accessGrants, announcements, deliveries } from '../../core/db/schema/index.ts';
+import { accessGrants } from '../../core/db/schema/index.ts';
 import type { CoreDeps } from '../../core/deps.ts';
-import { platformLimits } from '../../core/delivery/platform-limits.ts';
 import { systemClock } from '../../core/ports.ts';
 import { type DiscordSim, startDiscordSim } from '../sim/discord/index.ts';
 import { startTelegramSim, type TelegramSim } from '../sim/telegram/index.ts';
@@ -19,8 +18,7 @@ import { createDriftedDiscordServer } from '../support/drifted-discord-server.ts
 import { silentLog } from '../support/fakes.ts';
 import { type LyceumProcess, processEnv, startLyceum } from '../support/processes.ts';
 import { createTestQueues, eventually, type TestQueues } from '../support/queues.ts';
-import { announceAndConfirm, createTelegramAudience } from '../support/telegram-broadcast.ts';
-import { expectRetryAfterObeyed, sendsPerChat } from '../support/telegram-pacing.ts';
+import { announceAndConfirm, createTelegramAudience, expectPaidBroadcastOnce, sentAnnouncement } from '../support/telegram-broadcast.ts';
 
 const WORKERS = 4;
 const RECIPIENTS = 10_000;
@@ -84,23 +82,14 @@ describe('four worker processes under a broadcast and a reconciliation at once',
     expect(found.differences).toHaveLength(DRIFTED);
     await repairDifferences(deps, server.communityId, found.differences, {});
 
-    const [announcement] = await db.select().from(announcements).where(eq(announcements.communityId, world.communityId));
-    await eventually(async () => ((await db.select({ status: announcements.status }).from(announcements).where(eq(announcements.id, announcement!.id)))[0]?.status === 'sent' ? true : undefined), 240_000);
+    const announcement = await sentAnnouncement(db, world.communityId, 240_000);
     await eventually(async () => {
       const [row] = await db.execute<{ left: number }>(sql`select count(*)::int as left from ${accessGrants} where ${accessGrants.communityId} = ${server.communityId} and ${accessGrants.desired}::text <> ${accessGrants.observed}::text`);
       return row?.left === 0 ? true : undefined;
     }, 120_000);
 
     // Telegram: one message per member, within the paid broadcast limit and one a second per chat.
-    const perChat = sendsPerChat(telegram);
-    expect(world.audience.filter((member) => perChat.get(member.userId) !== 1)).toEqual([]);
-    const [counts] = await db.select({ sent: sql<number>`(count(*) filter (where ${deliveries.status} = 'sent'))::int`, all: sql<number>`count(*)::int` }).from(deliveries).where(eq(deliveries.announcementId, announcement!.id));
-    expect(counts).toEqual({ sent: RECIPIENTS, all: RECIPIENTS });
-    const telegramRate = telegram.sendRate();
-    expect(telegramRate.paidSends).toBe(RECIPIENTS);
-    expect(telegramRate.maxPerSecondOverall).toBeLessThanOrEqual(platformLimits.telegram.paidPlatformPerSecond);
-    expect(telegramRate.maxPerSecondInOneChat).toBeLessThanOrEqual(1);
-    expectRetryAfterObeyed(telegram, world.members);
+    const telegramRate = await expectPaidBroadcastOnce(db, telegram, world, announcement.id);
 
     // Discord: one role call per difference, the server in line, under the global 50 a second.
     const roleCalls = discord.calls.filter((call) => call.route === ROLE_ROUTE && call.status >= 200 && call.status < 300);

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramBot, type TelegramBot } from '../../../bots/telegram/telegram-bot.ts';
-import { announcements, deliveries, unreachableTargets } from '../../../core/db/schema/index.ts';
+import { deliveries, unreachableTargets } from '../../../core/db/schema/index.ts';
 import { platformLimits } from '../../../core/delivery/platform-limits.ts';
 import { startTelegramSim, type TelegramSim } from '../../sim/telegram/index.ts';
 import type { SimTgMessage } from '../../sim/telegram/types.ts';
@@ -10,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../../support/database.ts
 import { silentLog } from '../../support/fakes.ts';
 import { type LyceumProcess, processEnv, startLyceum } from '../../support/processes.ts';
 import { createTestQueues, eventually, type TestQueues } from '../../support/queues.ts';
-import { announceAndConfirm, createTelegramAudience } from '../../support/telegram-broadcast.ts';
+import { announceAndConfirm, createTelegramAudience, sentAnnouncement } from '../../support/telegram-broadcast.ts';
 import { expectRetryAfterObeyed, sendsPerChat } from '../../support/telegram-pacing.ts';
 
 const RECIPIENTS = 2_000;
@@ -75,8 +75,7 @@ describe('an announcement fan-out across worker processes', () => {
     await running[0]!.exited;
     await startWorker();
 
-    const [announcement] = await database.db.select().from(announcements).where(eq(announcements.communityId, world.communityId));
-    await eventually(async () => ((await database.db.select({ status: announcements.status }).from(announcements).where(eq(announcements.id, announcement!.id)))[0]?.status === 'sent' ? true : undefined), 180_000);
+    const announcement = await sentAnnouncement(database.db, world.communityId, 180_000);
 
     const perChat = sendsPerChat(sim);
     const twice = world.audience.filter((member) => (perChat.get(member.userId) ?? 0) > 1);
@@ -98,7 +97,7 @@ describe('an announcement fan-out across worker processes', () => {
     const rows = await database.db
       .select({ status: deliveries.status, n: sql<number>`count(*)::int`, unconfirmed: sql<number>`(count(*) filter (where ${deliveries.unconfirmed}))::int` })
       .from(deliveries)
-      .where(eq(deliveries.announcementId, announcement!.id))
+      .where(eq(deliveries.announcementId, announcement.id))
       .groupBy(deliveries.status);
     expect(Object.fromEntries(rows.map((row) => [row.status, row.n]))).toEqual({ sent: RECIPIENTS - BLOCKED, failed: BLOCKED });
     expect(await database.db.select().from(unreachableTargets)).toHaveLength(BLOCKED);

@@ -2,8 +2,7 @@ import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTelegramBot, type TelegramBot } from '../../../bots/telegram/telegram-bot.ts';
-import { announcements, deliveries, entitlements, ledgerEntries, paymentEvents } from '../../../core/db/schema/index.ts';
-import { platformLimits } from '../../../core/delivery/platform-limits.ts';
+import { entitlements, ledgerEntries, paymentEvents } from '../../../core/db/schema/index.ts';
 import { seedDemoCommunity } from '../../../core/seed/seed-demo.ts';
 import { type RunningSentinelSet, startSentinelSet } from '../../../scripts/embedded/sentinel.ts';
 import { BullJobQueue } from '../../../workers/bull-job-queue.ts';
@@ -15,8 +14,8 @@ import { silentLog } from '../../support/fakes.ts';
 import { type LyceumProcess, processEnv, startLyceum } from '../../support/processes.ts';
 import { eventually } from '../../support/queues.ts';
 import { sandboxOrders } from '../../support/sandbox-payments.ts';
-import { announceAndConfirm, createTelegramAudience } from '../../support/telegram-broadcast.ts';
-import { expectRetryAfterObeyed, sendsPerChat } from '../../support/telegram-pacing.ts';
+import { announceAndConfirm, createTelegramAudience, expectPaidBroadcastOnce, sentAnnouncement } from '../../support/telegram-broadcast.ts';
+import { sendsPerChat } from '../../support/telegram-pacing.ts';
 
 const PAYMENTS = 60;
 /** Past the paid-broadcast threshold, so the broadcast is fast enough to fail over in its middle. */
@@ -116,18 +115,9 @@ describe('workers behind Redis Sentinel', () => {
     expect(await set.masterPort()).not.toBe(formerMaster);
     const afterFailover = delivered();
 
-    const [announcement] = await db.select().from(announcements).where(eq(announcements.communityId, world.communityId));
-    await eventually(async () => ((await db.select({ status: announcements.status }).from(announcements).where(eq(announcements.id, announcement!.id)))[0]?.status === 'sent' ? true : undefined), 180_000);
+    const announcement = await sentAnnouncement(db, world.communityId, 180_000);
     expect(afterFailover).toBeLessThan(RECIPIENTS);
-    const perChat = sendsPerChat(telegram);
-    expect(world.audience.filter((member) => perChat.get(member.userId) !== 1)).toEqual([]);
-    const [counts] = await db.select({ sent: sql<number>`(count(*) filter (where ${deliveries.status} = 'sent'))::int`, all: sql<number>`count(*)::int` }).from(deliveries).where(eq(deliveries.announcementId, announcement!.id));
-    expect(counts).toEqual({ sent: RECIPIENTS, all: RECIPIENTS });
-    const rate = telegram.sendRate();
-    expect(rate.paidSends).toBe(RECIPIENTS);
-    expect(rate.maxPerSecondOverall).toBeLessThanOrEqual(platformLimits.telegram.paidPlatformPerSecond);
-    expect(rate.maxPerSecondInOneChat).toBeLessThanOrEqual(1);
-    expectRetryAfterObeyed(telegram, world.members);
+    const rate = await expectPaidBroadcastOnce(db, telegram, world, announcement.id);
     expect(await queue.queue('delivery').getJobCounts('failed')).toEqual({ failed: 0 });
     for (const worker of running) expect(worker.child.exitCode).toBeNull();
     console.info(`sentinel broadcast: ${RECIPIENTS} paid sends, ${afterFailover} before the failover ended, max ${rate.maxPerSecondOverall}/s, ${rate.refused429} 429s`);
