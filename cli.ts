@@ -45,7 +45,7 @@ import { createRedisRateLimiter } from './bots/rate-limiter.ts';
 import { localDataKeys } from './scripts/embedded/data-keys.ts';
 import { provideServices } from './scripts/embedded/services.ts';
 import { whenPaced } from './core/delivery/pacer.ts';
-import { discordBuckets } from './core/delivery/platform-limits.ts';
+import { discordBuckets, telegramBuckets } from './core/delivery/platform-limits.ts';
 import { BullJobQueue } from './workers/bull-job-queue.ts';
 import { registerJobMetrics } from './workers/metrics.ts';
 import { connectRedis, type RedisConnection } from './workers/redis.ts';
@@ -136,7 +136,8 @@ async function start(role: Role, config: Config, runtime: Runtime): Promise<void
   const queue = new BullJobQueue(redis, config.workers.queuePrefix);
   const pacer = createRedisPacer(redis, config.workers.queuePrefix);
   cleanups.push(() => redis.quit(), () => queue.close());
-  const telegramRest = config.telegram ? createTelegramAccessGateway({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, log }) : undefined;
+  // The access gateways' calls draw on the pacer the deliveries use: every process together stays within the platforms' rates.
+  const telegramRest = config.telegram ? createTelegramAccessGateway({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, log, pace: (chatId) => whenPaced(pacer, telegramBuckets(chatId, 'private')) }) : undefined;
   const telegramSupport = config.telegram ? createTelegramSupportGateway({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, log }) : undefined;
   // The console shows the support worker's relays when both run in this process (`npm start`).
   const consoleRelays = interactive && role === 'all' ? new ConsoleSupportGateway() : undefined;

@@ -1,6 +1,5 @@
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { createRedisPacer } from './redis-pacer.ts';
-import { pacedAccessGateways } from '../core/access/paced-gateway.ts';
 import type { Logger } from 'pino';
 import {
   isJobKey,
@@ -46,8 +45,7 @@ export type WorkerRuntime = {
 /** One Worker per queue that has jobs, each routing on `job.name` through the registry. */
 export async function startWorkers(given: JobDeps, producer: BullJobQueue, options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
   // One pacer for every worker process on this Redis: platform limits hold whatever their number.
-  const pacer = given.pacer ?? createRedisPacer(options.connection, options.prefix);
-  const deps = { ...given, pacer, ...(given.access ? { access: pacedAccessGateways(given.access, pacer) } : {}) };
+  const deps = { ...given, pacer: given.pacer ?? createRedisPacer(options.connection, options.prefix) };
   const queuesWithJobs = [...new Set(Object.values(jobs).map((spec) => spec.queue))];
   const workers = queuesWithJobs.map((queue) => {
     const worker = new Worker(queue, createProcessor(queue, deps, options), {

@@ -46,7 +46,13 @@ function classify(error: unknown): AccessOutcome {
  * The Telegram side of access, REST only (the Bot API client, no polling), for workers:
  * single-use invite links, removal without a lasting ban, private messages, Stars refunds.
  */
-export function createTelegramAccessGateway(options: { token: string; apiRoot?: string | undefined; log: Logger }): AccessGateway & StarsGateway {
+export function createTelegramAccessGateway(options: {
+  token: string;
+  apiRoot?: string | undefined;
+  log: Logger;
+  /** Waits for the rate of a message to `chatId` (the bot's overall and the chat's own), shared by every process. */
+  pace?: (chatId: string) => Promise<unknown>;
+}): AccessGateway & StarsGateway {
   const telegram = new Telegram(options.token, { webhookReply: false, ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}) });
   retryRateLimited(telegram, options.log);
   const callApi = telegram.callApi.bind(telegram) as unknown as (method: string, payload: object) => Promise<unknown>;
@@ -84,8 +90,12 @@ export function createTelegramAccessGateway(options: { token: string; apiRoot?: 
       }
     },
     async notify(userId, reply, locale = 'en') {
+      await options.pace?.(userId);
       const reached = 'messageId' in (await sendToPrivateChat(telegram, userId, reply));
-      if (reached && reply.invoice) await sendStarsInvoice(telegram, Number(userId), reply.invoice, locale);
+      if (reached && reply.invoice) {
+        await options.pace?.(userId);
+        await sendStarsInvoice(telegram, Number(userId), reply.invoice, locale);
+      }
       return reached;
     },
     async cancelSubscription(userId, firstChargeId) {
